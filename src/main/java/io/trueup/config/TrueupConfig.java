@@ -1,0 +1,83 @@
+package io.trueup.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** trueup's configuration: {@code trueup.*} keys, or the environment variables Quarkus maps to them. */
+@ConfigMapping(prefix = "trueup")
+public interface TrueupConfig {
+
+    /** Where the desired state is read from. */
+    DesiredStateSource desiredState();
+
+    /** How often the desired-state repository is fetched and every host inspected. */
+    @WithDefault("30s")
+    Duration pollInterval();
+
+    /** SSH settings used for hosts and for ssh:// git URLs. */
+    Ssh ssh();
+
+    /** Directory for trueup's own state: git mirrors, the desired-state clone, the demo. */
+    @WithDefault("${user.home}/.local/state/trueup")
+    Path stateDir();
+
+    /** Hosts worked on at once, across all apps. */
+    @WithDefault("16")
+    int concurrency();
+
+    /** The embedded demo: an SSH server standing for demo hosts, a demo app and desired state. */
+    Demo demo();
+
+    interface DesiredStateSource {
+        /** URL of the desired-state git repository: a path, file:// or ssh://. */
+        Optional<String> url();
+
+        /** Branch to follow. */
+        @WithDefault("main")
+        String branch();
+
+        /** Subdirectory of the repository that holds {@code apps/}; the root when empty. */
+        Optional<String> dir();
+    }
+
+    interface Ssh {
+        /** Private key file used to log in to hosts and git servers. */
+        Optional<Path> identity();
+
+        /** known_hosts file; host keys are checked strictly against it. */
+        Optional<Path> knownHosts();
+
+        /** SSH user when an app does not name one. */
+        @WithDefault("deploy")
+        String user();
+
+        /** Time allowed to connect and authenticate. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Time allowed for one remote command (an env build is the longest). */
+        @WithDefault("10m")
+        Duration commandTimeout();
+    }
+
+    interface Demo {
+        /** Whether to start the embedded demo and reconcile it. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How many demo hosts to stand up. */
+        @WithDefault("2")
+        int hosts();
+
+        /** First SSH port of the demo hosts on 127.0.0.1; host i listens on port + i. */
+        @WithDefault("2221")
+        int port();
+
+        /** First HTTP port of the demo app; host i's app listens on app-port + i. */
+        @WithDefault("8101")
+        int appPort();
+    }
+}
