@@ -1,0 +1,182 @@
+package io.trueup.desired;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for desired-state values that end up in remote commands, git invocations and URLs.
+ * Each method returns the value it accepts, or throws {@link IllegalArgumentException} with a
+ * message fit to show a user after the field's name. Stateless.
+ */
+final class ValueRules {
+
+    private static final int MAX_PATH = 255;
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final String GIT_USER = "[A-Za-z0-9._][A-Za-z0-9._-]*";
+    private static final String GIT_HOST = "[A-Za-z0-9][A-Za-z0-9.-]*";
+    private static final Pattern SSH_URL = Pattern.compile(
+            "ssh://(" + GIT_USER + "@)?" + GIT_HOST + "(:[0-9]{1,5})?/.+");
+    private static final Pattern SCP_LIKE = Pattern.compile(GIT_USER + "@" + GIT_HOST + ":[^:].*");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+
+    private ValueRules() {
+    }
+
+    /** A directory on a host: absolute, or relative to the SSH user's home. */
+    static String hostPath(String text) {
+        if ("/".equals(text)) {
+            throw new IllegalArgumentException("must not be / itself");
+        }
+        checkSegments(text.startsWith("/") ? text.substring(1) : text, text);
+        return text;
+    }
+
+    /** A path inside the app repository: relative, never leaving it. */
+    static String repoPath(String text) {
+        if (text.startsWith("/")) {
+            throw new IllegalArgumentException("must be relative to the app repository, without a leading /");
+        }
+        checkSegments(text, text);
+        return text;
+    }
+
+    /** An SSH login name. */
+    static String user(String text) {
+        if (!USER.matcher(text).matches()) {
+            throw new IllegalArgumentException("must be a user name: a lowercase letter or _, then at most 31"
+                    + " lowercase letters, digits, _ or -");
+        }
+        return text;
+    }
+
+    /** A Python interpreter: a command name looked up on the host's PATH, or an absolute path. */
+    static String python(String text) {
+        if (text.startsWith("/")) {
+            return hostPath(text);
+        }
+        if (!SEGMENT.matcher(text).matches() || text.startsWith("-") || text.equals(".") || text.equals("..")) {
+            throw new IllegalArgumentException("must be a command name such as python3 or an absolute path"
+                    + " such as /usr/bin/python3.12");
+        }
+        return text;
+    }
+
+    /** A git URL trueup can fetch: an absolute path, file:///..., ssh://... or user@host:path. */
+    static String source(String text) {
+        checkArgument(text);
+        boolean url = (text.startsWith("/") && text.length() > 1)
+                || (text.startsWith("file:///") && text.length() > 8)
+                || SSH_URL.matcher(text).matches()
+                || SCP_LIKE.matcher(text).matches();
+        if (!url) {
+            throw new IllegalArgumentException("must be a git URL: an absolute path, file:///path, "
+                    + "ssh://[user@]host[:port]/path or user@host:path");
+        }
+        return text;
+    }
+
+    /** Shell text run on a host: anything a shell accepts on one line. */
+    static String shellCommand(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        if (text.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+            throw new IllegalArgumentException("must be one line, without control characters (a tab is fine)");
+        }
+        return text;
+    }
+
+    /** An http or https URL; {@code {host}} stands for each host's name. */
+    static String httpUrl(String text) {
+        String example = "must be an http or https URL such as http://{host}:8000/healthz";
+        if (text.isEmpty() || hasSpaceOrControl(text)) {
+            throw new IllegalArgumentException(example);
+        }
+        try {
+            URI uri = new URI(text.replace("{host}", "host.invalid"));
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return text;
+            }
+        } catch (URISyntaxException e) {
+            // explained below
+        }
+        throw new IllegalArgumentException(example);
+    }
+
+    /** A positive duration: {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 2m or 1h");
+        }
+        long amount = Long.parseLong(m.group(1));
+        if (amount == 0) {
+            throw new IllegalArgumentException("must be longer than zero");
+        }
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** Releases kept per host: at least the current and the previous one. */
+    static int keep(String text) {
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < 2) {
+            throw new IllegalArgumentException("must be a whole number of at least 2 (the current and the"
+                    + " previous release)");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** A full commit id. */
+    static Sha sha(String text) {
+        if (!Sha.valid(text)) {
+            throw new IllegalArgumentException("must be a full commit id: 40 lowercase hex characters");
+        }
+        return new Sha(text);
+    }
+
+    private static void checkSegments(String relative, String whole) {
+        checkArgument(whole);
+        if (whole.length() > MAX_PATH) {
+            throw new IllegalArgumentException("must be at most " + MAX_PATH + " characters");
+        }
+        if (whole.endsWith("/")) {
+            throw new IllegalArgumentException("must not end with /");
+        }
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty()) {
+                throw new IllegalArgumentException("must not contain an empty segment (//)");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("must not contain . or .. segments");
+            }
+            if (!SEGMENT.matcher(segment).matches()) {
+                throw new IllegalArgumentException("\"" + segment + "\" may hold only letters, digits, ., _ and -");
+            }
+        }
+    }
+
+    private static void checkArgument(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        if (text.startsWith("-")) {
+            throw new IllegalArgumentException("must not start with -");
+        }
+        if (hasSpaceOrControl(text)) {
+            throw new IllegalArgumentException("must not contain spaces or control characters");
+        }
+    }
+
+    private static boolean hasSpaceOrControl(String text) {
+        return text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
+                || Character.isSpaceChar(c));
+    }
+}
