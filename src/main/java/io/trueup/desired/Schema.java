@@ -1,0 +1,70 @@
+package io.trueup.desired;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fields that {@code app.yaml} and environment files may hold, in the order the format
+ * documents them. Both kinds of file take every field; an environment file overrides app.yaml
+ * field by field.
+ */
+final class Schema {
+
+    static final Field<String> SOURCE = Field.text("source", ValueRules::source);
+    static final Field<String> PATH = Field.text("path", ValueRules::hostPath);
+    static final Field<String> USER = Field.text("user", ValueRules::user);
+    static final Field<String> REQUIREMENTS = Field.text("requirements", ValueRules::repoPath);
+    static final Field<String> WHEELHOUSE = Field.text("wheelhouse", ValueRules::repoPath);
+    static final Field<String> PYTHON = Field.text("python", ValueRules::python);
+    static final Field<String> RESTART = Field.text("restart", ValueRules::shellCommand);
+    static final Field<String> HEALTH_HTTP = Field.text("health.http", ValueRules::httpUrl);
+    static final Field<String> HEALTH_COMMAND = Field.text("health.command", ValueRules::shellCommand);
+    static final Field<Duration> HEALTH_TIMEOUT = Field.text("health.timeout", ValueRules::duration);
+    static final Field<Duration> HEALTH_INTERVAL = Field.text("health.interval", ValueRules::duration);
+    static final Field<BatchSize> ROLLOUT_BATCH = Field.textOrNumber("rollout.batch", BatchSize::parse);
+    static final Field<Integer> KEEP = Field.wholeNumber("keep", ValueRules::keep);
+    static final Field<Sha> SHA = Field.text("sha", ValueRules::sha);
+    static final Field<RequirementsHash> REQUIREMENTS_HASH =
+            Field.text("requirementsHash", RequirementsHash::parse);
+    static final Field<List<HostAddress>> HOSTS = Field.list("hosts", HostAddress::parse);
+
+    static final List<Field<?>> ALL = List.of(SOURCE, PATH, USER, REQUIREMENTS, WHEELHOUSE, PYTHON, RESTART,
+            HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, ROLLOUT_BATCH, KEEP, SHA,
+            REQUIREMENTS_HASH, HOSTS);
+
+    /** Fields that must have a value once app.yaml and the environment file are merged. */
+    static final List<Field<?>> REQUIRED = List.of(SOURCE, PATH, SHA, REQUIREMENTS_HASH, HOSTS);
+
+    private Schema() {
+    }
+
+    /** The field called {@code name} ({@code health.timeout}), if the format has one. */
+    static Optional<Field<?>> field(String name) {
+        return ALL.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** True when {@code name} is a nested mapping of fields, such as {@code health}. */
+    static boolean isSection(String name) {
+        return !name.isEmpty() && ALL.stream().anyMatch(f -> f.section().equals(name));
+    }
+
+    /** The fields of {@code section} ("" for the top level), in documented order. */
+    static List<Field<?>> fieldsOf(String section) {
+        return ALL.stream().filter(f -> f.section().equals(section)).toList();
+    }
+
+    /** The keys allowed in {@code section} ("" for the top level, where sections count as keys). */
+    static List<String> keysOf(String section) {
+        var keys = new LinkedHashSet<String>();
+        for (Field<?> f : ALL) {
+            if (section.isEmpty()) {
+                keys.add(f.section().isEmpty() ? f.name() : f.section());
+            } else if (f.section().equals(section)) {
+                keys.add(f.key());
+            }
+        }
+        return List.copyOf(keys);
+    }
+}

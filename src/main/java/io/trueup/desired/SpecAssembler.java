@@ -1,0 +1,98 @@
+package io.trueup.desired;
+
+import static io.trueup.desired.Schema.HEALTH_COMMAND;
+import static io.trueup.desired.Schema.HEALTH_HTTP;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes the desired entry of one app/environment from its app.yaml and environment file: the
+ * environment file overrides app.yaml field by field, defaults fill what neither sets, and the
+ * rules that span fields are checked (required fields, health http or command). The entry is
+ * invalid when either file has any problem; it then lists all of them, app.yaml's first.
+ * Stateless.
+ */
+final class SpecAssembler {
+
+    static final String DEFAULT_REQUIREMENTS = "requirements.txt";
+    static final String DEFAULT_WHEELHOUSE = "wheels";
+    static final String DEFAULT_PYTHON = "python3";
+    static final BatchSize DEFAULT_BATCH = new BatchSize(1, false);
+    static final int DEFAULT_KEEP = 5;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+    private SpecAssembler() {
+    }
+
+    /** The entry for {@code id}; {@code defaultUser} applies when neither file names a user. */
+    static DesiredEntry assemble(AppEnv id, FileSettings app, FileSettings env, String defaultUser) {
+        Settings merged = app.settings().overriddenBy(env.settings());
+        List<Problem> problems = new ArrayList<>(app.problems());
+        problems.addAll(env.problems());
+        if (app.readable() && env.readable()) {
+            problems.addAll(missing(merged, app.file(), env.file()));
+        }
+        healthConflict(merged, env.file()).ifPresent(problems::add);
+        if (!problems.isEmpty()) {
+            return new DesiredEntry.Invalid(id, problems);
+        }
+        return new DesiredEntry.Valid(spec(id, merged, env.file(), defaultUser));
+    }
+
+    private static List<Problem> missing(Settings merged, String appFile, String envFile) {
+        return Schema.REQUIRED.stream()
+                .filter(field -> !merged.written(field))
+                .map(field -> new Problem(envFile, 1, field.name(),
+                        "missing; set it in this file or in " + appFile))
+                .toList();
+    }
+
+    /** Both health.http and health.command set: reported where the environment file made the clash. */
+    private static Optional<Problem> healthConflict(Settings merged, String envFile) {
+        if (merged.value(HEALTH_HTTP).isEmpty() || merged.value(HEALTH_COMMAND).isEmpty()) {
+            return Optional.empty();
+        }
+        Setting http = merged.setting(HEALTH_HTTP).orElseThrow();
+        Setting command = merged.setting(HEALTH_COMMAND).orElseThrow();
+        boolean atHttp = http.file().equals(envFile) && !command.file().equals(envFile);
+        Setting at = atHttp ? http : command;
+        Setting other = atHttp ? command : http;
+        Field<String> otherField = atHttp ? HEALTH_COMMAND : HEALTH_HTTP;
+        String message = "health takes http or command, not both; " + otherField.name() + " is set at "
+                + other.where() + (other.file().equals(at.file()) ? "" : " (write " + otherField.key()
+                + ": null here to drop it)");
+        return Optional.of(new Problem(at.file(), at.line(), atHttp ? HEALTH_HTTP.name() : HEALTH_COMMAND.name(),
+                message));
+    }
+
+    private static AppSpec spec(AppEnv id, Settings s, String envFile, String defaultUser) {
+        return new AppSpec(
+                id,
+                s.value(Schema.SOURCE).orElseThrow(),
+                s.value(Schema.PATH).orElseThrow(),
+                s.value(Schema.USER).orElse(defaultUser),
+                s.value(Schema.REQUIREMENTS).orElse(DEFAULT_REQUIREMENTS),
+                s.value(Schema.WHEELHOUSE).orElse(DEFAULT_WHEELHOUSE),
+                s.value(Schema.PYTHON).orElse(DEFAULT_PYTHON),
+                s.value(Schema.RESTART),
+                health(s),
+                s.value(Schema.ROLLOUT_BATCH).orElse(DEFAULT_BATCH),
+                s.value(Schema.KEEP).orElse(DEFAULT_KEEP),
+                s.value(Schema.SHA).orElseThrow(),
+                s.value(Schema.REQUIREMENTS_HASH).orElseThrow(),
+                s.value(Schema.HOSTS).orElseThrow(),
+                envFile);
+    }
+
+    private static Health health(Settings s) {
+        return new Health(
+                s.value(HEALTH_HTTP),
+                s.value(HEALTH_COMMAND),
+                s.value(Schema.HEALTH_TIMEOUT).orElse(DEFAULT_TIMEOUT),
+                s.value(Schema.HEALTH_INTERVAL).orElse(DEFAULT_INTERVAL));
+    }
+}
