@@ -71,9 +71,13 @@ final class BareMirror implements AutoCloseable {
                 .call();
     }
 
-    /** Why a fetch failed, in words for a message that already names the URL. */
-    static String reason(GitAPIException e) {
-        return e instanceof InvalidRemoteException ? "no git repository there" : e.getMessage();
+    /** Why a fetch from {@code url} failed, in words for a message that already names the URL. */
+    static String reason(GitAPIException e, String url) {
+        if (e instanceof InvalidRemoteException) {
+            return "no git repository there";
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith(url + ": ") ? message.substring(url.length() + 2) : message;
     }
 
     /** The branch names {@code url} advertises, or empty when it cannot be listed. */

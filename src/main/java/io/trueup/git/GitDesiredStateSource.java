@@ -103,7 +103,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         if (branches.isPresent() && !branches.get().contains(branch)) {
             return new GitException(missingBranch().getMessage(), e);
         }
-        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + BareMirror.reason(e), e);
+        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + BareMirror.reason(e, url), e);
     }
 
     private GitException missingBranch() {
