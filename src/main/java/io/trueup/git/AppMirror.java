@@ -102,7 +102,8 @@ final class AppMirror implements AutoCloseable {
             mirror.fetch(source, ALL_BRANCHES_AND_TAGS, true);
             lastFetch = clock.instant();
         } catch (GitAPIException e) {
-            throw new GitException("cannot fetch app " + app + " from " + source + ": " + BareMirror.reason(e, source), e);
+            String reason = BareMirror.reason(e, source);
+            throw new GitException("cannot fetch app " + app + " from " + source + ": " + reason, e);
         }
     }
 }

@@ -54,7 +54,7 @@ public final class AppMirrors implements AutoCloseable {
         RepoPaths.file(path);
         AppMirror mirror = mirror(app);
         RevCommit commit = mirror.ensure(source, sha);
-        return mirror.open().file(commit, path).orElseThrow(() ->
+        return mirror.open().tree(commit).file(path).orElseThrow(() ->
                 new GitException(path + " not found at commit " + sha.abbrev() + " of " + source));
     }
 
@@ -98,8 +98,9 @@ public final class AppMirrors implements AutoCloseable {
      * @throws MissingCommitException when the mirror lacks it
      */
     RevCommit localCommit(String app, Sha sha) {
-        return mirror(app).local(sha).orElseThrow(() -> new MissingCommitException(sha, "the local mirror of app " + app,
-                "commit " + sha + " not found in the local mirror of app " + app + "; it was never fetched"));
+        String mirror = "the local mirror of app " + app;
+        return mirror(app).local(sha).orElseThrow(() -> new MissingCommitException(sha, mirror,
+                "commit " + sha + " not found in " + mirror + "; it was never fetched"));
     }
 
     /** Closes every mirror; later calls open them again. */

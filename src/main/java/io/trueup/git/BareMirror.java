@@ -5,15 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.lib.AnyObjectId;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -22,8 +18,6 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
  * A local bare repository that takes objects and refs from remote repositories by fetching.
@@ -118,44 +112,9 @@ final class BareMirror implements AutoCloseable {
         }
     }
 
-    /** Whether {@code path} is a directory in the commit's tree. */
-    boolean isDirectory(RevCommit commit, String path) {
-        try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {
-            return walk != null && walk.getFileMode(0) == FileMode.TREE;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
-    }
-
-    /** The regular file at {@code path} in the commit's tree, or empty. */
-    Optional<byte[]> file(RevCommit commit, String path) {
-        try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {
-            if (walk == null || !isRegularFile(walk.getFileMode(0))) {
-                return Optional.empty();
-            }
-            return Optional.of(walk.getObjectReader().open(walk.getObjectId(0), Constants.OBJ_BLOB).getBytes());
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Every regular file below directory {@code path} of the commit's tree, keyed by full path. */
-    Map<String, byte[]> filesUnder(RevCommit commit, String path) {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (TreeWalk walk = new TreeWalk(repository)) {
-            walk.addTree(commit.getTree());
-            walk.setRecursive(true);
-            walk.setFilter(PathFilter.create(path));
-            while (walk.next()) {
-                if (isRegularFile(walk.getFileMode(0)) && walk.getPathString().startsWith(path + "/")) {
-                    byte[] content = walk.getObjectReader().open(walk.getObjectId(0), Constants.OBJ_BLOB).getBytes();
-                    files.put(walk.getPathString(), content);
-                }
-            }
-            return files;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
+    /** The tree of {@code commit}, for reading files. */
+    CommitTree tree(RevCommit commit) {
+        return new CommitTree(repository, commit, dir);
     }
 
     /** Subjects of commits reachable from {@code to} but not {@code from}, newest first, at most {@code max}. */
@@ -187,10 +146,6 @@ final class BareMirror implements AutoCloseable {
     @Override
     public void close() {
         repository.close();
-    }
-
-    private static boolean isRegularFile(FileMode mode) {
-        return mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE;
     }
 
     private static int timeoutSeconds() {

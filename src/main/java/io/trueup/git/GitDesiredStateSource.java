@@ -88,11 +88,12 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
 
     private Snapshot snapshot(BareMirror mirror, RevCommit commit) {
         String prefix = dir.isEmpty() ? "" : dir + "/";
-        if (!dir.isEmpty() && !mirror.isDirectory(commit, dir)) {
+        CommitTree tree = mirror.tree(commit);
+        if (!dir.isEmpty() && !tree.isDirectory(dir)) {
             throw new GitException("directory " + dir + " not found at commit " + abbrev(commit) + " of " + url);
         }
         Map<String, byte[]> files = new TreeMap<>();
-        mirror.filesUnder(commit, prefix + APPS)
+        tree.filesUnder(prefix + APPS)
                 .forEach((path, content) -> files.put(path.substring(prefix.length()), content));
         return new Snapshot(commit.name(), Instant.ofEpochSecond(commit.getCommitTime()), files);
     }
@@ -103,7 +104,8 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         if (branches.isPresent() && !branches.get().contains(branch)) {
             return new GitException(missingBranch().getMessage(), e);
         }
-        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + BareMirror.reason(e, url), e);
+        String reason = BareMirror.reason(e, url);
+        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + reason, e);
     }
 
     private GitException missingBranch() {
@@ -112,7 +114,9 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
 
     private GitException missingRevision(String revision) {
         String message = "commit " + revision + " not found in the local mirror of " + url;
-        return Sha.valid(revision) ? new MissingCommitException(new Sha(revision), url, message) : new GitException(message);
+        return Sha.valid(revision)
+                ? new MissingCommitException(new Sha(revision), url, message)
+                : new GitException(message);
     }
 
     private static String abbrev(RevCommit commit) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.desired.Sha;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,7 @@ class GitDesiredStateSourceTest {
         Snapshot snapshot = source("main", Optional.empty()).fetch();
 
         assertEquals(commit.hex(), snapshot.revision());
-        assertEquals(java.util.List.of("apps/hello/app.yaml", "apps/hello/prod.yaml"), java.util.List.copyOf(snapshot.files().keySet()));
+        assertEquals(List.of("apps/hello/app.yaml", "apps/hello/prod.yaml"), List.copyOf(snapshot.files().keySet()));
         assertEquals("source: x\n", text(snapshot, "apps/hello/app.yaml"));
     }
 
@@ -65,7 +66,7 @@ class GitDesiredStateSourceTest {
 
         Snapshot snapshot = source("main", Optional.of("deploy")).fetch();
 
-        assertEquals(java.util.List.of("apps/hello/app.yaml"), java.util.List.copyOf(snapshot.files().keySet()));
+        assertEquals(List.of("apps/hello/app.yaml"), List.copyOf(snapshot.files().keySet()));
         assertEquals("in deploy\n", text(snapshot, "apps/hello/app.yaml"));
     }
 
