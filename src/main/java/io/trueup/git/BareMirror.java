@@ -27,7 +27,7 @@ import org.eclipse.jgit.transport.TagOpt;
  */
 final class BareMirror implements AutoCloseable {
 
-    /** The longest a fetch may wait for the remote side before it fails. */
+    /** The longest a fetch waits for the remote side at any one point before it fails. */
     static final Duration NETWORK_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path dir;
