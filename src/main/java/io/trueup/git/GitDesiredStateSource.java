@@ -1,0 +1,125 @@
+package io.trueup.git;
+
+import io.trueup.desired.Sha;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * Desired state from one branch of a git repository (a local path, {@code file://} or
+ * {@code ssh://} URL), kept in a local bare mirror: each {@link #fetch} brings the branch's
+ * new objects into the mirror and reads the files under {@code apps/} of the configured
+ * directory from the branch's newest commit.
+ *
+ * <p>Calls are serialized; the mirror is created on the first call and kept open until
+ * {@link #close}.
+ */
+public final class GitDesiredStateSource implements DesiredStateSource, AutoCloseable {
+
+    private static final String APPS = "apps";
+
+    private final String url;
+    private final String branch;
+    private final String dir;
+    private final Path mirrorDir;
+    private final GitSsh ssh;
+    private BareMirror mirror;
+
+    /**
+     * @param url the repository: a path, {@code file://} or {@code ssh://} URL
+     * @param branch the branch to follow, such as {@code main}
+     * @param dir the directory of the repository that holds {@code apps/}; the root when empty
+     * @param localMirrorDir where to keep the bare mirror; created when missing
+     * @param ssh the SSH configuration for {@code ssh://} URLs
+     */
+    public GitDesiredStateSource(String url, String branch, Optional<String> dir, Path localMirrorDir, GitSsh ssh) {
+        if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
+            throw new IllegalArgumentException("not a valid branch name: " + branch);
+        }
+        this.url = url;
+        this.branch = branch;
+        this.dir = RepoPaths.directory(dir.orElse(""));
+        this.mirrorDir = localMirrorDir;
+        this.ssh = ssh;
+    }
+
+    @Override
+    public synchronized Snapshot fetch() {
+        BareMirror mirror = mirror();
+        String ref = Constants.R_HEADS + branch;
+        try {
+            mirror.fetch(url, List.of(new RefSpec("+" + ref + ":" + ref)), false);
+        } catch (GitAPIException e) {
+            throw fetchFailed(mirror, e);
+        }
+        RevCommit head = mirror.resolve(ref).orElseThrow(this::missingBranch);
+        return snapshot(mirror, head);
+    }
+
+    @Override
+    public synchronized Snapshot read(String revision) {
+        BareMirror mirror = mirror();
+        RevCommit commit = mirror.resolve(revision).orElseThrow(() -> missingRevision(revision));
+        return snapshot(mirror, commit);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (mirror != null) {
+            mirror.close();
+            mirror = null;
+        }
+    }
+
+    private BareMirror mirror() {
+        if (mirror == null) {
+            mirror = BareMirror.openOrCreate(mirrorDir, ssh);
+        }
+        return mirror;
+    }
+
+    private Snapshot snapshot(BareMirror mirror, RevCommit commit) {
+        String prefix = dir.isEmpty() ? "" : dir + "/";
+        CommitTree tree = mirror.tree(commit);
+        if (!dir.isEmpty() && !tree.isDirectory(dir)) {
+            throw new GitException("directory " + dir + " not found at commit " + abbrev(commit) + " of " + url);
+        }
+        Map<String, byte[]> files = new TreeMap<>();
+        tree.filesUnder(prefix + APPS)
+                .forEach((path, content) -> files.put(path.substring(prefix.length()), content));
+        return new Snapshot(commit.name(), Instant.ofEpochSecond(commit.getCommitTime()), files);
+    }
+
+    /** A failed fetch is a missing branch when the repository lists its branches without it. */
+    private GitException fetchFailed(BareMirror mirror, GitAPIException e) {
+        Optional<List<String>> branches = mirror.remoteBranches(url);
+        if (branches.isPresent() && !branches.get().contains(branch)) {
+            return new GitException(missingBranch().getMessage(), e);
+        }
+        String reason = BareMirror.reason(e, url);
+        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + reason, e);
+    }
+
+    private GitException missingBranch() {
+        return new GitException("branch " + branch + " not found in " + url);
+    }
+
+    private GitException missingRevision(String revision) {
+        String message = "commit " + revision + " not found in the local mirror of " + url;
+        return Sha.valid(revision)
+                ? new MissingCommitException(new Sha(revision), url, message)
+                : new GitException(message);
+    }
+
+    private static String abbrev(RevCommit commit) {
+        return commit.name().substring(0, 7);
+    }
+}

@@ -1,0 +1,39 @@
+package io.trueup.git;
+
+import io.trueup.ssh.SshTarget;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * The {@code ssh://} URI of a repository on a host. An absolute path stays as it is; a path
+ * relative to the SSH user's home becomes {@code /~/<path>}, which JGit sends as
+ * {@code git-receive-pack '~/<path>'}, and git on the host expands {@code ~/} itself (the
+ * quotes keep the shell from doing so).
+ */
+final class RemoteRepoUri {
+
+    private RemoteRepoUri() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the path is empty or holds a control character
+     */
+    static URIish of(SshTarget target, String remotePath) {
+        return new URIish()
+                .setScheme("ssh")
+                .setUser(target.user())
+                .setHost(target.host())
+                .setPort(target.port())
+                .setPath(uriPath(remotePath));
+    }
+
+    private static String uriPath(String remotePath) {
+        if (remotePath == null || remotePath.isBlank() || remotePath.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("not a usable repository path on a host: " + remotePath);
+        }
+        if (remotePath.startsWith("/")) {
+            return remotePath;
+        }
+        String relative = remotePath.startsWith("~/") ? remotePath.substring(2) : remotePath;
+        return "/~/" + relative;
+    }
+}
