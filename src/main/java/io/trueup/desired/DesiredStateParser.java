@@ -89,4 +89,31 @@ public final class DesiredStateParser {
         }
         return settings;
     }
+
+    /**
+     * A problem with {@code field} of {@code spec} found after parsing (a SHA missing from the
+     * app repository, say), placed at the line that sets the field: in the environment file
+     * when it sets it, else in the app's {@code app.yaml}.
+     */
+    public Problem problemAt(Map<String, byte[]> files, AppSpec spec, String field, String message) {
+        String appDir = "apps/" + spec.id().app() + "/";
+        for (String file : List.of(spec.file(), appDir + "app.yaml", appDir + "app.yml")) {
+            int line = lineOf(files.get(file), field);
+            if (line > 0) {
+                return new Problem(file, line, field, message);
+            }
+        }
+        return new Problem(spec.file(), 0, field, message);
+    }
+
+    private static int lineOf(byte[] content, String field) {
+        if (content == null) {
+            return 0;
+        }
+        try {
+            return FieldLines.index(content).lineOf(field);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
 }

@@ -1,0 +1,27 @@
+package io.trueup.api;
+
+import io.trueup.status.AppStatus;
+import io.trueup.status.HostStatus;
+import java.time.Instant;
+import java.util.List;
+
+/** One app/environment in the API: desired SHA, status, error, problems and hosts. */
+public record AppView(String app, String env, String sha, String status, String error, List<String> problems,
+        Instant updated, List<HostView> hosts) {
+
+    /** One host: observed SHA, state, the step running or failed, error and drift. */
+    public record HostView(String host, String sha, String state, String step, String error, List<String> drift,
+            List<String> detail) {
+
+        static HostView of(HostStatus h) {
+            return new HostView(h.host().toString(), h.sha().orElse(null), h.state().name(), h.step().orElse(null),
+                    h.error().orElse(null), h.drift().stream().map(Enum::name).sorted().toList(), h.detail());
+        }
+    }
+
+    static AppView of(AppStatus s) {
+        return new AppView(s.id().app(), s.id().env(), s.sha().orElse(null), s.status().name(),
+                s.error().orElse(null), s.problems().stream().map(Object::toString).toList(), s.updated(),
+                s.hosts().stream().map(HostView::of).toList());
+    }
+}

@@ -1,0 +1,34 @@
+package io.trueup.observe;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.HostAddress;
+import io.trueup.host.HostCommands;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteException;
+import io.trueup.ssh.RemoteShell;
+import java.time.Duration;
+
+/** Inspects a host with one read-only SSH command. Safe to call from many threads. */
+public final class Inspector {
+
+    private final RemoteShell shell;
+    private final Duration timeout;
+
+    public Inspector(RemoteShell shell, Duration timeout) {
+        this.shell = shell;
+        this.timeout = timeout;
+    }
+
+    public Inspection inspect(AppSpec spec, HostAddress host) {
+        try {
+            CommandResult result = shell.run(HostCommands.target(spec, host), HostCommands.inspect(spec), timeout);
+            if (!result.ok()) {
+                return new Inspection.Failed(host, "inspection failed (exit " + result.exitCode() + "): "
+                        + result.tail(5), true);
+            }
+            return new Inspection.Seen(host, ObservationParser.parse(result.stdout()));
+        } catch (RemoteException e) {
+            return new Inspection.Failed(host, e.getMessage(), e.transientFailure());
+        }
+    }
+}

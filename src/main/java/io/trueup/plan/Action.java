@@ -1,0 +1,66 @@
+package io.trueup.plan;
+
+import io.trueup.desired.RequirementsHash;
+import io.trueup.desired.Sha;
+import java.util.List;
+
+/** One step of a host's deploy; see the package documentation for the order. */
+public sealed interface Action {
+
+    /** A short name for status and messages. */
+    String step();
+
+    record Prepare() implements Action {
+        public String step() {
+            return "prepare";
+        }
+    }
+
+    record Push(Sha sha) implements Action {
+        public String step() {
+            return "push";
+        }
+    }
+
+    /** @param replaces whether a release of that SHA is there already (modified by hand) */
+    record MakeRelease(Sha sha, boolean replaces) implements Action {
+        public String step() {
+            return "release";
+        }
+    }
+
+    record BuildEnv(RequirementsHash env) implements Action {
+        public String step() {
+            return "env";
+        }
+    }
+
+    record Switch(Sha sha) implements Action {
+        public String step() {
+            return "switch";
+        }
+    }
+
+    record Restart() implements Action {
+        public String step() {
+            return "restart";
+        }
+    }
+
+    record CheckHealth() implements Action {
+        public String step() {
+            return "health";
+        }
+    }
+
+    record Prune(List<Sha> releases, List<RequirementsHash> envs) implements Action {
+        public Prune {
+            releases = List.copyOf(releases);
+            envs = List.copyOf(envs);
+        }
+
+        public String step() {
+            return "prune";
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.trueup.plan;
+
+import io.trueup.desired.HostAddress;
+import io.trueup.desired.Sha;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What to do on one host.
+ *
+ * @param host the host
+ * @param observedSha what {@code current} pointed at when inspected (the raw link when not a release)
+ * @param drift how it differs from desired state (empty when converged)
+ * @param actions the steps, in order; empty when converged
+ * @param rollbackTo the release to switch back to if a step after the switch fails
+ * @param detail a person's explanation of the drift, e.g. the files changed by hand
+ */
+public record HostPlan(HostAddress host, Optional<String> observedSha, Set<Drift> drift, List<Action> actions,
+        Optional<Sha> rollbackTo, List<String> detail) {
+
+    public HostPlan {
+        drift = Set.copyOf(drift);
+        actions = List.copyOf(actions);
+        detail = List.copyOf(detail);
+    }
+
+    public boolean converged() {
+        return actions.isEmpty();
+    }
+}

@@ -1,0 +1,33 @@
+package io.trueup.plan;
+
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.HostAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a reconcile of one app/environment will do.
+ *
+ * @param id the app/environment
+ * @param hosts a plan per inspected host, in desired order
+ * @param unreachable hosts that could not be inspected, with the reason; not worked on
+ * @param batches the hosts that need work, in rollout batches
+ */
+public record Plan(AppEnv id, List<HostPlan> hosts, Map<HostAddress, String> unreachable,
+        List<List<HostAddress>> batches) {
+
+    public Plan {
+        hosts = List.copyOf(hosts);
+        unreachable = Map.copyOf(unreachable);
+        batches = batches.stream().map(List::copyOf).toList();
+    }
+
+    public boolean converged() {
+        return batches.isEmpty();
+    }
+
+    public HostPlan host(HostAddress host) {
+        return hosts.stream().filter(h -> h.host().equals(host)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no plan for " + host));
+    }
+}

@@ -1,0 +1,150 @@
+package io.trueup.plan;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.HostAddress;
+import io.trueup.desired.RequirementsHash;
+import io.trueup.desired.Sha;
+import io.trueup.observe.Inspection;
+import io.trueup.observe.Observation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns desired state and observations into a {@link Plan}. Pure: no I/O, no clock. */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    public static Plan plan(AppSpec spec, List<Inspection> inspections) {
+        List<HostPlan> plans = new ArrayList<>();
+        Map<HostAddress, String> unreachable = new LinkedHashMap<>();
+        for (Inspection inspection : inspections) {
+            switch (inspection) {
+                case Inspection.Seen seen -> plans.add(hostPlan(spec, seen.host(), seen.observation()));
+                case Inspection.Failed failed -> unreachable.put(failed.host(), failed.error());
+            }
+        }
+        List<HostAddress> work = plans.stream().filter(p -> !p.converged()).map(HostPlan::host).toList();
+        return new Plan(spec.id(), plans, unreachable, batches(work, spec.batch().of(spec.hosts().size())));
+    }
+
+    static HostPlan hostPlan(AppSpec spec, HostAddress host, Observation seen) {
+        Sha sha = spec.sha();
+        RequirementsHash env = spec.requirementsHash();
+        Set<Drift> drift = drift(spec, seen);
+        if (drift.isEmpty()) {
+            return new HostPlan(host, observedSha(seen), drift, List.of(), Optional.empty(), List.of());
+        }
+        List<Action> actions = new ArrayList<>();
+        if (!seen.basePresent() || !seen.repoPresent()) {
+            actions.add(new Action.Prepare());
+        }
+        if (!releaseUsable(spec, seen)) {
+            if (!seen.commitPresent()) {
+                actions.add(new Action.Push(sha));
+            }
+            actions.add(new Action.MakeRelease(sha, seen.releases().containsKey(sha)));
+        }
+        if (!seen.envs().contains(env)) {
+            actions.add(new Action.BuildEnv(env));
+        }
+        actions.add(new Action.Switch(sha));
+        actions.add(new Action.Restart());
+        actions.add(new Action.CheckHealth());
+        prune(spec, seen).ifPresent(actions::add);
+        Optional<Sha> rollbackTo = seen.current().filter(c -> !c.equals(sha) && seen.releases().containsKey(c));
+        return new HostPlan(host, observedSha(seen), drift, actions, rollbackTo, detail(spec, seen));
+    }
+
+    private static Optional<String> observedSha(Observation seen) {
+        return seen.current().map(Sha::hex)
+                .or(() -> seen.currentLink().isEmpty() ? Optional.empty() : Optional.of(seen.currentLink()));
+    }
+
+    static Set<Drift> drift(AppSpec spec, Observation seen) {
+        Set<Drift> drift = EnumSet.noneOf(Drift.class);
+        if (seen.current().isEmpty()) {
+            drift.add(Drift.MISSING_CURRENT);
+        } else if (!seen.current().get().equals(spec.sha())) {
+            drift.add(Drift.WRONG_SHA);
+        } else if (!seen.check(spec.sha()).map(Observation.ReleaseCheck::pristine).orElse(false)) {
+            drift.add(Drift.MODIFIED);
+        }
+        boolean linked = Optional.ofNullable(seen.releases().get(spec.sha()))
+                .flatMap(Observation.Release::env).filter(spec.requirementsHash()::equals).isPresent();
+        if (!seen.envs().contains(spec.requirementsHash()) || (drift.isEmpty() && !linked)) {
+            drift.add(Drift.ENV_MISSING);
+        }
+        return drift;
+    }
+
+    /** Whether {@code releases/<sha>} can be switched to as it is: present, pristine, linked to its env. */
+    private static boolean releaseUsable(AppSpec spec, Observation seen) {
+        Observation.Release release = seen.releases().get(spec.sha());
+        return release != null
+                && release.env().filter(spec.requirementsHash()::equals).isPresent()
+                && seen.check(spec.sha()).map(Observation.ReleaseCheck::pristine).orElse(false);
+    }
+
+    /**
+     * What to remove once the deploy has switched: releases beyond {@code keep}, most
+     * recently switched first (the new one first of all), never the new current or the
+     * previous; envs that no kept release uses.
+     */
+    static Optional<Action.Prune> prune(AppSpec spec, Observation seen) {
+        Sha current = spec.sha();
+        Optional<Sha> previous = seen.current().filter(c -> !c.equals(current)).or(seen::previous);
+        List<Observation.Release> byRecency = seen.releases().values().stream()
+                .filter(r -> !r.sha().equals(current))
+                .sorted(Comparator.comparingLong(Observation.Release::switchedAt).reversed()
+                        .thenComparing(r -> r.sha().hex()))
+                .toList();
+        Set<Sha> kept = new LinkedHashSet<>();
+        kept.add(current);
+        previous.filter(seen.releases()::containsKey).ifPresent(kept::add);
+        byRecency.stream().map(Observation.Release::sha).forEach(sha -> {
+            if (kept.size() < spec.keep()) {
+                kept.add(sha);
+            }
+        });
+        List<Sha> releases = byRecency.stream().map(Observation.Release::sha).filter(s -> !kept.contains(s)).toList();
+        Set<RequirementsHash> used = new LinkedHashSet<>();
+        used.add(spec.requirementsHash());
+        seen.releases().values().stream().filter(r -> kept.contains(r.sha()))
+                .forEach(r -> r.env().ifPresent(used::add));
+        List<RequirementsHash> envs = new ArrayList<>();
+        seen.envs().stream().filter(e -> !used.contains(e)).sorted(Comparator.comparing(RequirementsHash::hex))
+                .forEach(envs::add);
+        seen.partialEnvs().stream().filter(e -> !used.contains(e)).sorted(Comparator.comparing(RequirementsHash::hex))
+                .forEach(envs::add);
+        return releases.isEmpty() && envs.isEmpty() ? Optional.empty() : Optional.of(new Action.Prune(releases, envs));
+    }
+
+    private static List<String> detail(AppSpec spec, Observation seen) {
+        List<String> detail = new ArrayList<>();
+        seen.current().flatMap(seen::check).ifPresent(check -> {
+            check.head().filter(h -> !h.equals(check.sha().hex()))
+                    .ifPresent(h -> detail.add("release " + check.sha().abbrev() + " is checked out at " + h));
+            check.changes().forEach(c -> detail.add("changed by hand: " + c.strip()));
+        });
+        if (seen.current().isEmpty() && !seen.currentLink().isEmpty()) {
+            detail.add("current points at " + seen.currentLink() + ", which is not a release");
+        }
+        return detail;
+    }
+
+    static List<List<HostAddress>> batches(List<HostAddress> hosts, int size) {
+        List<List<HostAddress>> batches = new ArrayList<>();
+        for (int from = 0; from < hosts.size(); from += size) {
+            batches.add(hosts.subList(from, Math.min(hosts.size(), from + size)));
+        }
+        return batches;
+    }
+}

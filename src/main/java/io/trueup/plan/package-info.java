@@ -1,0 +1,22 @@
+/**
+ * Deciding what to do, without doing it. {@link io.trueup.plan.Planner#plan} is a pure
+ * function of an app/environment's desired spec and what inspection saw on each host; it
+ * returns a {@link io.trueup.plan.Plan}: per host, the drift found and the ordered
+ * {@link io.trueup.plan.Action}s that bring it to the desired state, and the batches the
+ * rollout goes in.
+ *
+ * <p>The phases of a host's deploy, each a step whose failure stops that host:
+ * <ol>
+ * <li>{@code Prepare}: make the base directory and bare repository (first deploy only);
+ * <li>{@code Push}: send the commit's missing objects to {@code repo.git};
+ * <li>{@code MakeRelease}: a fresh local clone in {@code releases/<sha>} (replacing one
+ *     modified by hand);
+ * <li>{@code BuildEnv}: the virtualenv for the requirements hash, only if not present;
+ * <li>{@code Switch}: point {@code current} at the release, atomically;
+ * <li>{@code Restart}, then {@code CheckHealth};
+ * <li>{@code Prune}: releases beyond {@code keep} and envs no kept release uses.
+ * </ol>
+ * A host already at the desired release, pristine, with its env present gets no action at
+ * all, so no write.
+ */
+package io.trueup.plan;

@@ -1,0 +1,130 @@
+package io.trueup.reconcile;
+
+import io.trueup.TrueupException;
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.DesiredEntry;
+import io.trueup.desired.DesiredState;
+import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.Problem;
+import io.trueup.git.DesiredStateSource;
+import io.trueup.git.Snapshot;
+import io.trueup.status.AppStatus;
+import io.trueup.status.DesiredStateStatus;
+import io.trueup.status.HostStatus;
+import io.trueup.status.StatusBoard;
+import io.trueup.status.SyncStatus;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * One reconcile cycle over everything: fetch and parse desired state, check each valid
+ * app/environment against its app repository, then reconcile every app/environment
+ * independently and in parallel. An invalid app/environment is reported with its problems
+ * and reconciled to its last valid desired state, so a bad commit touches no host. Not to be
+ * run twice at once (the scheduler skips overlapping runs).
+ */
+public final class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+
+    private final Optional<DesiredStateSource> source;
+    private final SourceCheck sourceCheck;
+    private final AppReconciler apps;
+    private final StatusBoard board;
+    private final Clock clock;
+    private final String defaultUser;
+    private final DesiredStateParser parser = new DesiredStateParser();
+    private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
+
+    public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, AppReconciler apps,
+            StatusBoard board, Clock clock, String defaultUser) {
+        this.source = source;
+        this.sourceCheck = sourceCheck;
+        this.apps = apps;
+        this.board = board;
+        this.clock = clock;
+        this.defaultUser = defaultUser;
+    }
+
+    /** A parsed desired state and the files it came from, for locating later problems. */
+    private record Fetched(DesiredState state, Map<String, byte[]> files) {
+    }
+
+    public void runOnce() {
+        Map<AppEnv, List<Problem>> invalid = new HashMap<>();
+        refresh().ifPresent(fetched -> validate(fetched, invalid));
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AppSpec spec : lastValid.values()) {
+                List<Problem> problems = invalid.getOrDefault(spec.id(), List.of());
+                workers.submit(() -> reconcileOne(spec, problems));
+            }
+        }
+    }
+
+    private void reconcileOne(AppSpec spec, List<Problem> problems) {
+        try {
+            apps.reconcile(spec, problems);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: reconcile failed", spec.id());
+            board.update(spec.id(), s -> new AppStatus(s.id(), s.sha(), SyncStatus.Degraded,
+                    Optional.of("reconcile failed: " + e), s.problems(), s.hosts(), clock.instant()));
+        }
+    }
+
+    /** Fetches and parses desired state; empty (and the error on the board) when that fails. */
+    private Optional<Fetched> refresh() {
+        if (source.isEmpty()) {
+            failDesired("no desired-state repository configured: set trueup.desired-state.url"
+                    + " (or trueup.demo.enabled=true for the embedded demo)");
+            return Optional.empty();
+        }
+        try {
+            Snapshot snapshot = source.get().fetch();
+            DesiredState state = parser.parse(snapshot.revision(), snapshot.files(), defaultUser);
+            board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
+                    Optional.of(clock.instant()), Optional.empty(), state.problems()));
+            return Optional.of(new Fetched(state, snapshot.files()));
+        } catch (TrueupException e) {
+            LOG.warnf("desired state: %s", e.getMessage());
+            failDesired(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void failDesired(String error) {
+        board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), d.revision(), d.fetchedAt(),
+                Optional.of(error), d.problems()));
+    }
+
+    /** Updates {@link #lastValid} from {@code state}; collects the problems of invalid entries. */
+    private void validate(Fetched fetched, Map<AppEnv, List<Problem>> invalid) {
+        DesiredState state = fetched.state();
+        lastValid.keySet().retainAll(state.entries().keySet());
+        board.retain(state.entries().keySet());
+        for (DesiredEntry entry : state.entries().values()) {
+            List<Problem> problems = switch (entry) {
+                case DesiredEntry.Valid valid -> sourceCheck.check(valid.spec(), fetched.files());
+                case DesiredEntry.Invalid bad -> bad.problems();
+            };
+            if (problems.isEmpty()) {
+                lastValid.put(entry.id(), ((DesiredEntry.Valid) entry).spec());
+                continue;
+            }
+            invalid.put(entry.id(), problems);
+            if (!lastValid.containsKey(entry.id())) {
+                board.put(new AppStatus(entry.id(), Optional.empty(), SyncStatus.Invalid,
+                        Optional.of(problems.get(0).toString()), problems,
+                        board.app(entry.id()).map(AppStatus::hosts).orElse(List.<HostStatus>of()),
+                        clock.instant()));
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.trueup.reconcile;
+
+import io.trueup.desired.HostAddress;
+import io.trueup.plan.HostPlan;
+import io.trueup.plan.Plan;
+import io.trueup.rollout.HostOutcome;
+import io.trueup.status.AppStatus;
+import io.trueup.status.HostState;
+import io.trueup.status.HostStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Maps plans and deploy outcomes to host statuses. Pure. */
+final class Statuses {
+
+    private Statuses() {
+    }
+
+    /** Host statuses from a fresh plan; hosts it could not inspect keep what was last known of them. */
+    static List<HostStatus> fromPlan(Plan plan, Optional<AppStatus> before) {
+        List<HostStatus> hosts = new ArrayList<>();
+        for (HostPlan p : plan.hosts()) {
+            HostState state = p.converged() ? HostState.Synced : HostState.OutOfSync;
+            hosts.add(new HostStatus(p.host(), p.observedSha(), state, Optional.empty(), Optional.empty(),
+                    p.drift(), p.detail()));
+        }
+        for (Map.Entry<HostAddress, String> e : plan.unreachable().entrySet()) {
+            Optional<String> lastSha = before.flatMap(b -> b.hosts().stream()
+                    .filter(h -> h.host().equals(e.getKey())).findFirst()).flatMap(HostStatus::sha);
+            hosts.add(new HostStatus(e.getKey(), lastSha, HostState.Unreachable, Optional.empty(),
+                    Optional.of(e.getValue()), Set.of(), List.of()));
+        }
+        return hosts;
+    }
+
+    static HostStatus afterDeploy(HostStatus host, HostOutcome outcome) {
+        return switch (outcome) {
+            case HostOutcome.Deployed d -> new HostStatus(host.host(), Optional.of(d.sha().hex()), HostState.Synced,
+                    Optional.empty(), Optional.empty(), Set.of(), d.warnings());
+            case HostOutcome.Failed f -> new HostStatus(host.host(),
+                    f.rollback().filter(HostOutcome.Rollback::succeeded).map(r -> r.to().hex()).or(host::sha),
+                    f.transientFailure() ? HostState.Unreachable : HostState.Failed, Optional.of(f.step()),
+                    Optional.of(describe(f)), host.drift(),
+                    f.rollback().map(r -> List.of("rollback: " + r.detail())).orElse(List.of()));
+        };
+    }
+
+    /** One line a person can act on: host, step, error, rollback, then the output's tail. */
+    static String describe(HostOutcome.Failed f) {
+        StringBuilder text = new StringBuilder(f.host() + ": step " + f.step() + " failed: " + f.error());
+        f.rollback().ifPresent(r -> text.append(r.succeeded() ? "; rolled back to " + r.to().abbrev()
+                : "; rollback failed: " + r.detail()));
+        if (!f.output().isBlank()) {
+            text.append("\n").append(f.output());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package io.trueup.rollout;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.Health;
+import io.trueup.desired.HostAddress;
+import io.trueup.host.HostCommands;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteException;
+import io.trueup.ssh.RemoteShell;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Polls a host's health check after a restart until it passes or its timeout runs out: an
+ * HTTP GET from here (any 2xx passes) or a command on the host (exit 0 passes). Safe to
+ * share between threads.
+ */
+public final class HealthChecker {
+
+    private final RemoteShell shell;
+    private final HttpClient http;
+    private final Clock clock;
+
+    public HealthChecker(RemoteShell shell, HttpClient http, Clock clock) {
+        this.shell = shell;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** Empty when healthy (or no check is configured), else why not. */
+    Optional<StepFailure> check(AppSpec spec, HostAddress host) {
+        Health health = spec.health();
+        if (!health.configured()) {
+            return Optional.empty();
+        }
+        Instant deadline = clock.instant().plus(health.timeout());
+        String last = "no attempt";
+        for (int attempt = 1; ; attempt++) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            Optional<String> problem = attempt(spec, host, left.isNegative() ? Duration.ofMillis(1) : left);
+            if (problem.isEmpty()) {
+                return Optional.empty();
+            }
+            last = problem.get();
+            if (!clock.instant().plus(health.interval()).isBefore(deadline)) {
+                return Optional.of(new StepFailure("health", "health check of " + host + " did not pass within "
+                        + health.timeout().toSeconds() + "s (" + attempt + " attempts)", last, false));
+            }
+            sleep(health.interval());
+        }
+    }
+
+    private Optional<String> attempt(AppSpec spec, HostAddress host, Duration left) {
+        Health health = spec.health();
+        if (health.http().isPresent()) {
+            return get(health.urlFor(host).orElseThrow(), min(left, health.interval().multipliedBy(5)));
+        }
+        try {
+            CommandResult result = shell.run(HostCommands.target(spec, host),
+                    HostCommands.run(spec, "health", health.command().orElseThrow()), left);
+            return result.ok() ? Optional.empty()
+                    : Optional.of("exit " + result.exitCode() + ": " + result.tail(10));
+        } catch (RemoteException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private Optional<String> get(String url, Duration timeout) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            return status / 100 == 2 ? Optional.empty() : Optional.of("GET " + url + " answered " + status);
+        } catch (IOException e) {
+            return Optional.of("GET " + url + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        Duration m = a.compareTo(b) <= 0 ? a : b;
+        return m.isZero() || m.isNegative() ? Duration.ofMillis(100) : m;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.trueup.rollout;
+
+import io.trueup.desired.HostAddress;
+import io.trueup.desired.Sha;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** How a host's deploy ended. */
+public sealed interface HostOutcome {
+
+    HostAddress host();
+
+    /** Every step succeeded; {@code warnings} are failures that did not matter (a prune). */
+    record Deployed(HostAddress host, Sha sha, List<String> steps, Duration took, List<String> warnings)
+            implements HostOutcome {
+        public Deployed {
+            steps = List.copyOf(steps);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * A step failed and the host's deploy stopped there.
+     *
+     * @param step the step that failed
+     * @param error what went wrong, naming the host
+     * @param output the tail of the step's stderr (or stdout)
+     * @param transientFailure whether it was the network rather than the release
+     * @param rollback what was done to return the host to its previous release, if anything
+     */
+    record Failed(HostAddress host, String step, String error, String output, boolean transientFailure,
+            Optional<Rollback> rollback) implements HostOutcome {
+    }
+
+    /** The switch back to the release that was current before, after a failure past the switch. */
+    record Rollback(Sha to, boolean succeeded, String detail) {
+    }
+}

@@ -1,0 +1,24 @@
+package io.trueup.rollout;
+
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.HostAddress;
+
+/** Hears of a rollout's progress as it happens; called from worker threads, must be thread-safe. */
+public interface RolloutListener {
+
+    /** {@code host} starts {@code step}. */
+    void step(AppEnv id, HostAddress host, String step);
+
+    /** {@code host} is done, one way or the other. */
+    void finished(AppEnv id, HostOutcome outcome);
+
+    RolloutListener NONE = new RolloutListener() {
+        @Override
+        public void step(AppEnv id, HostAddress host, String step) {
+        }
+
+        @Override
+        public void finished(AppEnv id, HostOutcome outcome) {
+        }
+    };
+}

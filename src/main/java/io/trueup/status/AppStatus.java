@@ -1,0 +1,24 @@
+package io.trueup.status;
+
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.Problem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What is known of one app/environment.
+ *
+ * @param sha the desired SHA being reconciled (the last valid one when the newest is invalid)
+ * @param error why it is Degraded or Invalid
+ * @param problems the desired-state problems when Invalid, each with file and line
+ * @param updated when this status last changed
+ */
+public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Optional<String> error,
+        List<Problem> problems, List<HostStatus> hosts, Instant updated) {
+
+    public AppStatus {
+        problems = List.copyOf(problems);
+        hosts = List.copyOf(hosts);
+    }
+}

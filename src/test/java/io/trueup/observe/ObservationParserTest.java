@@ -1,0 +1,61 @@
+package io.trueup.observe;
+
+import static io.trueup.support.Specs.env;
+import static io.trueup.support.Specs.sha;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ObservationParserTest {
+
+    @Test
+    void readsReleasesEnvsAndTheCurrentReleaseState() {
+        String a = sha('a').hex();
+        String b = sha('b').hex();
+        String report = String.join("\n",
+                "base present", "repo yes", "object no",
+                "current releases/" + a, "previous releases/" + b,
+                "release " + a + " 1700000000 ../../envs/" + env('1').hex(),
+                "release " + b + " 0 ../../envs/" + env('2').hex(),
+                "release not-a-sha 0 ",
+                "env " + env('1').hex(), "partial " + env('2').hex(),
+                "leftover releases/.tmp-x-1",
+                "head " + a + " " + a, "change " + a + "  M app.py", "");
+
+        Observation seen = ObservationParser.parse(report);
+
+        assertTrue(seen.basePresent());
+        assertFalse(seen.commitPresent());
+        assertEquals(Optional.of(sha('a')), seen.current());
+        assertEquals(Optional.of(sha('b')), seen.previous());
+        assertEquals(Set.of(sha('a'), sha('b')), seen.releases().keySet());
+        assertEquals(1700000000L, seen.releases().get(sha('a')).switchedAt());
+        assertEquals(Set.of(env('1')), seen.envs());
+        assertEquals(Set.of(env('2')), seen.partialEnvs());
+        assertEquals(List.of(" M app.py"), seen.check(sha('a')).orElseThrow().changes());
+        assertFalse(seen.check(sha('a')).orElseThrow().pristine());
+        assertEquals(List.of("releases/.tmp-x-1"), seen.leftovers());
+    }
+
+    @Test
+    void aMissingBaseDirectoryIsAnEmptyHost() {
+        Observation seen = ObservationParser.parse("base missing\n");
+
+        assertFalse(seen.basePresent());
+        assertEquals(Optional.empty(), seen.current());
+        assertTrue(seen.releases().isEmpty());
+    }
+
+    @Test
+    void currentPointingOutsideReleasesIsNoRelease() {
+        Observation seen = ObservationParser.parse("base present\ncurrent /tmp/elsewhere\n");
+
+        assertEquals(Optional.empty(), seen.current());
+        assertEquals("/tmp/elsewhere", seen.currentLink());
+    }
+}

@@ -1,0 +1,41 @@
+package io.trueup.support;
+
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.BatchSize;
+import io.trueup.desired.Health;
+import io.trueup.desired.HostAddress;
+import io.trueup.desired.RequirementsHash;
+import io.trueup.desired.Sha;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Small fixtures for specs: an app "hello" in "prod", and SHAs and hashes made from a letter. */
+public final class Specs {
+
+    private Specs() {
+    }
+
+    public static Sha sha(char c) {
+        return new Sha(String.valueOf(c).repeat(40));
+    }
+
+    public static RequirementsHash env(char c) {
+        return new RequirementsHash(String.valueOf(c).repeat(64));
+    }
+
+    public static List<HostAddress> hosts(String... names) {
+        return Arrays.stream(names).map(HostAddress::parse).toList();
+    }
+
+    public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, BatchSize batch, int keep) {
+        return new AppSpec(new AppEnv("hello", "prod"), "/src/hello.git", "/srv/hello", "deploy", "requirements.txt",
+                "wheels", "python3", Optional.of("true"), Health.NONE, batch, keep, sha, env, hosts,
+                "apps/hello/prod.yaml");
+    }
+
+    public static AppSpec spec(Sha sha, RequirementsHash env, String... hosts) {
+        return spec(sha, env, hosts(hosts), BatchSize.parse("1"), 5);
+    }
+}
