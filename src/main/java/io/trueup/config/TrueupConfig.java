@@ -73,11 +73,11 @@ public interface TrueupConfig {
         int hosts();
 
         /** First SSH port of the demo hosts on 127.0.0.1; host i listens on port + i. */
-        @WithDefault("2221")
+        @WithDefault("2222")
         int port();
 
         /** First HTTP port of the demo app; host i's app listens on app-port + i. */
-        @WithDefault("8101")
+        @WithDefault("18000")
         int appPort();
     }
 }

@@ -121,17 +121,13 @@ public final class AppReconciler {
     }
 
     private List<Inspection> inspectAll(AppSpec spec) {
+        List<Future<Inspection>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Inspection>> futures = new ArrayList<>();
             for (HostAddress host : spec.hosts()) {
                 futures.add(workers.submit(() -> inspector.inspect(spec, host)));
             }
-            List<Inspection> inspections = new ArrayList<>();
-            for (Future<Inspection> future : futures) {
-                inspections.add(future.resultNow());
-            }
-            return inspections;
         }
+        return futures.stream().map(Future::resultNow).toList();
     }
 
     private static String key(AppSpec spec) {

@@ -74,8 +74,10 @@ public final class Reconciler {
             apps.reconcile(spec, problems);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: reconcile failed", spec.id());
-            board.update(spec.id(), s -> new AppStatus(s.id(), s.sha(), SyncStatus.Degraded,
-                    Optional.of("reconcile failed: " + e), s.problems(), s.hosts(), clock.instant()));
+            List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
+                    .orElseGet(() -> spec.hosts().stream().map(HostStatus::unknown).toList());
+            board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), SyncStatus.Degraded,
+                    Optional.of("reconcile failed: " + e), problems, hosts, clock.instant()));
         }
     }
 

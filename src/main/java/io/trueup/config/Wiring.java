@@ -1,0 +1,132 @@
+package io.trueup.config;
+
+import io.trueup.demo.DemoEnvironment;
+import io.trueup.git.AppMirrors;
+import io.trueup.git.CommitPusher;
+import io.trueup.git.DesiredStateSource;
+import io.trueup.git.GitDesiredStateSource;
+import io.trueup.git.GitSsh;
+import io.trueup.git.JGitCommitPusher;
+import io.trueup.observe.Inspector;
+import io.trueup.reconcile.AppReconciler;
+import io.trueup.reconcile.MirrorSourceCheck;
+import io.trueup.reconcile.Reconciler;
+import io.trueup.rollout.HealthChecker;
+import io.trueup.rollout.HostDeployer;
+import io.trueup.rollout.RolloutEngine;
+import io.trueup.ssh.MinaRemoteShell;
+import io.trueup.ssh.RemoteShell;
+import io.trueup.status.StatusBoard;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds trueup's parts from configuration; the only place that knows how they fit together. */
+@ApplicationScoped
+public class Wiring {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    Optional<DemoEnvironment> demo(TrueupConfig config) {
+        TrueupConfig.Demo demo = config.demo();
+        return demo.enabled()
+                ? Optional.of(new DemoEnvironment(config.stateDir(), demo.hosts(), demo.port(), demo.appPort()))
+                : Optional.empty();
+    }
+
+    void stopDemo(@Disposes Optional<DemoEnvironment> demo) {
+        demo.ifPresent(DemoEnvironment::close);
+    }
+
+    @Produces
+    @Singleton
+    Connections connections(TrueupConfig config, Optional<DemoEnvironment> demo) {
+        return demo.map(d -> {
+            DemoEnvironment.Endpoints e = d.start();
+            return new Connections(Optional.of(e.desiredState().toString()), "main", Optional.empty(),
+                    Optional.of(e.identity()), e.knownHosts());
+        }).orElseGet(() -> Connections.of(config));
+    }
+
+    @Produces
+    @Singleton
+    MinaRemoteShell shell(Connections connections, TrueupConfig config) {
+        return new MinaRemoteShell(connections.identity().orElse(Path.of("/nonexistent/no-ssh-identity-configured")),
+                connections.knownHosts(), config.ssh().connectTimeout());
+    }
+
+    void closeShell(@Disposes MinaRemoteShell shell) {
+        shell.close();
+    }
+
+    @Produces
+    @Singleton
+    GitSsh gitSsh(Connections connections, TrueupConfig config) {
+        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), config.stateDir());
+    }
+
+    void closeGitSsh(@Disposes GitSsh ssh) {
+        ssh.close();
+    }
+
+    @Produces
+    @Singleton
+    AppMirrors mirrors(TrueupConfig config, GitSsh ssh, Clock clock) {
+        return new AppMirrors(config.stateDir().resolve("mirrors"), ssh, clock);
+    }
+
+    void closeMirrors(@Disposes AppMirrors mirrors) {
+        mirrors.close();
+    }
+
+    @Produces
+    @Singleton
+    StatusBoard board(Connections connections) {
+        return new StatusBoard(connections.url(), connections.branch());
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(TrueupConfig config, Connections connections, MinaRemoteShell shell, GitSsh ssh,
+            AppMirrors mirrors, StatusBoard board, Clock clock) {
+        Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
+                connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
+        Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
+                config.ssh().connectTimeout().plusSeconds(60), config.ssh().user());
+        return reconciler(source, shell, mirrors, board, clock, limits);
+    }
+
+    /**
+     * @param concurrency hosts worked on at once
+     * @param commandTimeout time allowed for one deploy step on a host
+     * @param inspectTimeout time allowed for one inspection
+     * @param defaultUser SSH user of apps that name none
+     */
+    public record Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser) {
+    }
+
+    /** The reconciler and everything it drives, over the given ports. Also used by integration tests. */
+    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
+            StatusBoard board, Clock clock, Limits limits) {
+        Duration commands = limits.commandTimeout();
+        CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
+        HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
+        HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, clock);
+        RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency());
+        AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout()), engine, board, clock);
+        return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
+    }
+}

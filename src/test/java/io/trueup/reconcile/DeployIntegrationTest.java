@@ -1,0 +1,266 @@
+package io.trueup.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueup.desired.RequirementsHash;
+import io.trueup.ssh.EmbeddedSshServer;
+import io.trueup.status.AppStatus;
+import io.trueup.status.HostState;
+import io.trueup.status.HostStatus;
+import io.trueup.status.SyncStatus;
+import io.trueup.support.Fleet;
+import io.trueup.support.HostTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The core loop end to end with real parts: a desired-state git repository, an app
+ * repository, hosts served by MINA's SSH server running real git, python3 -m venv and pip.
+ */
+@Timeout(120)
+class DeployIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    Fleet fleet;
+
+    @BeforeEach
+    void fleet() throws Exception {
+        fleet = new Fleet(dir, 3, Map.of());
+    }
+
+    @AfterEach
+    void close() {
+        fleet.close();
+    }
+
+    private void assertAllAt(String sha) {
+        for (int i = 0; i < fleet.size(); i++) {
+            assertEquals(sha, fleet.currentSha(i), "current of host " + i);
+        }
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Synced, status.status(), () -> "status: " + status);
+        assertTrue(status.hosts().stream().allMatch(h -> h.state() == HostState.Synced
+                && h.sha().orElse("").equals(sha)), () -> "hosts: " + status.hosts());
+    }
+
+    @Test
+    void firstDeployReachesEveryHostWithItsReleaseEnvAndRestart() throws Exception {
+        String sha = fleet.app.head();
+        fleet.deploy(sha, "");
+
+        fleet.reconciler.runOnce();
+
+        assertAllAt(sha);
+        String env = fleet.requirementsHash().hex();
+        for (int i = 0; i < fleet.size(); i++) {
+            Path release = fleet.base(i).resolve("releases").resolve(sha);
+            assertTrue(Files.isRegularFile(release.resolve("app.py")));
+            assertEquals(Path.of("../../envs/" + env), Files.readSymbolicLink(release.resolve(".venv")));
+            assertTrue(Files.exists(fleet.base(i).resolve("envs").resolve(env).resolve(".trueup-complete")));
+            assertEquals(sha + "\n", Files.readString(fleet.server(i).root().resolve("restarts")));
+        }
+    }
+
+    @Test
+    void codeOnlyBumpReusesTheEnvAndRunsNoPip() throws Exception {
+        fleet.deploy(fleet.app.head(), "");
+        fleet.reconciler.runOnce();
+        int before = fleet.server(0).commandsRun();
+
+        String bumped = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# v2\n");
+        fleet.deploy(bumped, "");
+        fleet.reconciler.runOnce();
+
+        assertAllAt(bumped);
+        List<String> steps = fleet.stepsSince(0, before);
+        assertEquals(List.of("inspect", "receive-pack", "release", "switch", "restart", "health"), steps);
+        assertEquals(List.of(fleet.requirementsHash().hex()), fleet.list(0, "envs"));
+    }
+
+    @Test
+    void requirementsChangeBuildsANewEnvAndGoingBackReusesTheOld() throws Exception {
+        String first = fleet.app.head();
+        RequirementsHash firstEnv = fleet.requirementsHash();
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+
+        io.trueup.demo.Wheels.write("extra", "2.0", Map.of("extra/__init__.py", "X = 2\n".getBytes()),
+                fleet.app.dir().resolve("wheels"));
+        String second = fleet.commitApp("requirements.txt", "greeting==1.0\nextra==2.0\n");
+        fleet.deploy(second, "");
+        fleet.reconciler.runOnce();
+
+        assertAllAt(second);
+        assertEquals(2, fleet.list(0, "envs").size());
+        Path env = fleet.base(0).resolve("envs").resolve(fleet.requirementsHash().hex());
+        assertTrue(Files.exists(env.resolve(".trueup-complete")));
+
+        int before = fleet.server(1).commandsRun();
+        fleet.writeEnv(fleet.envYaml(first, firstEnv.toString(), ""));
+        fleet.reconciler.runOnce();
+
+        assertAllAt(first);
+        assertEquals(List.of("inspect", "switch", "restart", "health"), fleet.stepsSince(1, before));
+    }
+
+    @Test
+    void convergedHostsGetNoWriteAtAll() throws Exception {
+        fleet.deploy(fleet.app.head(), "");
+        fleet.reconciler.runOnce();
+        Map<String, String> tree = HostTree.snapshot(fleet.server(0).root());
+        int before = fleet.server(0).commandsRun();
+
+        fleet.reconciler.runOnce();
+
+        assertEquals(List.of("inspect"), fleet.stepsSince(0, before));
+        assertEquals(tree, HostTree.snapshot(fleet.server(0).root()));
+        assertEquals(SyncStatus.Synced, fleet.status().status());
+    }
+
+    @Test
+    void invalidDesiredStateTouchesNoHostAndNamesFileAndLine() throws Exception {
+        String good = fleet.app.head();
+        fleet.deploy(good, "");
+        fleet.reconciler.runOnce();
+        int before = fleet.server(0).commandsRun();
+
+        fleet.writeEnv(fleet.envYaml(good, fleet.requirementsHash().toString(), "keep: lots\n"));
+        fleet.reconciler.runOnce();
+
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Invalid, status.status());
+        assertTrue(status.problems().get(0).toString().startsWith("apps/hello/test.yaml:12: keep: "),
+                () -> status.problems().toString());
+        assertEquals(List.of("inspect"), fleet.stepsSince(0, before));
+        assertAllHostsAt(good);
+    }
+
+    @Test
+    void aShaMissingFromTheAppRepositoryIsInvalidAtTheShaLine() throws Exception {
+        String good = fleet.app.head();
+        fleet.deploy(good, "");
+        fleet.reconciler.runOnce();
+
+        fleet.deploy("0123456789abcdef0123456789abcdef01234567", "");
+        fleet.reconciler.runOnce();
+
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Invalid, status.status());
+        String problem = status.problems().get(0).toString();
+        assertTrue(problem.startsWith("apps/hello/test.yaml:9: sha: commit 0123456789abcdef"), problem);
+        assertAllHostsAt(good);
+    }
+
+    @Test
+    void aRequirementsHashThatDoesNotMatchIsInvalid() throws Exception {
+        fleet.writeEnv(fleet.envYaml(fleet.app.head(), "sha256:" + "0".repeat(64), ""));
+
+        fleet.reconciler.runOnce();
+
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Invalid, status.status());
+        assertTrue(status.problems().get(0).toString().startsWith("apps/hello/test.yaml:10: requirementsHash: "),
+                () -> status.problems().toString());
+        assertFalse(Files.exists(fleet.base(0)), "no host was touched");
+    }
+
+    @Test
+    void aHandModifiedReleaseIsDetectedAndReplacedByAFreshOne() throws Exception {
+        String sha = fleet.app.head();
+        fleet.deploy(sha, "");
+        fleet.reconciler.runOnce();
+        Path appPy = fleet.base(1).resolve("current/app.py");
+        String original = Files.readString(appPy);
+        Files.writeString(appPy, original + "print('hotfix')\n");
+        Files.writeString(fleet.base(1).resolve("current/stray.txt"), "x");
+
+        fleet.reconciler.runOnce();
+
+        assertEquals(original, Files.readString(appPy));
+        assertFalse(Files.exists(fleet.base(1).resolve("current/stray.txt")));
+        assertAllAt(sha);
+        assertEquals(List.of(sha), fleet.list(1, "releases"));
+    }
+
+    @Test
+    void aChangedHostKeyIsRefusedAndTheOtherHostsDeploy() throws Exception {
+        EmbeddedSshServer impostor = fleet.replaceHostKey(2);
+        String sha = fleet.app.head();
+        fleet.deploy(sha, "");
+
+        fleet.reconciler.runOnce();
+
+        HostStatus refused = fleet.status().hosts().stream().filter(h -> h.host().toString().equals(fleet.host(2)))
+                .findFirst().orElseThrow();
+        assertEquals(HostState.Unreachable, refused.state());
+        assertTrue(refused.error().orElse("").contains("CHANGED"), refused.error().orElse(""));
+        assertEquals(0, impostor.commandsRun());
+        assertEquals(sha, fleet.currentSha(0));
+        assertEquals(sha, fleet.currentSha(1));
+        assertEquals(SyncStatus.Degraded, fleet.status().status());
+    }
+
+    @Test
+    void aFailingRestartRollsTheHostBackAndStopsTheRollout() throws Exception {
+        String good = fleet.app.head();
+        fleet.deploy(good, "");
+        fleet.reconciler.runOnce();
+
+        String bad = fleet.commitApp("app.py", "broken\n");
+        fleet.writeEnv(fleet.envYaml(bad, fleet.requirementsHash().toString(), "")
+                .replace("restart: printf", "restart: test \"$TRUEUP_SHA\" != " + bad + " && printf"));
+        fleet.reconciler.runOnce();
+
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Degraded, status.status());
+        assertTrue(status.error().orElse("").contains("step restart failed"), status.error().orElse(""));
+        assertTrue(status.error().orElse("").contains("rolled back to " + good.substring(0, 7)),
+                status.error().orElse(""));
+        assertAllHostsAt(good);
+        assertEquals(List.of(good), fleet.list(2, "releases"), "the third host was never touched");
+
+        int before = fleet.server(0).commandsRun();
+        fleet.reconciler.runOnce();
+        assertEquals(List.of("inspect"), fleet.stepsSince(0, before), "a halted rollout is not retried");
+    }
+
+    @Test
+    void pipNeverReachesBeyondTheWheelhouse() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        io.trueup.demo.Wheels.write("extra", "2.0", Map.of("extra/__init__.py", "X = 2\n".getBytes()), elsewhere);
+        fleet.close();
+        fleet = new Fleet(dir.resolve("second"), 1, Map.of("PIP_FIND_LINKS", elsewhere.toString()));
+        String good = fleet.app.head();
+        String goodEnv = fleet.requirementsHash().hex();
+        fleet.deploy(good, "");
+        fleet.reconciler.runOnce();
+
+        String needsExtra = fleet.commitApp("requirements.txt", "greeting==1.0\nextra==2.0\n");
+        fleet.deploy(needsExtra, "");
+        fleet.reconciler.runOnce();
+
+        AppStatus status = fleet.status();
+        assertEquals(SyncStatus.Degraded, status.status());
+        assertTrue(status.error().orElse("").contains("step env failed"), status.error().orElse(""));
+        assertTrue(status.error().orElse("").contains("extra==2.0"), status.error().orElse(""));
+        assertEquals(good, fleet.currentSha(0));
+        assertEquals(List.of(goodEnv), fleet.list(0, "envs"), "the failed env was not left behind");
+    }
+
+    private void assertAllHostsAt(String sha) {
+        for (int i = 0; i < fleet.size(); i++) {
+            assertEquals(sha, fleet.currentSha(i), "current of host " + i);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.trueup.support;
+
+import io.trueup.config.Wiring;
+import io.trueup.demo.Wheels;
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.RequirementsHash;
+import io.trueup.git.AppMirrors;
+import io.trueup.git.GitDesiredStateSource;
+import io.trueup.git.GitSsh;
+import io.trueup.git.WorkingRepo;
+import io.trueup.reconcile.Reconciler;
+import io.trueup.ssh.EmbeddedSshServer;
+import io.trueup.ssh.MinaRemoteShell;
+import io.trueup.ssh.SshKeys;
+import io.trueup.status.AppStatus;
+import io.trueup.status.StatusBoard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A small real fleet for integration tests: hosts that are Apache MINA SSH servers on
+ * 127.0.0.1, each running real commands in its own home directory; an app repository made
+ * from the e2e app with a wheelhouse; a desired-state repository with an environment
+ * {@code apps/hello/test.yaml}; and a reconciler wired as the service wires it.
+ */
+public final class Fleet implements AutoCloseable {
+
+    public static final AppEnv ID = new AppEnv("hello", "test");
+    private static final Path E2E_APP = Path.of("e2e/app");
+
+    private final Path dir;
+    private final KeyPair client;
+    private final List<EmbeddedSshServer> servers = new ArrayList<>();
+    public final Path knownHosts;
+    public final MinaRemoteShell shell;
+    public final WorkingRepo app;
+    public final WorkingRepo desired;
+    public final StatusBoard board;
+    private final GitSsh gitSsh;
+    private final AppMirrors mirrors;
+    private final GitDesiredStateSource source;
+    public final Reconciler reconciler;
+
+    public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
+        this.dir = dir;
+        Path identity = dir.resolve("id_ecdsa");
+        client = SshKeys.createIdentity(identity);
+        knownHosts = dir.resolve("known_hosts");
+        for (int i = 0; i < hosts; i++) {
+            EmbeddedSshServer server = new EmbeddedSshServer(dir.resolve("host" + i), dir.resolve("host" + i + ".key"),
+                    client.getPublic(), hostEnvironment, 0).start();
+            servers.add(server);
+            SshKeys.addKnownHost(knownHosts, "127.0.0.1", server.port(), server.hostKey());
+        }
+        shell = new MinaRemoteShell(identity, knownHosts, Duration.ofSeconds(10));
+        app = makeApp(dir.resolve("hello"));
+        desired = WorkingRepo.open(Files.createDirectories(dir.resolve("desired-state")));
+        board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
+        gitSsh = new GitSsh(Optional.of(identity), Optional.of(knownHosts), dir.resolve("state"));
+        mirrors = new AppMirrors(dir.resolve("state/mirrors"), gitSsh, Clock.systemUTC());
+        source = new GitDesiredStateSource(desired.dir().toString(), "main", Optional.empty(),
+                dir.resolve("state/desired.git"), gitSsh);
+        reconciler = Wiring.reconciler(Optional.of(source), shell, mirrors, board, Clock.systemUTC(),
+                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy"));
+    }
+
+    private static WorkingRepo makeApp(Path repo) throws IOException {
+        try (Stream<Path> files = Files.walk(E2E_APP)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = repo.resolve(E2E_APP.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Wheels.build(repo.resolve("libs/greeting"), "greeting", "1.0", repo.resolve("wheels"));
+        WorkingRepo app = WorkingRepo.open(repo);
+        app.commitAll("hello: first release");
+        return app;
+    }
+
+    public int size() {
+        return servers.size();
+    }
+
+    public EmbeddedSshServer server(int i) {
+        return servers.get(i);
+    }
+
+    /** Host {@code i} comes back on the same port and home with a new host key; returns it. */
+    public EmbeddedSshServer replaceHostKey(int i) throws IOException {
+        EmbeddedSshServer old = servers.get(i);
+        old.close();
+        Files.delete(dir.resolve("host" + i + ".key"));
+        EmbeddedSshServer impostor = new EmbeddedSshServer(old.root(), dir.resolve("host" + i + ".key"),
+                client.getPublic(), Map.of(), old.port()).start();
+        servers.set(i, impostor);
+        return impostor;
+    }
+
+    public String host(int i) {
+        return "127.0.0.1:" + servers.get(i).port();
+    }
+
+    /** The app's base directory on host {@code i}. */
+    public Path base(int i) {
+        return servers.get(i).root().resolve("hello");
+    }
+
+    /** The SHA {@code current} points at on host {@code i}, or "" when it points nowhere. */
+    public String currentSha(int i) {
+        try {
+            Path link = base(i).resolve("current");
+            return Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).getFileName().toString() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Names of the directories under {@code sub} (releases, envs) of host {@code i}'s base. */
+    public List<String> list(int i, String sub) {
+        try (Stream<Path> entries = Files.list(base(i).resolve(sub))) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Commits a change to the app; returns the new SHA. */
+    public String commitApp(String file, String content) throws IOException {
+        Path path = app.dir().resolve(file);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content);
+        return app.commitAll("change " + file);
+    }
+
+    public RequirementsHash requirementsHash() throws IOException {
+        return RequirementsHash.of(Files.readAllBytes(app.dir().resolve("requirements.txt")));
+    }
+
+    /** Commits {@code apps/hello/test.yaml} pinning {@code sha}, with the app's current requirements hash. */
+    public String deploy(String sha, String extraYaml) throws IOException {
+        return writeEnv(envYaml(sha, requirementsHash().toString(), extraYaml));
+    }
+
+    public String envYaml(String sha, String hash, String extraYaml) {
+        String hosts = servers.stream().map(s -> "\"127.0.0.1:" + s.port() + "\"").collect(Collectors.joining(", "));
+        return """
+                source: %s
+                path: hello
+                user: deploy
+                restart: printf '%%s\\n' "$TRUEUP_SHA" >> "$HOME/restarts"
+                health:
+                  command: .venv/bin/python -c 'import greeting'
+                  timeout: 10s
+                  interval: 200ms
+                sha: %s
+                requirementsHash: %s
+                hosts: [%s]
+                """.formatted(app.dir(), sha, hash, hosts) + extraYaml;
+    }
+
+    public String writeEnv(String yaml) throws IOException {
+        Path file = desired.dir().resolve("apps/hello/test.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, yaml);
+        return desired.commitAll("desired state");
+    }
+
+    public AppStatus status() {
+        return board.app(ID).orElseThrow(() -> new AssertionError("no status for " + ID));
+    }
+
+    /** Command lines that ran on host {@code i} since the given count, by step name. */
+    public List<String> stepsSince(int i, int from) {
+        List<String> lines = servers.get(i).commandLines();
+        return lines.subList(from, lines.size()).stream().map(Fleet::stepOf).toList();
+    }
+
+    private static String stepOf(String line) {
+        int at = line.lastIndexOf("' trueup-");
+        if (at >= 0) {
+            int from = at + "' trueup-".length();
+            int end = line.indexOf(' ', from);
+            return line.substring(from, end < 0 ? line.length() : end);
+        }
+        return line.startsWith("git-receive-pack") ? "receive-pack" : line;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        mirrors.close();
+        gitSsh.close();
+        shell.close();
+        servers.forEach(EmbeddedSshServer::close);
+    }
+}
