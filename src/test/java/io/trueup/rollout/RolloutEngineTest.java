@@ -1,0 +1,119 @@
+package io.trueup.rollout;
+
+import static io.trueup.support.Specs.env;
+import static io.trueup.support.Specs.hosts;
+import static io.trueup.support.Specs.sha;
+import static io.trueup.support.Specs.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.BatchSize;
+import io.trueup.desired.HostAddress;
+import io.trueup.git.PushResult;
+import io.trueup.observe.Inspection;
+import io.trueup.plan.Plan;
+import io.trueup.plan.Planner;
+import io.trueup.support.FakeRemoteShell;
+import io.trueup.support.Observations;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RolloutEngineTest {
+
+    private final FakeRemoteShell shell = new FakeRemoteShell();
+    private final List<String> pushes = new ArrayList<>();
+
+    private RolloutResult rollOut(AppSpec spec) {
+        var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
+        List<Inspection> inspections = spec.hosts().stream()
+                .<Inspection>map(h -> new Inspection.Seen(h, seen)).toList();
+        Plan plan = Planner.plan(spec, inspections);
+        HostDeployer deployer = new HostDeployer(shell, (app, sha, target, path) -> {
+            synchronized (pushes) {
+                pushes.add(target.address());
+            }
+            return new PushResult(false, 3);
+        }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
+                Clock.systemUTC());
+        return new RolloutEngine(deployer, 4).execute(spec, plan, RolloutListener.NONE);
+    }
+
+    private List<String> stepsOn(String host) {
+        return shell.calls().stream().filter(c -> c.startsWith(host + " ")).map(c -> c.substring(host.length() + 1))
+                .toList();
+    }
+
+    @Test
+    void switchesCurrentOnlyAfterTheReleaseIsMade() {
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        assertFalse(result.stopped());
+        assertEquals(List.of("release", "switch", "restart"), stepsOn("web1"));
+        assertEquals(List.of("web1"), pushes);
+    }
+
+    @Test
+    void aFailedEnvBuildNeverSwitches() {
+        shell.fail("web1", "env", 1, "ERROR: No matching distribution found for extra==2.0");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('2'), "web1"));
+
+        assertEquals(List.of("release", "env"), stepsOn("web1"));
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("env", failed.step());
+        assertTrue(failed.output().contains("No matching distribution"));
+        assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
+    }
+
+    @Test
+    void aFailedRestartSwitchesTheHostBackToItsPreviousRelease() {
+        shell.fail("web1", "restart", 3, "unit hello failed");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("web1"));
+        HostOutcome.Rollback rollback = result.failures().get(0).rollback().orElseThrow();
+        assertEquals(sha('a'), rollback.to());
+        assertFalse(rollback.succeeded(), "the restart after switching back failed too");
+    }
+
+    @Test
+    void haltsTheRolloutAfterTheBatchWithAFailedHost() {
+        shell.fail("h2", "release", 128, "fatal: reference is not a tree");
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2", "h3", "h4"), BatchSize.parse("2"), 5);
+
+        RolloutResult result = rollOut(spec);
+
+        assertTrue(result.stopped());
+        assertEquals(1, result.batchesRun());
+        assertEquals(List.of(HostAddress.parse("h2")), result.failures().stream().map(HostOutcome::host).toList());
+        assertEquals(List.of(), stepsOn("h3"));
+        assertEquals(List.of(), stepsOn("h4"));
+    }
+
+    @Test
+    void aHealthCommandThatKeepsFailingFailsTheHostWithItsOutput() {
+        shell.fail("*", "health", 1, "connection refused");
+        AppSpec base = spec(sha('b'), env('1'), "web1");
+        AppSpec spec = new AppSpec(base.id(), base.source(), base.path(), base.user(), base.requirements(),
+                base.wheelhouse(), base.python(), base.restart(), new io.trueup.desired.Health(
+                        java.util.Optional.empty(), java.util.Optional.of("curl -fsS localhost:8000/healthz"),
+                        Duration.ofMillis(300), Duration.ofMillis(100)),
+                base.batch(), base.keep(), base.sha(), base.requirementsHash(), base.hosts(), base.file());
+
+        RolloutResult result = rollOut(spec);
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("health", failed.step());
+        assertTrue(failed.output().contains("connection refused"));
+        assertTrue(failed.rollback().orElseThrow().succeeded());
+        long attempts = stepsOn("web1").stream().filter("health"::equals).count();
+        assertTrue(attempts >= 2 && attempts <= 4, "polled until the timeout: " + attempts);
+    }
+}
