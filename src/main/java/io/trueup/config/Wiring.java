@@ -126,7 +126,7 @@ public class Wiring {
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
         HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, clock);
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency());
-        AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout()), engine, board, clock);
+        AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()), engine, board, clock);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
     }
 }

@@ -7,19 +7,39 @@ import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
-/** Inspects a host with one read-only SSH command. Safe to call from many threads. */
+/**
+ * Inspects a host with one read-only SSH command. Safe to call from many threads; at most
+ * {@code concurrency} inspections run at once.
+ */
 public final class Inspector {
 
     private final RemoteShell shell;
     private final Duration timeout;
+    private final Semaphore slots;
 
-    public Inspector(RemoteShell shell, Duration timeout) {
+    public Inspector(RemoteShell shell, Duration timeout, int concurrency) {
         this.shell = shell;
         this.timeout = timeout;
+        this.slots = new Semaphore(Math.max(1, concurrency));
     }
 
     public Inspection inspect(AppSpec spec, HostAddress host) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Inspection.Failed(host, "inspection interrupted", true);
+        }
+        try {
+            return inspectNow(spec, host);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private Inspection inspectNow(AppSpec spec, HostAddress host) {
         try {
             CommandResult result = shell.run(HostCommands.target(spec, host), HostCommands.inspect(spec), timeout);
             if (!result.ok()) {

@@ -76,6 +76,8 @@ class StatusApiTest {
     void metricsAreServedForPrometheus() {
         given().when().get("/q/metrics").then()
                 .statusCode(200)
-                .body(containsString("# TYPE"));
+                .body(containsString("trueup_hosts{state=\"Synced\"} 2.0"))
+                .body(containsString("trueup_apps{status=\"Synced\"} 1.0"))
+                .body(containsString("trueup_desired_state_last_success_timestamp_seconds "));
     }
 }
