@@ -1,0 +1,19 @@
+/**
+ * Doing what a {@link io.trueup.plan.Plan} says, on real hosts.
+ *
+ * <p>{@link io.trueup.rollout.RolloutEngine} runs a plan's batches in order: the hosts of a
+ * batch in parallel (at most {@code trueup.concurrency} hosts at once across all rollouts),
+ * and the next batch only once every host of this one is switched, restarted and healthy.
+ * A failed host stops the rollout after its batch.
+ *
+ * <p>{@link io.trueup.rollout.HostDeployer} runs one host's steps in order through the
+ * {@link io.trueup.ssh.RemoteShell} and {@link io.trueup.git.CommitPusher} ports. Every step
+ * leaves the host usable if it fails: releases appear whole under their final name, envs
+ * count only once complete, and {@code current} changes by one atomic rename. A step that
+ * fails after the switch (restart, health) switches the host back to the release it ran
+ * before and restarts it; the outcome says whether that worked.
+ *
+ * <p>{@link io.trueup.rollout.HealthChecker} polls a host's health check after its restart
+ * until it passes or its timeout runs out.
+ */
+package io.trueup.rollout;
