@@ -11,6 +11,7 @@ import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -70,32 +71,41 @@ final class SessionOpener implements AutoCloseable {
      * @throws HostUnreachableException when the host cannot be reached or refuses the key
      */
     ClientSession open(SshTarget target) {
-        ClientSession session;
+        AttributeRepository context = StrictHostKeys.newContext();
+        ClientSession session = null;
         try {
-            session = client.connect(target.user(), target.host(), target.port()).verify(timeout).getSession();
-        } catch (IOException | UnresolvedAddressException e) {
-            throw new HostUnreachableException(target, "cannot connect to " + target + ": " + Failures.reason(e, timeout), e);
-        }
-        try {
+            session = client.connect(target.user(), target.host(), target.port(), context, null)
+                    .verify(timeout).getSession();
             session.auth().verify(timeout);
             return session;
-        } catch (IOException e) {
-            RuntimeException failure = loginFailure(target, session, e);
-            session.close(true);
+        } catch (IOException | UnresolvedAddressException e) {
+            RuntimeException failure = failure(target, context, session != null, e);
+            if (session != null) {
+                session.close(true);
+            }
             throw failure;
         }
     }
 
-    private RuntimeException loginFailure(SshTarget target, ClientSession session, IOException e) {
-        var refusal = StrictHostKeys.refusal(session);
+    /**
+     * What went wrong, host key refusals first: a refused key can fail the connection before
+     * MINA has even handed over the session.
+     */
+    private RuntimeException failure(SshTarget target, AttributeRepository context, boolean connected, Exception e) {
+        var refusal = StrictHostKeys.refusal(context);
         if (refusal.isPresent()) {
             return refusal.get().toException(target, knownHosts);
+        }
+        if (!connected) {
+            return new HostUnreachableException(target, "cannot connect to " + target + ": "
+                    + Failures.reason(e, timeout), e);
         }
         if (noMoreAuthMethods(e)) {
             return new HostUnreachableException(target, "authentication failed for " + target
                     + " with key " + identityFile + ": the host does not accept it", e);
         }
-        return new HostUnreachableException(target, "cannot log in to " + target + ": " + Failures.reason(e, timeout), e);
+        return new HostUnreachableException(target, "cannot log in to " + target + ": "
+                + Failures.reason(e, timeout), e);
     }
 
     private static boolean noMoreAuthMethods(Throwable e) {
