@@ -1,0 +1,96 @@
+package io.trueup.ssh;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+
+/**
+ * A remote command seen as a {@link Process}: its streams are the exec channel's, it is alive
+ * until the channel closes, and {@link #destroy()} closes the channel, which tells the host to
+ * end the command. The session it runs on stays open for other commands.
+ *
+ * <p>When the channel closes without an exit status (the connection dropped, or the command
+ * died of a signal) the exit value is 255, as the OpenSSH client reports it.
+ */
+final class ChannelProcess extends Process {
+
+    static final int NO_EXIT_STATUS = 255;
+    private static final Set<ClientChannelEvent> CLOSED = EnumSet.of(ClientChannelEvent.CLOSED);
+
+    private final ChannelExec channel;
+
+    /** @param channel an opened exec channel whose streams were left to MINA to make */
+    ChannelProcess(ChannelExec channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return channel.getInvertedIn();
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return channel.getInvertedOut();
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return channel.getInvertedErr();
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        while (!waitFor(1, TimeUnit.HOURS)) {
+            // keep waiting, as Process#waitFor does
+        }
+        return exitValue();
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (timeout <= 0) {
+            return !isAlive();
+        }
+        long millis = Math.max(1, unit.toMillis(timeout));
+        return !channel.waitFor(CLOSED, millis).contains(ClientChannelEvent.TIMEOUT);
+    }
+
+    @Override
+    public int exitValue() {
+        if (isAlive()) {
+            throw new IllegalThreadStateException("the remote command is still running");
+        }
+        Integer status = channel.getExitStatus();
+        return status == null ? NO_EXIT_STATUS : status;
+    }
+
+    @Override
+    public void destroy() {
+        channel.close(false);
+    }
+
+    /** The same as {@link #destroy()}: closing the channel is all a client can do. */
+    @Override
+    public Process destroyForcibly() {
+        destroy();
+        return this;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !channel.getChannelState().contains(ClientChannelEvent.CLOSED);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelProcess[" + channel + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package io.trueup.ssh;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * {@link RemoteShell} over Apache MINA SSHD. Keeps one SSH session per target, made on first
+ * use and reused by every command, each command on its own channel; a session that has closed
+ * is made again on the next command. A command whose session drops while it runs fails with
+ * {@link HostUnreachableException} and is not run again: only a command that never reached
+ * the host is retried, once, on a fresh session.
+ *
+ * <p>Logs in with the one given identity and checks host keys strictly against the given
+ * known_hosts file (see {@link SessionOpener}); ignores {@code ~/.ssh}. Safe to call from many
+ * threads at once. Not a CDI bean: the application makes one with a producer and closes it.
+ */
+public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
+
+    /** Each of stdout and stderr is kept up to this many bytes, the last ones. */
+    static final int OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+    private static final Set<ClientChannelEvent> CLOSED = EnumSet.of(ClientChannelEvent.CLOSED);
+
+    private final SessionOpener opener;
+    private final SessionPool pool;
+    private final Duration connectTimeout;
+
+    /**
+     * @param identityFile an unencrypted OpenSSH (or PEM) private key to log in with
+     * @param knownHostsFile the known_hosts file every host key must be listed in
+     * @param connectTimeout how long connecting, logging in and opening a channel may each take
+     */
+    public MinaRemoteShell(Path identityFile, Path knownHostsFile, Duration connectTimeout) {
+        this.opener = new SessionOpener(identityFile, knownHostsFile, connectTimeout);
+        this.pool = new SessionPool(opener::open);
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        long started = System.nanoTime();
+        TailBuffer stdout = new TailBuffer(OUTPUT_CAP_BYTES);
+        TailBuffer stderr = new TailBuffer(OUTPUT_CAP_BYTES);
+        ChannelExec channel = openExec(target, command.render(), c -> {
+            c.setOut(stdout);
+            c.setErr(stderr);
+        });
+        try {
+            channel.getInvertedIn().close();
+            if (channel.waitFor(CLOSED, timeout).contains(ClientChannelEvent.TIMEOUT)) {
+                closeTelling(channel);
+                throw new CommandTimeoutException(target, "command " + command.name() + " on " + target
+                        + " did not finish within " + Failures.readable(timeout) + "; closed it");
+            }
+        } catch (IOException e) {
+            throw dropped(target, command, e);
+        } finally {
+            channel.close(true);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        return result(target, command, channel, stdout, stderr, took);
+    }
+
+    /**
+     * Closes the channel the way that tells the host to end the command (MINA's immediate close
+     * only forgets the channel locally), giving the host the connect timeout to confirm.
+     */
+    private void closeTelling(ChannelExec channel) {
+        try {
+            channel.close(false).await(connectTimeout);
+        } catch (IOException e) {
+            // interrupted or broken: the immediate close below is all that is left to do
+        }
+        channel.close(true);
+    }
+
+    private CommandResult result(SshTarget target, RemoteCommand command, ChannelExec channel,
+            TailBuffer stdout, TailBuffer stderr, Duration took) {
+        Integer status = channel.getExitStatus();
+        if (status != null) {
+            return new CommandResult(status, stdout.text(), stderr.text(), took);
+        }
+        String signal = channel.getExitSignal();
+        if (signal != null) {
+            String note = "trueup: command " + command.name() + " was killed by signal " + signal + "\n";
+            return new CommandResult(ChannelProcess.NO_EXIT_STATUS, stdout.text(), stderr.text() + note, took);
+        }
+        throw dropped(target, command, null);
+    }
+
+    private HostUnreachableException dropped(SshTarget target, RemoteCommand command, IOException e) {
+        String why = e == null ? "" : ": " + Failures.reason(e, connectTimeout);
+        return new HostUnreachableException(target, "connection to " + target + " dropped while running "
+                + command.name() + ", which left no exit status" + why, e);
+    }
+
+    @Override
+    public Process start(SshTarget target, String commandLine) {
+        return new ChannelProcess(openExec(target, commandLine, c -> { }));
+    }
+
+    /**
+     * Opens an exec channel on the target's session. If that fails because the session had
+     * closed, the command cannot have started, so it is tried once more on a new session.
+     */
+    private ChannelExec openExec(SshTarget target, String commandLine, Consumer<ChannelExec> setup) {
+        for (int attempt = 1; ; attempt++) {
+            ClientSession session = pool.session(target);
+            ChannelExec channel = null;
+            try {
+                channel = session.createExecChannel(commandLine);
+                setup.accept(channel);
+                channel.open().verify(connectTimeout);
+                return channel;
+            } catch (IOException e) {
+                if (channel != null) {
+                    channel.close(true);
+                }
+                if (attempt == 1 && !session.isOpen()) {
+                    continue;
+                }
+                throw new HostUnreachableException(target, "cannot open a channel to " + target + ": "
+                        + Failures.reason(e, connectTimeout), e);
+            }
+        }
+    }
+
+    /** How many SSH sessions have been made since this shell was; tests use it to see reuse. */
+    public int sessionsOpened() {
+        return pool.opened();
+    }
+
+    /** Closes every session and stops the client. */
+    @Override
+    public void close() {
+        pool.close();
+        opener.close();
+    }
+}
