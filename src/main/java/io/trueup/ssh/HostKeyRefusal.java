@@ -38,7 +38,7 @@ sealed interface HostKeyRefusal {
             }
             return "; known_hosts lists a key of type " + listedType + " but the host sent one of type "
                     + sentType + ": if the host has both, list its " + sentType + " key too (this client does"
-                    + " not pick host key types by known_hosts, and uses ed25519 only with Bouncy Castle)";
+                    + " not pick host key types by known_hosts)";
         }
     }
 }

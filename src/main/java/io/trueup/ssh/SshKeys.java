@@ -27,9 +27,8 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * Makes, writes and reads the keys of trueup's SSH connections: a client identity in OpenSSH
  * format, its {@code authorized_keys} line, and {@code known_hosts} lines for hosts.
  *
- * <p>Keys made here are ECDSA P-256: MINA SSHD 2.19 handles Ed25519 only with net.i2p EdDSA or
- * Bouncy Castle on the class path, while ECDSA works with the JDK alone. Stateless and safe to
- * call from any thread.
+ * <p>Keys made here are ECDSA P-256; keys read may be ed25519 (through Bouncy Castle, which
+ * the build includes), ECDSA or RSA. Stateless and safe to call from any thread.
  */
 public final class SshKeys {
 
@@ -72,7 +71,7 @@ public final class SshKeys {
                     null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new TrueupException("cannot read SSH identity " + file + ": " + e.getMessage()
-                    + " (it must be unencrypted; ed25519 needs Bouncy Castle, ECDSA and RSA work)", e);
+                    + " (it must be an unencrypted ed25519, ECDSA or RSA key)", e);
         }
         Iterator<KeyPair> first = keys == null ? null : keys.iterator();
         if (first == null || !first.hasNext()) {
