@@ -4,7 +4,11 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Runs a reconcile cycle every {@code trueup.poll-interval}; a cycle still running makes the next one skip. */
+/**
+ * Starts a reconcile cycle every {@code trueup.poll-interval}: fetches desired state and
+ * starts reconciling each app/environment not already being reconciled, without waiting for
+ * rollouts, so fetches stay regular and apps independent.
+ */
 @ApplicationScoped
 public class ReconcileJob {
 
@@ -13,6 +17,6 @@ public class ReconcileJob {
 
     @Scheduled(every = "{trueup.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
-        reconciler.runOnce();
+        reconciler.startOnce();
     }
 }

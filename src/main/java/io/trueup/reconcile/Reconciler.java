@@ -15,21 +15,26 @@ import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
- * One reconcile cycle over everything: fetch and parse desired state, check each valid
+ * Reconcile cycles over everything: fetch and parse desired state, check each valid
  * app/environment against its app repository, then reconcile every app/environment
- * independently and in parallel. An invalid app/environment is reported with its problems
- * and reconciled to its last valid desired state, so a bad commit touches no host. Not to be
- * run twice at once (the scheduler skips overlapping runs).
+ * independently and in parallel, at most one reconcile per app/environment at a time. An
+ * invalid app/environment is reported with its problems and reconciled to its last valid
+ * desired state, so a bad commit touches no host. Cycles are not to overlap (the scheduler
+ * skips overlapping runs); the reconciles they start may outlive them.
  */
 public final class Reconciler {
 
@@ -43,6 +48,8 @@ public final class Reconciler {
     private final String defaultUser;
     private final DesiredStateParser parser = new DesiredStateParser();
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
+    private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, AppReconciler apps,
             StatusBoard board, Clock clock, String defaultUser) {
@@ -58,14 +65,36 @@ public final class Reconciler {
     private record Fetched(DesiredState state, Map<String, byte[]> files) {
     }
 
+    /** Runs a whole cycle and waits until every app/environment it started is reconciled. */
     public void runOnce() {
+        startOnce().forEach(Reconciler::await);
+    }
+
+    /**
+     * Fetches desired state and starts reconciling every app/environment that is not being
+     * reconciled already, each on its own thread, without waiting: a long rollout of one app
+     * holds up neither the next fetch nor the other apps. Returns what it started.
+     */
+    public List<Future<?>> startOnce() {
         Map<AppEnv, List<Problem>> invalid = new HashMap<>();
         refresh().ifPresent(fetched -> validate(fetched, invalid));
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (AppSpec spec : lastValid.values()) {
+        List<Future<?>> started = new ArrayList<>();
+        for (AppSpec spec : lastValid.values()) {
+            if (inFlight.add(spec.id())) {
                 List<Problem> problems = invalid.getOrDefault(spec.id(), List.of());
-                workers.submit(() -> reconcileOne(spec, problems));
+                started.add(workers.submit(() -> reconcileOne(spec, problems)));
             }
+        }
+        return started;
+    }
+
+    private static void await(Future<?> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.error("reconcile task failed", e.getCause());
         }
     }
 
@@ -78,6 +107,8 @@ public final class Reconciler {
                     .orElseGet(() -> spec.hosts().stream().map(HostStatus::unknown).toList());
             board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), SyncStatus.Degraded,
                     Optional.of("reconcile failed: " + e), problems, hosts, clock.instant()));
+        } finally {
+            inFlight.remove(spec.id());
         }
     }
 

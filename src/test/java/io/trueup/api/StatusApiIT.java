@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The service as a user runs it on its embedded default: the demo hosts get the demo app,
  * and the status, health and metrics endpoints tell the truth about it.
+ *
+ * <p>Run by failsafe, in a JVM of its own: the Quarkus class loader registers Bouncy Castle as
+ * a security provider, which plain tests in the same JVM would then meet from another loader.
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
 @Timeout(120)
-class StatusApiTest {
+class StatusApiIT {
 
     @Inject
     Reconciler reconciler;
