@@ -258,6 +258,32 @@ class DeployIntegrationTest {
         assertEquals(List.of(goodEnv), fleet.list(0, "envs"), "the failed env was not left behind");
     }
 
+    @Test
+    void prunesReleasesBeyondKeepAndTheEnvsOnlyTheyUsed() throws Exception {
+        String first = fleet.app.head();
+        RequirementsHash firstEnv = fleet.requirementsHash();
+        fleet.deploy(first, "keep: 2\n");
+        fleet.reconciler.runOnce();
+        io.trueup.demo.Wheels.write("extra", "2.0", Map.of("extra/__init__.py", "X = 2\n".getBytes()),
+                fleet.app.dir().resolve("wheels"));
+        String second = fleet.commitApp("requirements.txt", "greeting==1.0\nextra==2.0\n");
+        fleet.deploy(second, "keep: 2\n");
+        fleet.reconciler.runOnce();
+        RequirementsHash secondEnv = fleet.requirementsHash();
+        io.trueup.demo.Wheels.write("extra", "3.0", Map.of("extra/__init__.py", "X = 3\n".getBytes()),
+                fleet.app.dir().resolve("wheels"));
+        String third = fleet.commitApp("requirements.txt", "greeting==1.0\nextra==3.0\n");
+        fleet.deploy(third, "keep: 2\n");
+
+        fleet.reconciler.runOnce();
+
+        assertAllAt(third);
+        assertEquals(List.of(second, third).stream().sorted().toList(), fleet.list(0, "releases"),
+                "the oldest release is pruned; current and previous stay");
+        assertEquals(List.of(secondEnv.hex(), fleet.requirementsHash().hex()).stream().sorted().toList(),
+                fleet.list(0, "envs"), "the env only the pruned release used is gone: " + firstEnv);
+    }
+
     private void assertAllHostsAt(String sha) {
         for (int i = 0; i < fleet.size(); i++) {
             assertEquals(sha, fleet.currentSha(i), "current of host " + i);
