@@ -125,7 +125,7 @@ public class Wiring {
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
         HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, clock);
-        RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency());
+        RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()), engine, board, clock);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
     }

@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param python the interpreter that makes virtualenvs on hosts
  * @param restart the shell command run on the host in the release directory after the switch
  * @param health how to tell the host is healthy after the restart
- * @param batch hosts per rollout batch
+ * @param rollout how a rollout goes through the hosts: batches, canary, pauses, failures allowed
  * @param keep releases kept per host
+ * @param selfHeal whether drift is repaired (true) or only reported (false)
  * @param sha the pinned app commit
  * @param requirementsHash sha256 of the requirements file at {@code sha}
  * @param hosts the hosts, in rollout order, no duplicates
@@ -35,8 +36,9 @@ public record AppSpec(
         String python,
         Optional<String> restart,
         Health health,
-        BatchSize batch,
+        Rollout rollout,
         int keep,
+        boolean selfHeal,
         Sha sha,
         RequirementsHash requirementsHash,
         List<HostAddress> hosts,
@@ -52,7 +54,7 @@ public record AppSpec(
         Objects.requireNonNull(python);
         Objects.requireNonNull(restart);
         Objects.requireNonNull(health);
-        Objects.requireNonNull(batch);
+        Objects.requireNonNull(rollout);
         Objects.requireNonNull(sha);
         Objects.requireNonNull(requirementsHash);
         Objects.requireNonNull(file);

@@ -25,6 +25,10 @@ record Field<T>(String name, Shape shape, Function<String, ?> rule) {
         return new Field<>(name, Shape.WHOLE_NUMBER, rule);
     }
 
+    static Field<Boolean> bool(String name) {
+        return new Field<>(name, Shape.BOOLEAN, Boolean::valueOf);
+    }
+
     static <E> Field<List<E>> list(String name, Function<String, E> elementRule) {
         return new Field<>(name, Shape.TEXT_LIST, elementRule);
     }

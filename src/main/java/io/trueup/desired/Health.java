@@ -8,12 +8,16 @@ import java.util.Optional;
  * How to tell that a host serves a release well after its restart: an HTTP URL (any 2xx is
  * healthy; {@code {host}} stands for the host's name) fetched by trueup, or a command run on
  * the host in the release directory (exit 0 is healthy). Polled every {@code interval} until
- * healthy or {@code timeout} has passed. With neither, a host is done when its restart exits 0.
+ * healthy; it fails once {@code timeout} has passed, or earlier, after {@code retries} definite
+ * failures in a row (an HTTP status that is not 2xx, a refused connection, a non-zero exit)
+ * counted once {@code grace} has passed since the restart. With neither http nor command, a
+ * host is done when its restart exits 0.
  */
-public record Health(Optional<String> http, Optional<String> command, Duration timeout, Duration interval) {
+public record Health(Optional<String> http, Optional<String> command, Duration timeout, Duration interval,
+        int retries, Duration grace) {
 
     public static final Health NONE = new Health(Optional.empty(), Optional.empty(), Duration.ofSeconds(30),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1), 3, Duration.ofSeconds(5));
 
     public Health {
         Objects.requireNonNull(http);
@@ -23,6 +27,9 @@ public record Health(Optional<String> http, Optional<String> command, Duration t
         }
         if (timeout.isNegative() || timeout.isZero() || interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("health timeout and interval must be positive");
+        }
+        if (retries < 1 || grace.isNegative()) {
+            throw new IllegalArgumentException("health retries must be at least 1 and grace not negative");
         }
     }
 

@@ -23,7 +23,16 @@ final class Schema {
     static final Field<String> HEALTH_COMMAND = Field.text("health.command", ValueRules::shellCommand);
     static final Field<Duration> HEALTH_TIMEOUT = Field.text("health.timeout", ValueRules::duration);
     static final Field<Duration> HEALTH_INTERVAL = Field.text("health.interval", ValueRules::duration);
+    static final Field<Integer> HEALTH_RETRIES = Field.wholeNumber("health.retries", ValueRules.atLeast(1));
+    static final Field<Duration> HEALTH_GRACE = Field.text("health.grace", ValueRules::duration);
     static final Field<BatchSize> ROLLOUT_BATCH = Field.textOrNumber("rollout.batch", BatchSize::parse);
+    static final Field<Integer> ROLLOUT_MAX_FAILURES = Field.wholeNumber("rollout.maxFailures", ValueRules.atLeast(0));
+    static final Field<Integer> ROLLOUT_CANARY = Field.wholeNumber("rollout.canary", ValueRules.atLeast(0));
+    static final Field<Duration> ROLLOUT_CANARY_PAUSE = Field.text("rollout.canaryPause", ValueRules::duration);
+    static final Field<Duration> ROLLOUT_PAUSE = Field.text("rollout.pause", ValueRules::duration);
+    static final Field<Rollout.OnFailure> ROLLOUT_ON_FAILURE = Field.text("rollout.onFailure",
+            Rollout.OnFailure::parse);
+    static final Field<Boolean> SELF_HEAL = Field.bool("selfHeal");
     static final Field<Integer> KEEP = Field.wholeNumber("keep", ValueRules::keep);
     static final Field<Sha> SHA = Field.text("sha", ValueRules::sha);
     static final Field<RequirementsHash> REQUIREMENTS_HASH =
@@ -31,8 +40,9 @@ final class Schema {
     static final Field<List<HostAddress>> HOSTS = Field.list("hosts", HostAddress::parse);
 
     static final List<Field<?>> ALL = List.of(SOURCE, PATH, USER, REQUIREMENTS, WHEELHOUSE, PYTHON, RESTART,
-            HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, ROLLOUT_BATCH, KEEP, SHA,
-            REQUIREMENTS_HASH, HOSTS);
+            HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, HEALTH_RETRIES, HEALTH_GRACE,
+            ROLLOUT_BATCH, ROLLOUT_MAX_FAILURES, ROLLOUT_CANARY, ROLLOUT_CANARY_PAUSE, ROLLOUT_PAUSE,
+            ROLLOUT_ON_FAILURE, KEEP, SELF_HEAL, SHA, REQUIREMENTS_HASH, HOSTS);
 
     /** Fields that must have a value once app.yaml and the environment file are merged. */
     static final List<Field<?>> REQUIRED = List.of(SOURCE, PATH, SHA, REQUIREMENTS_HASH, HOSTS);

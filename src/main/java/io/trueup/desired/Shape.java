@@ -12,7 +12,9 @@ enum Shape {
     /** A string or a whole number. */
     TEXT_OR_NUMBER,
     /** A list of strings. */
-    TEXT_LIST;
+    TEXT_LIST,
+    /** true or false. */
+    BOOLEAN;
 
     /** What is wrong with {@code node}'s shape, or empty when it fits (lists: the list itself). */
     Optional<String> complaint(JsonNode node) {
@@ -21,6 +23,7 @@ enum Shape {
             case WHOLE_NUMBER -> node.isIntegralNumber();
             case TEXT_OR_NUMBER -> node.isTextual() || node.isIntegralNumber();
             case TEXT_LIST -> node.isArray();
+            case BOOLEAN -> node.isBoolean();
         };
         if (fits) {
             return Optional.empty();
@@ -30,6 +33,7 @@ enum Shape {
             case WHOLE_NUMBER -> "a whole number";
             case TEXT_OR_NUMBER -> "a string or a whole number";
             case TEXT_LIST -> "a list of strings";
+            case BOOLEAN -> "true or false";
         };
         boolean quotingHelps = this == TEXT && (node.isNumber() || node.isBoolean());
         return Optional.of("must be " + wanted + ", not " + describe(node) + (quotingHelps ? "; put it in quotes" : ""));

@@ -20,7 +20,7 @@ final class SpecAssembler {
     static final String DEFAULT_REQUIREMENTS = "requirements.txt";
     static final String DEFAULT_WHEELHOUSE = "wheels";
     static final String DEFAULT_PYTHON = "python3";
-    static final BatchSize DEFAULT_BATCH = new BatchSize(1, false);
+    static final Rollout DEFAULT_ROLLOUT = Rollout.DEFAULT;
     static final int DEFAULT_KEEP = 5;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
@@ -80,8 +80,9 @@ final class SpecAssembler {
                 s.value(Schema.PYTHON).orElse(DEFAULT_PYTHON),
                 s.value(Schema.RESTART),
                 health(s),
-                s.value(Schema.ROLLOUT_BATCH).orElse(DEFAULT_BATCH),
+                rollout(s),
                 s.value(Schema.KEEP).orElse(DEFAULT_KEEP),
+                s.value(Schema.SELF_HEAL).orElse(true),
                 s.value(Schema.SHA).orElseThrow(),
                 s.value(Schema.REQUIREMENTS_HASH).orElseThrow(),
                 s.value(Schema.HOSTS).orElseThrow(),
@@ -93,6 +94,18 @@ final class SpecAssembler {
                 s.value(HEALTH_HTTP),
                 s.value(HEALTH_COMMAND),
                 s.value(Schema.HEALTH_TIMEOUT).orElse(DEFAULT_TIMEOUT),
-                s.value(Schema.HEALTH_INTERVAL).orElse(DEFAULT_INTERVAL));
+                s.value(Schema.HEALTH_INTERVAL).orElse(DEFAULT_INTERVAL),
+                s.value(Schema.HEALTH_RETRIES).orElse(Health.NONE.retries()),
+                s.value(Schema.HEALTH_GRACE).orElse(Health.NONE.grace()));
+    }
+
+    private static Rollout rollout(Settings s) {
+        return new Rollout(
+                s.value(Schema.ROLLOUT_BATCH).orElse(DEFAULT_ROLLOUT.batch()),
+                s.value(Schema.ROLLOUT_MAX_FAILURES).orElse(DEFAULT_ROLLOUT.maxFailures()),
+                s.value(Schema.ROLLOUT_CANARY).orElse(DEFAULT_ROLLOUT.canary()),
+                s.value(Schema.ROLLOUT_CANARY_PAUSE).orElse(DEFAULT_ROLLOUT.canaryPause()),
+                s.value(Schema.ROLLOUT_PAUSE).orElse(DEFAULT_ROLLOUT.pause()),
+                s.value(Schema.ROLLOUT_ON_FAILURE).orElse(DEFAULT_ROLLOUT.onFailure()));
     }
 }

@@ -3,6 +3,7 @@ package io.trueup.desired;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,6 +123,16 @@ final class ValueRules {
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** A whole number of at least {@code min}, for counts such as rollout.maxFailures. */
+    static Function<String, Integer> atLeast(int min) {
+        return text -> {
+            if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < min) {
+                throw new IllegalArgumentException("must be a whole number of at least " + min);
+            }
+            return Integer.parseInt(text);
         };
     }
 

@@ -3,6 +3,7 @@ package io.trueup.plan;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.RequirementsHash;
+import io.trueup.desired.Rollout;
 import io.trueup.desired.Sha;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Observation;
@@ -32,7 +33,7 @@ public final class Planner {
             }
         }
         List<HostAddress> work = plans.stream().filter(p -> !p.converged()).map(HostPlan::host).toList();
-        return new Plan(spec.id(), plans, unreachable, batches(work, spec.batch().of(spec.hosts().size())));
+        return new Plan(spec.id(), plans, unreachable, batches(work, spec.rollout(), spec.hosts().size()));
     }
 
     static HostPlan hostPlan(AppSpec spec, HostAddress host, Observation seen) {
@@ -138,6 +139,17 @@ public final class Planner {
             detail.add("current points at " + seen.currentLink() + ", which is not a release");
         }
         return detail;
+    }
+
+    /** The canary batch (if any) first, then batches of the rollout's batch size. */
+    static List<List<HostAddress>> batches(List<HostAddress> hosts, Rollout rollout, int total) {
+        int canary = Math.min(rollout.canary(), hosts.size());
+        List<List<HostAddress>> batches = new ArrayList<>();
+        if (canary > 0) {
+            batches.add(hosts.subList(0, canary));
+        }
+        batches.addAll(batches(hosts.subList(canary, hosts.size()), rollout.batch().of(total)));
+        return batches;
     }
 
     static List<List<HostAddress>> batches(List<HostAddress> hosts, int size) {

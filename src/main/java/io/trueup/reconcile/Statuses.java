@@ -45,6 +45,11 @@ final class Statuses {
                     f.transientFailure() ? HostState.Unreachable : HostState.Failed, Optional.of(f.step()),
                     Optional.of(describe(f)), host.drift(),
                     f.rollback().map(r -> List.of("rollback: " + r.detail())).orElse(List.of()));
+            case HostOutcome.Reverted r -> new HostStatus(host.host(),
+                    r.rollback().succeeded() ? Optional.of(r.rollback().to().hex()) : host.sha(),
+                    r.rollback().succeeded() ? HostState.OutOfSync : HostState.Failed, Optional.of("rollback"),
+                    r.rollback().succeeded() ? Optional.empty() : Optional.of(r.rollback().detail()), host.drift(),
+                    List.of("rolled back because the rollout halted: " + r.rollback().detail()));
         };
     }
 

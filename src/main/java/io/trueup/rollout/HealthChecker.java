@@ -8,6 +8,7 @@ import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,24 +41,36 @@ public final class HealthChecker {
         if (!health.configured()) {
             return Optional.empty();
         }
-        Instant deadline = clock.instant().plus(health.timeout());
-        String last = "no attempt";
+        Instant start = clock.instant();
+        Instant deadline = start.plus(health.timeout());
+        Instant graceEnds = start.plus(health.grace());
+        int definiteInARow = 0;
         for (int attempt = 1; ; attempt++) {
             Duration left = Duration.between(clock.instant(), deadline);
-            Optional<String> problem = attempt(spec, host, left.isNegative() ? Duration.ofMillis(1) : left);
-            if (problem.isEmpty()) {
+            Optional<Failure> failure = attempt(spec, host, left.isNegative() ? Duration.ofMillis(1) : left);
+            if (failure.isEmpty()) {
                 return Optional.empty();
             }
-            last = problem.get();
+            boolean counts = failure.get().definite() && !clock.instant().isBefore(graceEnds);
+            definiteInARow = counts ? definiteInARow + 1 : 0;
+            if (definiteInARow >= health.retries()) {
+                return Optional.of(new StepFailure("health", "health check of " + host + " failed " + definiteInARow
+                        + " time(s) in a row", failure.get().problem(), false));
+            }
             if (!clock.instant().plus(health.interval()).isBefore(deadline)) {
                 return Optional.of(new StepFailure("health", "health check of " + host + " did not pass within "
-                        + health.timeout().toSeconds() + "s (" + attempt + " attempts)", last, false));
+                        + health.timeout().toSeconds() + "s (" + attempt + " attempts)", failure.get().problem(),
+                        false));
             }
             sleep(health.interval());
         }
     }
 
-    private Optional<String> attempt(AppSpec spec, HostAddress host, Duration left) {
+    /** Why an attempt failed, and whether that is a definite answer rather than no answer yet. */
+    private record Failure(String problem, boolean definite) {
+    }
+
+    private Optional<Failure> attempt(AppSpec spec, HostAddress host, Duration left) {
         Health health = spec.health();
         if (health.http().isPresent()) {
             return get(health.urlFor(host).orElseThrow(), min(left, health.interval().multipliedBy(5)));
@@ -66,23 +79,26 @@ public final class HealthChecker {
             CommandResult result = shell.run(HostCommands.target(spec, host),
                     HostCommands.run(spec, "health", health.command().orElseThrow()), left);
             return result.ok() ? Optional.empty()
-                    : Optional.of("exit " + result.exitCode() + ": " + result.tail(10));
+                    : Optional.of(new Failure("exit " + result.exitCode() + ": " + result.tail(10), true));
         } catch (RemoteException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(new Failure(e.getMessage(), false));
         }
     }
 
-    private Optional<String> get(String url, Duration timeout) {
+    private Optional<Failure> get(String url, Duration timeout) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
-            return status / 100 == 2 ? Optional.empty() : Optional.of("GET " + url + " answered " + status);
+            return status / 100 == 2 ? Optional.empty()
+                    : Optional.of(new Failure("GET " + url + " answered " + status, true));
+        } catch (ConnectException e) {
+            return Optional.of(new Failure("GET " + url + ": connection refused", true));
         } catch (IOException e) {
-            return Optional.of("GET " + url + " failed: " + e);
+            return Optional.of(new Failure("GET " + url + " failed: " + e, false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
+            return Optional.of(new Failure("interrupted", true));
         }
     }
 

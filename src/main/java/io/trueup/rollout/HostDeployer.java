@@ -67,7 +67,8 @@ public final class HostDeployer {
         return new HostOutcome.Deployed(host, spec.sha(), done, Duration.between(start, clock.instant()), warnings);
     }
 
-    private HostOutcome.Rollback rollBack(AppSpec spec, HostAddress host, Optional<Sha> to) {
+    /** Switches {@code host} back to {@code to} and restarts it; says whether that worked. */
+    public HostOutcome.Rollback rollBack(AppSpec spec, HostAddress host, Optional<Sha> to) {
         if (to.isEmpty()) {
             return new HostOutcome.Rollback(spec.sha(), false, "no previous release on the host to roll back to");
         }

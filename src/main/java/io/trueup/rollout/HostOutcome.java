@@ -33,6 +33,13 @@ public sealed interface HostOutcome {
             Optional<Rollback> rollback) implements HostOutcome {
     }
 
+    /**
+     * The host deployed, then was switched back because the rollout halted on another host
+     * and the environment rolls back everything on failure ({@code rollout.onFailure: rollback-all}).
+     */
+    record Reverted(HostAddress host, Rollback rollback) implements HostOutcome {
+    }
+
     /** The switch back to the release that was current before, after a failure past the switch. */
     record Rollback(Sha to, boolean succeeded, String detail) {
     }

@@ -2,7 +2,9 @@ package io.trueup.rollout;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.Rollout;
 import io.trueup.plan.Plan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -10,50 +12,88 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Executes a plan in its batches: the hosts of a batch in parallel, a batch finished (every
- * host switched, restarted and healthy) before the next starts, and no further batch once a
- * host has failed. At most {@code concurrency} hosts are worked on at once across all
- * rollouts sharing this engine. Thread-safe.
+ * host switched, restarted and healthy) before the next starts, a pause after the canary
+ * batch and between batches as the rollout policy says, and no further batch once more hosts
+ * have failed than {@code rollout.maxFailures} allows. On such a halt, with
+ * {@code onFailure: rollback-all}, the hosts this rollout switched go back too. At most
+ * {@code concurrency} hosts are worked on at once across all rollouts sharing this engine.
+ * Thread-safe.
  */
 public final class RolloutEngine {
 
     private final HostDeployer deployer;
     private final Semaphore slots;
+    private final Consumer<Duration> sleeper;
 
-    public RolloutEngine(HostDeployer deployer, int concurrency) {
+    public RolloutEngine(HostDeployer deployer, int concurrency, Consumer<Duration> sleeper) {
         this.deployer = deployer;
         this.slots = new Semaphore(Math.max(1, concurrency), true);
+        this.sleeper = sleeper;
+    }
+
+    /** Waits with {@link Thread#sleep}. */
+    public static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs the plan; returns an outcome for every host worked on, in batch order. */
     public RolloutResult execute(AppSpec spec, Plan plan, RolloutListener listener) {
+        Rollout policy = spec.rollout();
         List<HostOutcome> outcomes = new ArrayList<>();
-        int batchNumber = 0;
-        for (List<HostAddress> batch : plan.batches()) {
-            batchNumber++;
-            List<HostOutcome> results = runBatch(spec, plan, batch, listener);
-            outcomes.addAll(results);
-            if (results.stream().anyMatch(HostOutcome.Failed.class::isInstance)) {
-                return new RolloutResult(spec.id(), outcomes, batchNumber, plan.batches().size(), true);
+        List<List<HostAddress>> batches = plan.batches();
+        for (int i = 0; i < batches.size(); i++) {
+            if (i > 0) {
+                Duration pause = i == 1 && policy.canary() > 0 ? policy.canaryPause() : policy.pause();
+                if (!pause.isZero()) {
+                    sleeper.accept(pause);
+                }
+            }
+            outcomes.addAll(runBatch(spec, plan, batches.get(i), listener));
+            long failed = outcomes.stream().filter(HostOutcome.Failed.class::isInstance).count();
+            if (failed > policy.maxFailures()) {
+                return new RolloutResult(spec.id(), revertIfAsked(spec, plan, outcomes, listener), i + 1,
+                        batches.size(), true);
             }
         }
-        return new RolloutResult(spec.id(), outcomes, batchNumber, plan.batches().size(), false);
+        return new RolloutResult(spec.id(), outcomes, batches.size(), batches.size(), false);
+    }
+
+    private List<HostOutcome> revertIfAsked(AppSpec spec, Plan plan, List<HostOutcome> outcomes,
+            RolloutListener listener) {
+        if (spec.rollout().onFailure() != Rollout.OnFailure.ROLLBACK_ALL) {
+            return outcomes;
+        }
+        List<HostOutcome> reverted = new ArrayList<>();
+        for (HostOutcome outcome : outcomes) {
+            if (outcome instanceof HostOutcome.Deployed deployed) {
+                listener.step(spec.id(), deployed.host(), "rollback");
+                HostOutcome back = new HostOutcome.Reverted(deployed.host(),
+                        deployer.rollBack(spec, deployed.host(), plan.host(deployed.host()).rollbackTo()));
+                listener.finished(spec.id(), back);
+                reverted.add(back);
+            } else {
+                reverted.add(outcome);
+            }
+        }
+        return reverted;
     }
 
     private List<HostOutcome> runBatch(AppSpec spec, Plan plan, List<HostAddress> batch, RolloutListener listener) {
+        List<Future<HostOutcome>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<HostOutcome>> futures = new ArrayList<>();
             for (HostAddress host : batch) {
                 futures.add(workers.submit(() -> deployOne(spec, plan, host, listener)));
             }
-            List<HostOutcome> results = new ArrayList<>();
-            for (Future<HostOutcome> future : futures) {
-                results.add(join(future));
-            }
-            return results;
         }
+        return futures.stream().map(RolloutEngine::join).toList();
     }
 
     private HostOutcome deployOne(AppSpec spec, Plan plan, HostAddress host, RolloutListener listener)

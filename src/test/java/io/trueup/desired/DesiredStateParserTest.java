@@ -8,6 +8,7 @@ import static io.trueup.desired.DesiredFiles.problems;
 import static io.trueup.desired.DesiredFiles.spec;
 import static io.trueup.desired.DesiredFiles.stateProblems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class DesiredStateParserTest {
         assertEquals("python3", spec.python());
         assertEquals(Optional.empty(), spec.restart());
         assertEquals(Health.NONE, spec.health());
-        assertEquals(new BatchSize(1, false), spec.batch());
+        assertEquals(Rollout.DEFAULT, spec.rollout());
         assertEquals(5, spec.keep());
     }
 
@@ -72,17 +73,29 @@ class DesiredStateParserTest {
                         path: /opt/hello
                         health:
                           interval: 500ms
+                          retries: 5
+                          grace: 10s
                         rollout:
                           batch: 25%
+                          maxFailures: 1
+                          canary: 2
+                          canaryPause: 5m
+                          pause: 30s
+                          onFailure: rollback-all
                         keep: 2
+                        selfHeal: false
                         """).parse(), "hello", "production");
 
         assertEquals("/opt/hello", spec.path());
         assertEquals(Optional.of("http://{host}:8000/healthz"), spec.health().http());
         assertEquals(Duration.ofSeconds(20), spec.health().timeout());
         assertEquals(Duration.ofMillis(500), spec.health().interval());
-        assertEquals(new BatchSize(25, true), spec.batch());
+        assertEquals(5, spec.health().retries());
+        assertEquals(Duration.ofSeconds(10), spec.health().grace());
+        assertEquals(new Rollout(new BatchSize(25, true), 1, 2, Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Rollout.OnFailure.ROLLBACK_ALL), spec.rollout());
         assertEquals(2, spec.keep());
+        assertFalse(spec.selfHeal());
     }
 
     @Test

@@ -55,7 +55,7 @@ class ExampleDesiredStateTest {
         assertEquals("deploy", production.user());
         assertEquals(Optional.of("sudo systemctl restart hello"), production.restart());
         assertEquals(Optional.of("http://{host}:8000/healthz"), production.health().http());
-        assertEquals(new BatchSize(1, false), production.batch());
+        assertEquals(new BatchSize(1, false), production.rollout().batch());
         assertEquals(5, production.keep());
     }
 }

@@ -64,7 +64,7 @@ class ProblemReportingTest {
     @Test
     void reportsUnknownFieldWithFileAndLine() {
         assertEquals(List.of("apps/hello/production.yaml:2: host: unknown field; allowed fields are source, path,"
-                + " user, requirements, wheelhouse, python, restart, health, rollout, keep, sha,"
+                + " user, requirements, wheelhouse, python, restart, health, rollout, keep, selfHeal, sha,"
                 + " requirementsHash, hosts"),
                 problemsOfProductionWith(ENV_YAML.replaceFirst("\n", "\nhost: web3.example.com\n")));
     }
@@ -72,13 +72,14 @@ class ProblemReportingTest {
     @Test
     void reportsUnknownNestedFieldNamingTheFieldsAllowedThere() {
         assertEquals(List.of("apps/hello/production.yaml:5: health.url: unknown field; allowed in health are"
-                + " http, command, timeout, interval"),
+                + " http, command, timeout, interval, retries, grace"),
                 problemsOfProductionWith(ENV_YAML + "health:\n  url: http://{host}/\n"));
     }
 
     @Test
     void reportsSectionThatIsNotAMapping() {
-        assertEquals(List.of("apps/hello/production.yaml:4: rollout: must be a mapping of batch, not the number 2"),
+        assertEquals(List.of("apps/hello/production.yaml:4: rollout: must be a mapping of batch, maxFailures,"
+                + " canary, canaryPause, pause, onFailure, not the number 2"),
                 problemsOfProductionWith(ENV_YAML + "rollout: 2\n"));
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.BatchSize;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.Rollout;
 import io.trueup.git.PushResult;
 import io.trueup.observe.Inspection;
 import io.trueup.plan.Plan;
@@ -28,6 +29,7 @@ class RolloutEngineTest {
 
     private final FakeRemoteShell shell = new FakeRemoteShell();
     private final List<String> pushes = new ArrayList<>();
+    private final List<Duration> pauses = new ArrayList<>();
 
     private RolloutResult rollOut(AppSpec spec) {
         var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
@@ -41,7 +43,7 @@ class RolloutEngineTest {
             return new PushResult(false, 3);
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
                 Clock.systemUTC());
-        return new RolloutEngine(deployer, 4).execute(spec, plan, RolloutListener.NONE);
+        return new RolloutEngine(deployer, 4, pauses::add).execute(spec, plan, RolloutListener.NONE);
     }
 
     private List<String> stepsOn(String host) {
@@ -104,8 +106,9 @@ class RolloutEngineTest {
         AppSpec spec = new AppSpec(base.id(), base.source(), base.path(), base.user(), base.requirements(),
                 base.wheelhouse(), base.python(), base.restart(), new io.trueup.desired.Health(
                         java.util.Optional.empty(), java.util.Optional.of("curl -fsS localhost:8000/healthz"),
-                        Duration.ofMillis(300), Duration.ofMillis(100)),
-                base.batch(), base.keep(), base.sha(), base.requirementsHash(), base.hosts(), base.file());
+                        Duration.ofMillis(300), Duration.ofMillis(100), 10, Duration.ZERO),
+                base.rollout(), base.keep(), base.selfHeal(), base.sha(), base.requirementsHash(), base.hosts(),
+                base.file());
 
         RolloutResult result = rollOut(spec);
 
@@ -115,5 +118,48 @@ class RolloutEngineTest {
         assertTrue(failed.rollback().orElseThrow().succeeded());
         long attempts = stepsOn("web1").stream().filter("health"::equals).count();
         assertTrue(attempts >= 2 && attempts <= 4, "polled until the timeout: " + attempts);
+    }
+
+    @Test
+    void toleratesUpToMaxFailuresBeforeHalting() {
+        shell.fail("h1", "release", 1, "disk full");
+        shell.fail("h3", "release", 1, "disk full");
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2", "h3", "h4", "h5"),
+                new Rollout(BatchSize.parse("1"), 1, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.HALT), 5);
+
+        RolloutResult result = rollOut(spec);
+
+        assertTrue(result.stopped());
+        assertEquals(3, result.batchesRun(), "the first failure is tolerated, the second halts");
+        assertEquals(List.of(), stepsOn("h4"));
+    }
+
+    @Test
+    void runsACanaryBatchThenPausesBeforeTheRest() {
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2", "h3", "h4", "h5"),
+                new Rollout(BatchSize.parse("2"), 0, 1, Duration.ofMinutes(5), Duration.ofSeconds(10),
+                        Rollout.OnFailure.HALT), 5);
+
+        RolloutResult result = rollOut(spec);
+
+        assertFalse(result.stopped());
+        assertEquals(3, result.batches());
+        assertEquals(List.of(Duration.ofMinutes(5), Duration.ofSeconds(10)), pauses);
+    }
+
+    @Test
+    void rollbackAllReturnsTheHostsAlreadySwitchedWhenTheRolloutHalts() {
+        shell.fail("h3", "restart", 1, "crash on start");
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2", "h3", "h4"),
+                new Rollout(BatchSize.parse("1"), 0, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.ROLLBACK_ALL), 5);
+
+        RolloutResult result = rollOut(spec);
+
+        assertTrue(result.stopped());
+        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("h1"));
+        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("h2"));
+        assertEquals(List.of(), stepsOn("h4"));
+        assertTrue(result.outcomes().get(0) instanceof HostOutcome.Reverted reverted
+                && reverted.rollback().succeeded() && reverted.rollback().to().equals(sha('a')));
     }
 }

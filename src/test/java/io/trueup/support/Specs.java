@@ -6,7 +6,9 @@ import io.trueup.desired.BatchSize;
 import io.trueup.desired.Health;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.RequirementsHash;
+import io.trueup.desired.Rollout;
 import io.trueup.desired.Sha;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +32,13 @@ public final class Specs {
     }
 
     public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, BatchSize batch, int keep) {
+        return spec(sha, env, hosts, new Rollout(batch, 0, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.HALT),
+                keep);
+    }
+
+    public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, Rollout rollout, int keep) {
         return new AppSpec(new AppEnv("hello", "prod"), "/src/hello.git", "/srv/hello", "deploy", "requirements.txt",
-                "wheels", "python3", Optional.of("true"), Health.NONE, batch, keep, sha, env, hosts,
+                "wheels", "python3", Optional.of("true"), Health.NONE, rollout, keep, true, sha, env, hosts,
                 "apps/hello/prod.yaml");
     }
 
