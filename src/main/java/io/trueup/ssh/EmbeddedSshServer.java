@@ -4,8 +4,10 @@ import io.trueup.TrueupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -29,7 +32,8 @@ import org.apache.sshd.server.session.ServerSession;
  *
  * <p>It accepts exactly one public key, for any user name, and nothing else. Its host key is
  * kept in a file, made on first use, so a server restarted with the same file presents the
- * same key. {@link #stop()} and {@link #start()} take the host down and bring it back on the
+ * same key; or it is given several host keys, as real hosts have, and presents the one whose
+ * type the client prefers. {@link #stop()} and {@link #start()} take the host down and bring it back on the
  * same port. All methods are safe to call from any thread.
  */
 public final class EmbeddedSshServer implements AutoCloseable {
@@ -37,7 +41,7 @@ public final class EmbeddedSshServer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final Path root;
-    private final SimpleGeneratorHostKeyProvider hostKeys;
+    private final KeyPairProvider hostKeys;
     private final PublicKey authorizedKey;
     private final Map<String, String> environment;
     private final List<String> commandLines = new CopyOnWriteArrayList<>();
@@ -54,10 +58,24 @@ public final class EmbeddedSshServer implements AutoCloseable {
      */
     public EmbeddedSshServer(Path root, Path hostKeyFile, PublicKey authorizedKey,
             Map<String, String> environment, int port) {
+        this(root, ecdsaKeyIn(hostKeyFile), authorizedKey, environment, port);
+    }
+
+    /**
+     * A host with several host keys, e.g. an ECDSA and an ed25519 one, kept for its lifetime.
+     *
+     * @param hostKeys the host keys, at most one of each type; {@link #hostKey()} is the first
+     * @see #EmbeddedSshServer(Path, Path, PublicKey, Map, int) for the other parameters
+     */
+    public EmbeddedSshServer(Path root, List<KeyPair> hostKeys, PublicKey authorizedKey,
+            Map<String, String> environment, int port) {
+        this(root, KeyPairProvider.wrap(List.copyOf(hostKeys)), authorizedKey, environment, port);
+    }
+
+    private EmbeddedSshServer(Path root, KeyPairProvider hostKeys, PublicKey authorizedKey,
+            Map<String, String> environment, int port) {
         this.root = createDirectories(root).toAbsolutePath();
-        this.hostKeys = new SimpleGeneratorHostKeyProvider(hostKeyFile);
-        this.hostKeys.setAlgorithm(KeyUtils.EC_ALGORITHM);
-        this.hostKeys.setKeySize(256);
+        this.hostKeys = hostKeys;
         this.authorizedKey = Objects.requireNonNull(authorizedKey, "authorizedKey");
         this.environment = Map.copyOf(environment);
         this.port = port;
@@ -120,12 +138,23 @@ public final class EmbeddedSshServer implements AutoCloseable {
         return root;
     }
 
-    /** The public key this host presents. */
+    /** The public key this host presents; the first one, if it has several. */
     public PublicKey hostKey() {
-        for (KeyPair pair : hostKeys.loadKeys(null)) {
-            return pair.getPublic();
+        return hostKeys().getFirst();
+    }
+
+    /** Every public key this host can present. */
+    public List<PublicKey> hostKeys() {
+        List<PublicKey> keys = new ArrayList<>();
+        try {
+            hostKeys.loadKeys(null).forEach(pair -> keys.add(pair.getPublic()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TrueupException("cannot load the host keys of " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
         }
-        throw new TrueupException("no host key for " + LOOPBACK + ":" + port);
+        if (keys.isEmpty()) {
+            throw new TrueupException("no host key for " + LOOPBACK + ":" + port);
+        }
+        return keys;
     }
 
     /** How many exec requests this host has received since it was made. */
@@ -161,6 +190,13 @@ public final class EmbeddedSshServer implements AutoCloseable {
         env.put("LOGNAME", user);
         env.putAll(environment);
         return new HostProcess(commandLine, root, env);
+    }
+
+    private static KeyPairProvider ecdsaKeyIn(Path hostKeyFile) {
+        SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(hostKeyFile);
+        provider.setAlgorithm(KeyUtils.EC_ALGORITHM);
+        provider.setKeySize(256);
+        return provider;
     }
 
     private static Path createDirectories(Path dir) {

@@ -20,7 +20,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 /**
  * Makes authenticated SSH sessions with one {@link SshClient}, configured to use nothing but
  * what it is given: one identity, public key authentication only, strict host key checking
- * against one known_hosts file, and no {@code ~/.ssh} configuration or keys. Sessions send a
+ * against one known_hosts file (proposing first the host key types it lists for the host, as
+ * OpenSSH does), and no {@code ~/.ssh} configuration or keys. Sessions send a
  * keep-alive every {@value #HEARTBEAT_SECONDS} seconds and are closed when the host stops
  * answering them; they never time out for being idle.
  *
@@ -51,7 +52,9 @@ final class SessionOpener implements AutoCloseable {
         this.timeout = timeout;
         this.client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        client.setServerKeyVerifier(StrictHostKeys.verifier(knownHosts));
+        StrictHostKeys hostKeys = new StrictHostKeys(knownHosts);
+        client.setServerKeyVerifier(hostKeys.verifier());
+        client.addSessionListener(hostKeys.hostKeyOrder());
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(identity));
         client.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -71,7 +74,7 @@ final class SessionOpener implements AutoCloseable {
      * @throws HostUnreachableException when the host cannot be reached or refuses the key
      */
     ClientSession open(SshTarget target) {
-        AttributeRepository context = StrictHostKeys.newContext();
+        AttributeRepository context = StrictHostKeys.newContext(target);
         ClientSession session = null;
         try {
             session = client.connect(target.user(), target.host(), target.port(), context, null)

@@ -1,11 +1,18 @@
 package io.trueup.ssh;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
  * A client identity, an embedded host on an ephemeral port that accepts it, a known_hosts file
@@ -55,6 +62,39 @@ final class SshFixture implements AutoCloseable {
 
     MinaRemoteShell shell(Path identityFile, Path knownHostsFile) {
         return track(new MinaRemoteShell(identityFile, knownHostsFile, CONNECT_TIMEOUT));
+    }
+
+    /**
+     * Starts another host, on an ephemeral port, that presents all of {@code hostKeys} and
+     * accepts this fixture's identity. known_hosts does not list it.
+     */
+    EmbeddedSshServer startHostWith(String name, KeyPair... hostKeys) {
+        return track(new EmbeddedSshServer(dir.resolve(name), List.of(hostKeys), clientKey.getPublic(),
+                Map.of(), 0).start());
+    }
+
+    /** A new host key pair of the given SSH key type, e.g. {@code ssh-ed25519}. */
+    static KeyPair newHostKey(String keyType) {
+        try {
+            return KeyUtils.generateKeyPair(keyType, keyType.startsWith("ssh-rsa") ? 3072 : 256);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a " + keyType + " key", e);
+        }
+    }
+
+    /** {@code |1|salt|HMAC-SHA1(salt, pattern)}, a hashed known_hosts name as {@code ssh-keygen -H} writes it. */
+    static String hashedHost(String pattern) {
+        try {
+            byte[] salt = new byte[20];
+            new SecureRandom().nextBytes(salt);
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(salt, "HmacSHA1"));
+            byte[] hash = mac.doFinal(pattern.getBytes(StandardCharsets.UTF_8));
+            Base64.Encoder base64 = Base64.getEncoder();
+            return "|1|" + base64.encodeToString(salt) + "|" + base64.encodeToString(hash);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot hash " + pattern, e);
+        }
     }
 
     /** Takes the host down and brings up, on the same port, one with a different host key. */
