@@ -7,7 +7,7 @@ import java.util.List;
 
 /** One app/environment in the API: desired SHA, status, error, problems and hosts. */
 public record AppView(String app, String env, String sha, String status, String error, List<String> problems,
-        Instant updated, List<HostView> hosts) {
+        boolean paused, Instant updated, List<HostView> hosts) {
 
     /** One host: observed SHA, state, the step running or failed, error and drift. */
     public record HostView(String host, String sha, String state, String step, String error, List<String> drift,
@@ -21,7 +21,7 @@ public record AppView(String app, String env, String sha, String status, String 
 
     static AppView of(AppStatus s) {
         return new AppView(s.id().app(), s.id().env(), s.sha().orElse(null), s.status().name(),
-                s.error().orElse(null), s.problems().stream().map(Object::toString).toList(), s.updated(),
+                s.error().orElse(null), s.problems().stream().map(Object::toString).toList(), s.paused(), s.updated(),
                 s.hosts().stream().map(HostView::of).toList());
     }
 }

@@ -28,6 +28,14 @@ public interface TrueupConfig {
     @WithDefault("16")
     int concurrency();
 
+    /** The HTTP API's settings. */
+    Api api();
+
+    interface Api {
+        /** Bearer token for the API's actions (retry, pause, resume); without one they are disabled. */
+        Optional<String> token();
+    }
+
     /** The embedded demo: an SSH server standing for demo hosts, a demo app and desired state. */
     Demo demo();
 

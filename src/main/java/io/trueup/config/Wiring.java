@@ -9,6 +9,8 @@ import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
 import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
+import io.trueup.reconcile.Backoff;
+import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.rollout.HealthChecker;
@@ -23,6 +25,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -99,13 +102,19 @@ public class Wiring {
 
     @Produces
     @Singleton
+    ControlStore control(TrueupConfig config) {
+        return new ControlStore(config.stateDir().resolve("control.json"));
+    }
+
+    @Produces
+    @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, MinaRemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, Clock clock) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, Clock clock) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user());
-        return reconciler(source, shell, mirrors, board, clock, limits);
+        return reconciler(source, shell, mirrors, board, control, clock, limits);
     }
 
     /**
@@ -119,14 +128,16 @@ public class Wiring {
 
     /** The reconciler and everything it drives, over the given ports. Also used by integration tests. */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            StatusBoard board, Clock clock, Limits limits) {
+            StatusBoard board, ControlStore control, Clock clock, Limits limits) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
         HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, clock);
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep);
-        AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()), engine, board, clock);
+        Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
+        AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
+                engine, board, control, backoff, clock);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
     }
 }

@@ -6,7 +6,6 @@ import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Inspector;
-import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
 import io.trueup.rollout.HostOutcome;
@@ -14,16 +13,13 @@ import io.trueup.rollout.RolloutEngine;
 import io.trueup.rollout.RolloutListener;
 import io.trueup.rollout.RolloutResult;
 import io.trueup.status.AppStatus;
-import io.trueup.status.HostState;
 import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,8 +28,11 @@ import org.jboss.logging.Logger;
 /**
  * Reconciles one app/environment at a time: inspects its hosts, plans, rolls out, and keeps
  * the status board true throughout. A rollout that fails on a host's step (not the network)
- * halts: it is not retried for the same SHA and requirements until desired state changes.
- * Safe to call for different app/environments concurrently.
+ * halts: it is not retried for the same SHA and requirements until desired state changes or
+ * an operator asks for a retry. A paused app/environment, or one with {@code selfHeal: false}
+ * whose spec was rolled out already, is inspected and reported but not changed. Hosts that
+ * fail for the network's sake are tried again with backoff. Safe to call for different
+ * app/environments concurrently.
  */
 public final class AppReconciler {
 
@@ -42,17 +41,17 @@ public final class AppReconciler {
     private final Inspector inspector;
     private final RolloutEngine engine;
     private final StatusBoard board;
+    private final ControlStore control;
+    private final HostRetries retries;
     private final Clock clock;
-    private final Map<AppEnv, Halt> halts = new ConcurrentHashMap<>();
 
-    /** A failed rollout of one SHA and requirements hash, not to be retried automatically. */
-    record Halt(String key, String error) {
-    }
-
-    public AppReconciler(Inspector inspector, RolloutEngine engine, StatusBoard board, Clock clock) {
+    public AppReconciler(Inspector inspector, RolloutEngine engine, StatusBoard board, ControlStore control,
+            Backoff backoff, Clock clock) {
         this.inspector = inspector;
         this.engine = engine;
         this.board = board;
+        this.control = control;
+        this.retries = new HostRetries(backoff, clock);
         this.clock = clock;
     }
 
@@ -61,76 +60,99 @@ public final class AppReconciler {
      * desired state for this app/environment (empty when {@code spec} is the newest).
      */
     public void reconcile(AppSpec spec, List<Problem> problems) {
+        AppEnv id = spec.id();
         Plan plan = Planner.plan(spec, inspectAll(spec));
-        Halt halt = halts.get(spec.id());
-        if (halt != null && !halt.key().equals(key(spec))) {
-            halts.remove(spec.id());
-            halt = null;
+        List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
+        Optional<ControlStore.Halt> halt = control.halt(id);
+        if (halt.isPresent() && !halt.get().key().equals(key(spec))) {
+            control.clearHalt(id);
+            halt = Optional.empty();
         }
-        List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(spec.id()));
-        if (plan.converged() || halt != null) {
-            publish(spec, problems, hosts, plan, halt == null ? Optional.empty() : Optional.of(halt.error()));
+        if (plan.converged() && plan.unreachable().isEmpty()) {
+            control.applied(id, key(spec));
+        }
+        Optional<Verdict> hold = halt.map(h -> new Verdict(SyncStatus.Halted, Optional.of(h.error())))
+                .or(() -> control.paused(id) ? Optional.of(Verdict.of(hosts, plan, Optional.empty())) : Optional.empty())
+                .or(() -> !spec.selfHeal() && control.applied(id).filter(key(spec)::equals).isPresent()
+                        && !plan.converged() ? Optional.of(Verdict.driftOnly(plan)) : Optional.empty());
+        if (plan.converged() || hold.isPresent()) {
+            publish(spec, problems, hosts, hold.orElseGet(() -> Verdict.of(hosts, plan, Optional.empty())));
             return;
         }
-        board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), status(SyncStatus.Progressing, problems),
-                Optional.empty(), problems, hosts, clock.instant()));
-        LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", spec.id(), spec.sha().abbrev(),
+        board.put(new AppStatus(id, Optional.of(spec.sha().hex()), Verdict.withProblems(SyncStatus.Progressing,
+                problems), Optional.empty(), problems, hosts, false, clock.instant()));
+        LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
                 plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
-        RolloutResult result = engine.execute(spec, plan, new BoardListener());
-        finish(spec, problems, plan, result);
+        finish(spec, problems, plan, engine.execute(spec, plan, new BoardListener()));
     }
 
     private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {
         List<HostOutcome.Failed> failures = result.failures();
+        failures.stream().filter(HostOutcome.Failed::transientFailure)
+                .forEach(f -> retries.failed(spec.id(), f.host(), f.error()));
         Optional<String> error = Optional.empty();
+        SyncStatus status = SyncStatus.Degraded;
         if (!failures.isEmpty()) {
-            HostOutcome.Failed first = failures.get(0);
-            String text = Statuses.describe(first) + (result.batchesRun() < result.batches()
+            String text = Statuses.describe(failures.get(0)) + (result.stopped()
                     ? " (rollout stopped after batch " + result.batchesRun() + " of " + result.batches() + ")" : "");
-            error = Optional.of(text);
-            if (failures.stream().anyMatch(f -> !f.transientFailure())) {
-                halts.put(spec.id(), new Halt(key(spec), "halted: " + text));
-                error = Optional.of("halted: " + text);
+            if (result.stopped() && failures.stream().anyMatch(f -> !f.transientFailure())) {
+                text = "halted: " + text;
+                status = SyncStatus.Halted;
+                control.halt(spec.id(), new ControlStore.Halt(key(spec), text, clock.instant()));
             }
+            error = Optional.of(text);
             LOG.warnf("%s: %s", spec.id(), text);
         } else {
             LOG.infof("%s: %s deployed to %d host(s)", spec.id(), spec.sha().abbrev(), result.outcomes().size());
+            if (plan.unreachable().isEmpty()) {
+                control.applied(spec.id(), key(spec));
+            }
         }
         List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts).orElse(List.of());
-        publish(spec, problems, hosts, plan, error);
+        publish(spec, problems, hosts, error.isPresent() ? new Verdict(status, error) : Verdict.of(hosts, plan,
+                Optional.empty()));
     }
 
-    private void publish(AppSpec spec, List<Problem> problems, List<HostStatus> hosts, Plan plan,
-            Optional<String> error) {
-        Optional<String> unreachable = plan.unreachable().entrySet().stream().findFirst()
-                .map(e -> "host " + e.getKey() + " unreachable: " + e.getValue());
-        Optional<String> shown = error.or(() -> unreachable);
-        SyncStatus status = shown.isPresent() ? SyncStatus.Degraded
-                : hosts.stream().allMatch(h -> h.state() == HostState.Synced) ? SyncStatus.Synced
-                : SyncStatus.OutOfSync;
+    private void publish(AppSpec spec, List<Problem> problems, List<HostStatus> hosts, Verdict verdict) {
+        Optional<String> error = verdict.error();
         if (!problems.isEmpty()) {
-            shown = Optional.of("desired state is invalid (" + problems.get(0) + "); still reconciling the last valid"
-                    + " state, " + spec.sha().abbrev() + shown.map(s -> "; " + s).orElse(""));
+            error = Optional.of("desired state is invalid (" + problems.get(0) + "); still reconciling the last valid"
+                    + " state, " + spec.sha().abbrev() + error.map(s -> "; " + s).orElse(""));
         }
-        board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), status(status, problems), shown,
-                problems, hosts, clock.instant()));
-    }
-
-    private static SyncStatus status(SyncStatus status, List<Problem> problems) {
-        return problems.isEmpty() ? status : SyncStatus.Invalid;
+        board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()),
+                Verdict.withProblems(verdict.status(), problems), error, problems, hosts, control.paused(spec.id()),
+                clock.instant()));
     }
 
     private List<Inspection> inspectAll(AppSpec spec) {
         List<Future<Inspection>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostAddress host : spec.hosts()) {
-                futures.add(workers.submit(() -> inspector.inspect(spec, host)));
+                futures.add(workers.submit(() -> inspectOne(spec, host)));
             }
         }
         return futures.stream().map(Future::resultNow).toList();
     }
 
-    private static String key(AppSpec spec) {
+    /** Inspects {@code host}, unless it failed lately and its backoff has not run out. */
+    private Inspection inspectOne(AppSpec spec, HostAddress host) {
+        Optional<HostRetries.Retry> waiting = retries.waiting(spec.id(), host);
+        if (waiting.isPresent()) {
+            return new Inspection.Failed(host, retries.describe(waiting.get()), true);
+        }
+        Inspection inspection = inspector.inspect(spec, host);
+        return switch (inspection) {
+            case Inspection.Seen seen -> {
+                retries.succeeded(spec.id(), host);
+                yield seen;
+            }
+            case Inspection.Failed failed when failed.transientFailure() -> new Inspection.Failed(host,
+                    retries.describe(retries.failed(spec.id(), host, failed.error())), true);
+            case Inspection.Failed failed -> failed;
+        };
+    }
+
+    static String key(AppSpec spec) {
         return spec.sha().hex() + " " + spec.requirementsHash().hex();
     }
 

@@ -88,6 +88,24 @@ public final class Reconciler {
         return started;
     }
 
+    /**
+     * Starts reconciling {@code id} now, with its last valid desired state, unless it is being
+     * reconciled already. Returns the task, or empty when nothing was started.
+     */
+    public Optional<Future<?>> reconcileNow(AppEnv id) {
+        AppSpec spec = lastValid.get(id);
+        if (spec == null || !inFlight.add(id)) {
+            return Optional.empty();
+        }
+        List<Problem> problems = board.app(id).map(AppStatus::problems).orElse(List.of());
+        return Optional.of(workers.submit(() -> reconcileOne(spec, problems)));
+    }
+
+    /** Whether desired state has a valid spec for {@code id}, now or before. */
+    public boolean knows(AppEnv id) {
+        return lastValid.containsKey(id);
+    }
+
     private static void await(Future<?> task) {
         try {
             task.get();
@@ -106,7 +124,7 @@ public final class Reconciler {
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
                     .orElseGet(() -> spec.hosts().stream().map(HostStatus::unknown).toList());
             board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), SyncStatus.Degraded,
-                    Optional.of("reconcile failed: " + e), problems, hosts, clock.instant()));
+                    Optional.of("reconcile failed: " + e), problems, hosts, false, clock.instant()));
         } finally {
             inFlight.remove(spec.id());
         }
@@ -155,7 +173,7 @@ public final class Reconciler {
             if (!lastValid.containsKey(entry.id())) {
                 board.put(new AppStatus(entry.id(), Optional.empty(), SyncStatus.Invalid,
                         Optional.of(problems.get(0).toString()), problems,
-                        board.app(entry.id()).map(AppStatus::hosts).orElse(List.<HostStatus>of()),
+                        board.app(entry.id()).map(AppStatus::hosts).orElse(List.<HostStatus>of()), false,
                         clock.instant()));
             }
         }

@@ -12,10 +12,11 @@ import java.util.Optional;
  * @param sha the desired SHA being reconciled (the last valid one when the newest is invalid)
  * @param error why it is Degraded or Invalid
  * @param problems the desired-state problems when Invalid, each with file and line
+ * @param paused whether reconciling is suspended by an operator
  * @param updated when this status last changed
  */
 public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Optional<String> error,
-        List<Problem> problems, List<HostStatus> hosts, Instant updated) {
+        List<Problem> problems, List<HostStatus> hosts, boolean paused, Instant updated) {
 
     public AppStatus {
         problems = List.copyOf(problems);

@@ -53,7 +53,8 @@ public final class StatusBoard {
     /** Applies {@code change} to one host's status within the app's. */
     public void updateHost(AppEnv id, HostAddress host, UnaryOperator<HostStatus> change) {
         update(id, app -> new AppStatus(app.id(), app.sha(), app.status(), app.error(), app.problems(),
-                app.hosts().stream().map(h -> h.host().equals(host) ? change.apply(h) : h).toList(), app.updated()));
+                app.hosts().stream().map(h -> h.host().equals(host) ? change.apply(h) : h).toList(), app.paused(),
+                app.updated()));
     }
 
     /** Forgets every app/environment not in {@code keep}. */

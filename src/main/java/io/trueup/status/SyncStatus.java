@@ -8,8 +8,10 @@ public enum SyncStatus {
     OutOfSync,
     /** A rollout is running. */
     Progressing,
-    /** A rollout failed, or a host cannot be reached. */
+    /** A host cannot be reached or a rollout failed for the network's sake; retried with backoff. */
     Degraded,
+    /** A rollout failed on a host's step and stopped; not retried until desired state changes or a retry. */
+    Halted,
     /** The desired state of this app/environment is invalid; the last valid one is kept. */
     Invalid
 }

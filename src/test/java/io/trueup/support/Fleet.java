@@ -8,6 +8,7 @@ import io.trueup.git.AppMirrors;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
+import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.ssh.EmbeddedSshServer;
 import io.trueup.ssh.MinaRemoteShell;
@@ -46,11 +47,12 @@ public final class Fleet implements AutoCloseable {
     public final MinaRemoteShell shell;
     public final WorkingRepo app;
     public final WorkingRepo desired;
-    public final StatusBoard board;
+    public StatusBoard board;
     private final GitSsh gitSsh;
     private final AppMirrors mirrors;
     private final GitDesiredStateSource source;
-    public final Reconciler reconciler;
+    public ControlStore control;
+    public Reconciler reconciler;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
         this.dir = dir;
@@ -66,12 +68,18 @@ public final class Fleet implements AutoCloseable {
         shell = new MinaRemoteShell(identity, knownHosts, Duration.ofSeconds(10));
         app = makeApp(dir.resolve("hello"));
         desired = WorkingRepo.open(Files.createDirectories(dir.resolve("desired-state")));
-        board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
         gitSsh = new GitSsh(Optional.of(identity), Optional.of(knownHosts), dir.resolve("state"));
         mirrors = new AppMirrors(dir.resolve("state/mirrors"), gitSsh, Clock.systemUTC());
         source = new GitDesiredStateSource(desired.dir().toString(), "main", Optional.empty(),
                 dir.resolve("state/desired.git"), gitSsh);
-        reconciler = Wiring.reconciler(Optional.of(source), shell, mirrors, board, Clock.systemUTC(),
+        startController();
+    }
+
+    /** Starts trueup afresh on the same state directory, as a restart of the service does. */
+    public void startController() {
+        board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
+        control = new ControlStore(dir.resolve("state/control.json"));
+        reconciler = Wiring.reconciler(Optional.of(source), shell, mirrors, board, control, Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy"));
     }
 

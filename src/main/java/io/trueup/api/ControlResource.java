@@ -1,0 +1,112 @@
+package io.trueup.api;
+
+import io.trueup.config.TrueupConfig;
+import io.trueup.desired.AppEnv;
+import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.Reconciler;
+import io.trueup.status.StatusBoard;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * An operator's actions on one app/environment: retry a halted rollout, pause and resume
+ * reconciling. Each needs {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
+ * 403 when no token is configured (the actions are then disabled).
+ */
+@Path("/api/apps/{app}/{env}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ControlResource {
+
+    /** What an action did. */
+    public record ActionView(String app, String env, String action, String result) {
+    }
+
+    @Inject
+    TrueupConfig config;
+
+    @Inject
+    ControlStore control;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    StatusBoard board;
+
+    @POST
+    @Path("/retry")
+    public Response retry(@PathParam("app") String app, @PathParam("env") String env,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return act(app, env, authorization, "retry", id -> {
+            boolean halted = control.clearHalt(id);
+            reconciler.reconcileNow(id);
+            return halted ? "halt cleared; reconciling now" : "not halted; reconciling now";
+        });
+    }
+
+    @POST
+    @Path("/pause")
+    public Response pause(@PathParam("app") String app, @PathParam("env") String env,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return act(app, env, authorization, "pause", id -> {
+            control.pause(id, true);
+            board.update(id, s -> new io.trueup.status.AppStatus(s.id(), s.sha(), s.status(), s.error(),
+                    s.problems(), s.hosts(), true, s.updated()));
+            return "paused: hosts are inspected and reported, not changed";
+        });
+    }
+
+    @POST
+    @Path("/resume")
+    public Response resume(@PathParam("app") String app, @PathParam("env") String env,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return act(app, env, authorization, "resume", id -> {
+            control.pause(id, false);
+            reconciler.reconcileNow(id);
+            return "resumed; reconciling now";
+        });
+    }
+
+    private Response act(String app, String env, String authorization, String action,
+            java.util.function.Function<AppEnv, String> doIt) {
+        if (config.api().token().filter(t -> !t.isBlank()).isEmpty()) {
+            return error(Response.Status.FORBIDDEN, "API actions are disabled: set trueup.api.token to enable them");
+        }
+        if (!authorized(authorization, config.api().token().get())) {
+            return Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .entity(new ErrorView("missing or wrong bearer token")).build();
+        }
+        if (!AppEnv.NAME.matcher(app).matches() || !AppEnv.NAME.matcher(env).matches()
+                || !reconciler.knows(new AppEnv(app, env))) {
+            return error(Response.Status.NOT_FOUND, "no app/environment " + app + "/" + env);
+        }
+        AppEnv id = new AppEnv(app, env);
+        return Response.accepted(new ActionView(app, env, action, doIt.apply(id))).build();
+    }
+
+    private static boolean authorized(String header, String token) {
+        String prefix = "Bearer ";
+        if (header == null || !header.startsWith(prefix)) {
+            return false;
+        }
+        byte[] given = header.substring(prefix.length()).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).entity(new ErrorView(message)).build();
+    }
+
+    /** An error body. */
+    public record ErrorView(String error) {
+    }
+}

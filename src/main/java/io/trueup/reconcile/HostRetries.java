@@ -1,0 +1,57 @@
+package io.trueup.reconcile;
+
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.HostAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hosts that failed for transient reasons (unreachable, timed out), with when to try each
+ * again, so that a host that is down is not hammered every poll. Thread-safe; in memory only.
+ */
+final class HostRetries {
+
+    /** A host's run of transient failures. */
+    record Retry(int failures, Instant next, String error) {
+    }
+
+    private record Key(AppEnv id, HostAddress host) {
+    }
+
+    private final Map<Key, Retry> retries = new ConcurrentHashMap<>();
+    private final Backoff backoff;
+    private final Clock clock;
+
+    HostRetries(Backoff backoff, Clock clock) {
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** The pending retry of {@code host} when it is not yet time to try it again. */
+    Optional<Retry> waiting(AppEnv id, HostAddress host) {
+        Retry retry = retries.get(new Key(id, host));
+        return retry != null && clock.instant().isBefore(retry.next()) ? Optional.of(retry) : Optional.empty();
+    }
+
+    /** Records another transient failure; returns the retry it schedules. */
+    Retry failed(AppEnv id, HostAddress host, String error) {
+        return retries.compute(new Key(id, host), (k, before) -> {
+            int failures = before == null ? 1 : before.failures() + 1;
+            return new Retry(failures, backoff.next(clock.instant(), failures), error);
+        });
+    }
+
+    void succeeded(AppEnv id, HostAddress host) {
+        retries.remove(new Key(id, host));
+    }
+
+    /** How a waiting host is reported. */
+    String describe(Retry retry) {
+        long seconds = Math.max(0, Duration.between(clock.instant(), retry.next()).toSeconds());
+        return retry.error() + " (failed " + retry.failures() + " time(s) in a row; next try in " + seconds + "s)";
+    }
+}
