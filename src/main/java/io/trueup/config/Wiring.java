@@ -18,6 +18,7 @@ import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
+import io.trueup.ssh.UnconfiguredShell;
 import io.trueup.status.StatusBoard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -65,13 +66,18 @@ public class Wiring {
 
     @Produces
     @Singleton
-    MinaRemoteShell shell(Connections connections, TrueupConfig config) {
-        return new MinaRemoteShell(connections.identity().orElse(Path.of("/nonexistent/no-ssh-identity-configured")),
-                connections.knownHosts(), config.ssh().connectTimeout());
+    RemoteShell shell(Connections connections, TrueupConfig config) {
+        return connections.identity()
+                .<RemoteShell>map(key -> new MinaRemoteShell(key, connections.knownHosts(),
+                        config.ssh().connectTimeout()))
+                .orElseGet(() -> new UnconfiguredShell("no SSH key: set trueup.ssh.identity (there is no"
+                        + " ~/.ssh/id_ed25519, id_ecdsa or id_rsa either)"));
     }
 
-    void closeShell(@Disposes MinaRemoteShell shell) {
-        shell.close();
+    void closeShell(@Disposes RemoteShell shell) {
+        if (shell instanceof MinaRemoteShell mina) {
+            mina.close();
+        }
     }
 
     @Produces
@@ -108,7 +114,7 @@ public class Wiring {
 
     @Produces
     @Singleton
-    Reconciler reconciler(TrueupConfig config, Connections connections, MinaRemoteShell shell, GitSsh ssh,
+    Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
             AppMirrors mirrors, StatusBoard board, ControlStore control, Clock clock) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));

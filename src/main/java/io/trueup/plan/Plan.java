@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param id the app/environment
  * @param hosts a plan per inspected host, in desired order
- * @param unreachable hosts that could not be inspected, with the reason; not worked on
+ * @param unreachable hosts that could not be inspected, with the reason, in desired order; not worked on
  * @param batches the hosts that need work, in rollout batches
  */
 public record Plan(AppEnv id, List<HostPlan> hosts, Map<HostAddress, String> unreachable,
@@ -18,7 +18,7 @@ public record Plan(AppEnv id, List<HostPlan> hosts, Map<HostAddress, String> unr
 
     public Plan {
         hosts = List.copyOf(hosts);
-        unreachable = Map.copyOf(unreachable);
+        unreachable = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unreachable));
         batches = batches.stream().map(List::copyOf).toList();
     }
 

@@ -93,7 +93,7 @@ public final class AppReconciler {
         Optional<String> error = Optional.empty();
         SyncStatus status = SyncStatus.Degraded;
         if (!failures.isEmpty()) {
-            String text = Statuses.describe(failures.get(0)) + (result.stopped()
+            String text = Statuses.describe(failures.get(0), result.stopped()
                     ? " (rollout stopped after batch " + result.batchesRun() + " of " + result.batches() + ")" : "");
             if (result.stopped() && failures.stream().anyMatch(f -> !f.transientFailure())) {
                 text = "halted: " + text;
@@ -152,8 +152,20 @@ public final class AppReconciler {
         };
     }
 
+    /**
+     * What identifies a desired state for halts and for "rolled out already": the SHA, the
+     * requirements hash and a digest of every other field, so that fixing a restart or health
+     * command in desired state counts as new desired state. Stable across restarts of trueup.
+     */
     static String key(AppSpec spec) {
-        return spec.sha().hex() + " " + spec.requirementsHash().hex();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(spec.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return spec.sha().hex() + " " + spec.requirementsHash().hex() + " "
+                    + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Writes each host's progress to the board as it happens. */

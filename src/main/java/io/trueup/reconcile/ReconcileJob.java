@@ -1,5 +1,6 @@
 package io.trueup.reconcile;
 
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
  * starts reconciling each app/environment not already being reconciled, without waiting for
  * rollouts, so fetches stay regular and apps independent.
  */
+@Startup
 @ApplicationScoped
 public class ReconcileJob {
 

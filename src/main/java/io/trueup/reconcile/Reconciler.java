@@ -59,6 +59,11 @@ public final class Reconciler {
         this.board = board;
         this.clock = clock;
         this.defaultUser = defaultUser;
+        try {
+            parser.parse("", Map.of(), defaultUser);
+        } catch (IllegalArgumentException e) {
+            throw new TrueupException("trueup.ssh.user: " + e.getMessage(), e);
+        }
     }
 
     /** A parsed desired state and the files it came from, for locating later problems. */

@@ -43,7 +43,7 @@ final class Statuses {
             case HostOutcome.Failed f -> new HostStatus(host.host(),
                     f.rollback().filter(HostOutcome.Rollback::succeeded).map(r -> r.to().hex()).or(host::sha),
                     f.transientFailure() ? HostState.Unreachable : HostState.Failed, Optional.of(f.step()),
-                    Optional.of(describe(f)), host.drift(),
+                    Optional.of(describe(f, "")), host.drift(),
                     f.rollback().map(r -> List.of("rollback: " + r.detail())).orElse(List.of()));
             case HostOutcome.Reverted r -> new HostStatus(host.host(),
                     r.rollback().succeeded() ? Optional.of(r.rollback().to().hex()) : host.sha(),
@@ -53,11 +53,12 @@ final class Statuses {
         };
     }
 
-    /** One line a person can act on: host, step, error, rollback, then the output's tail. */
-    static String describe(HostOutcome.Failed f) {
+    /** One line a person can act on: host, step, error, rollback, {@code note}, then the output's tail. */
+    static String describe(HostOutcome.Failed f, String note) {
         StringBuilder text = new StringBuilder(f.host() + ": step " + f.step() + " failed: " + f.error());
         f.rollback().ifPresent(r -> text.append(r.succeeded() ? "; rolled back to " + r.to().abbrev()
                 : "; rollback failed: " + r.detail()));
+        text.append(note);
         if (!f.output().isBlank()) {
             text.append("\n").append(f.output());
         }

@@ -59,7 +59,7 @@ public final class HealthChecker {
             }
             if (!clock.instant().plus(health.interval()).isBefore(deadline)) {
                 return Optional.of(new StepFailure("health", "health check of " + host + " did not pass within "
-                        + health.timeout().toSeconds() + "s (" + attempt + " attempts)", failure.get().problem(),
+                        + health.timeout().toMillis() + "ms (" + attempt + " attempts)", failure.get().problem(),
                         false));
             }
             sleep(health.interval());

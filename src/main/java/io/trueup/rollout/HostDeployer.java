@@ -9,6 +9,7 @@ import io.trueup.host.HostCommands;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.CommandTimeoutException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
@@ -94,6 +95,8 @@ public final class HostDeployer {
                 case Action.CheckHealth c -> health.check(spec, host);
                 case Action.Prune p -> command(spec, host, HostCommands.prune(spec, p.releases(), p.envs()));
             };
+        } catch (CommandTimeoutException e) {
+            return Optional.of(new StepFailure(action.step(), e.getMessage(), "", false));
         } catch (RemoteException e) {
             return Optional.of(new StepFailure(action.step(), e.getMessage(), "", e.transientFailure()));
         } catch (TrueupException e) {

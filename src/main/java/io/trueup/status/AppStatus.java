@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param error why it is Degraded or Invalid
  * @param problems the desired-state problems when Invalid, each with file and line
  * @param paused whether reconciling is suspended by an operator
- * @param updated when this status last changed
+ * @param updated when this status was last written
  */
 public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Optional<String> error,
         List<Problem> problems, List<HostStatus> hosts, boolean paused, Instant updated) {

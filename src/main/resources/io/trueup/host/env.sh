@@ -20,7 +20,7 @@ export PIP_CONFIG_FILE=/dev/null
 set -- install --isolated --no-index --find-links "$rel/$wheels" --no-input --disable-pip-version-check \
   --no-cache-dir -q -r "$rel/$req"
 v=$("$py" -m pip --version 2>/dev/null | sed -n 's/^pip \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-if [ -n "$v" ] && [ "${v% *}" -ge 23 ]; then  # pip --python needs pip >= 22.3
+if [ -n "$v" ] && { [ "${v% *}" -ge 23 ] || [ "$v" = "22 3" ]; }; then  # pip --python: pip 22.3 and later
   "$py" -m venv --without-pip "$e"
   "$py" -m pip --python "$e/bin/python" "$@"
 else

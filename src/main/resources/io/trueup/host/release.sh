@@ -8,7 +8,15 @@ base=$1 sha=$2 env=$3
 cd "$base"
 tmp=releases/.tmp-$sha-$$
 old=releases/.old-$sha-$$
-trap 'rm -rf "$tmp" "$tmp.2" "$old"' EXIT
+cleanup() {
+  # A failure while current points at the fresh temporary copy: put that copy in place first.
+  if [ "$(readlink current 2>/dev/null)" = "$tmp" ]; then
+    [ -e "releases/$sha" ] || mv "$tmp" "releases/$sha"
+    relink "releases/$sha" current
+  fi
+  rm -rf "$tmp" "$tmp.2" "$old"
+}
+trap cleanup EXIT
 fresh() {
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"

@@ -223,7 +223,7 @@ class DeployIntegrationTest {
         fleet.reconciler.runOnce();
 
         AppStatus status = fleet.status();
-        assertEquals(SyncStatus.Degraded, status.status());
+        assertEquals(SyncStatus.Halted, status.status());
         assertTrue(status.error().orElse("").contains("step restart failed"), status.error().orElse(""));
         assertTrue(status.error().orElse("").contains("rolled back to " + good.substring(0, 7)),
                 status.error().orElse(""));
@@ -251,7 +251,7 @@ class DeployIntegrationTest {
         fleet.reconciler.runOnce();
 
         AppStatus status = fleet.status();
-        assertEquals(SyncStatus.Degraded, status.status());
+        assertEquals(SyncStatus.Halted, status.status());
         assertTrue(status.error().orElse("").contains("step env failed"), status.error().orElse(""));
         assertTrue(status.error().orElse("").contains("extra==2.0"), status.error().orElse(""));
         assertEquals(good, fleet.currentSha(0));
