@@ -22,7 +22,7 @@ import java.security.MessageDigest;
  * reconciling. Each needs {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
  * 403 when no token is configured (the actions are then disabled).
  */
-@Path("/api/apps/{app}/{env}")
+@Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class ControlResource {
 
@@ -43,7 +43,7 @@ public class ControlResource {
     StatusBoard board;
 
     @POST
-    @Path("/retry")
+    @Path("/apps/{app}/{env}/retry")
     public Response retry(@PathParam("app") String app, @PathParam("env") String env,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return act(app, env, authorization, "retry", id -> {
@@ -54,23 +54,23 @@ public class ControlResource {
     }
 
     @POST
-    @Path("/pause")
+    @Path("/apps/{app}/{env}/pause")
     public Response pause(@PathParam("app") String app, @PathParam("env") String env,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return act(app, env, authorization, "pause", id -> {
             control.pause(id, true);
-            board.update(id, s -> new io.trueup.status.AppStatus(s.id(), s.sha(), s.status(), s.error(),
-                    s.problems(), s.hosts(), true, s.updated()));
+            board.update(id, s -> s.withPaused(true));
             return "paused: hosts are inspected and reported, not changed";
         });
     }
 
     @POST
-    @Path("/resume")
+    @Path("/apps/{app}/{env}/resume")
     public Response resume(@PathParam("app") String app, @PathParam("env") String env,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return act(app, env, authorization, "resume", id -> {
             control.pause(id, false);
+            board.update(id, s -> s.withPaused(false));
             reconciler.reconcileNow(id);
             return "resumed; reconciling now";
         });

@@ -24,6 +24,13 @@ public interface TrueupConfig {
     @WithDefault("${user.home}/.local/state/trueup")
     Path stateDir();
 
+    /**
+     * How long a host lock may stand untouched before another controller takes it over (the
+     * holder is then taken to be gone). Longer than the longest step.
+     */
+    @WithDefault("30m")
+    Duration lockTtl();
+
     /** Hosts worked on at once, across all apps. */
     @WithDefault("16")
     int concurrency();

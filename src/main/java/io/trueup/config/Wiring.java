@@ -13,8 +13,10 @@ import io.trueup.reconcile.Backoff;
 import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.Reconciler;
+import io.trueup.reconcile.RolloutHistory;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
+import io.trueup.rollout.HostLock;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
@@ -108,6 +110,12 @@ public class Wiring {
 
     @Produces
     @Singleton
+    RolloutHistory history(TrueupConfig config) {
+        return new RolloutHistory(config.stateDir().resolve("history"));
+    }
+
+    @Produces
+    @Singleton
     ControlStore control(TrueupConfig config) {
         return new ControlStore(config.stateDir().resolve("control.json"));
     }
@@ -115,12 +123,13 @@ public class Wiring {
     @Produces
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, Clock clock) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
-                config.ssh().connectTimeout().plusSeconds(60), config.ssh().user());
-        return reconciler(source, shell, mirrors, board, control, clock, limits);
+                config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
+                HostLock.of(config.stateDir(), config.lockTtl()));
+        return reconciler(source, shell, mirrors, board, control, history, clock, limits);
     }
 
     /**
@@ -128,22 +137,24 @@ public class Wiring {
      * @param commandTimeout time allowed for one deploy step on a host
      * @param inspectTimeout time allowed for one inspection
      * @param defaultUser SSH user of apps that name none
+     * @param lock who holds host locks during steps
      */
-    public record Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser) {
+    public record Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
+            HostLock lock) {
     }
 
     /** The reconciler and everything it drives, over the given ports. Also used by integration tests. */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            StatusBoard board, ControlStore control, Clock clock, Limits limits) {
+            StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
-        HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, clock);
-        RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep);
+        HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, limits.lock(), clock);
+        RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
-                engine, board, control, backoff, clock);
+                engine, board, control, history, backoff, clock);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
     }
 }

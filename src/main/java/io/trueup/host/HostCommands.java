@@ -38,6 +38,8 @@ public final class HostCommands {
     private static final String SWITCH = COMMON + load("switch.sh");
     private static final String RUN = COMMON + load("run.sh");
     private static final String PRUNE = COMMON + load("prune.sh");
+    private static final String CLEANUP = COMMON + load("cleanup.sh");
+    private static final String RECORD = COMMON + load("record.sh");
 
     private HostCommands() {
     }
@@ -72,6 +74,24 @@ public final class HostCommands {
 
     public static RemoteCommand switchTo(AppSpec spec, Sha sha) {
         return RemoteCommand.of("switch", SWITCH, spec.path(), sha.hex());
+    }
+
+    /** Switches back to {@code sha} after a failed deploy, with {@code previous} restored as it was. */
+    public static RemoteCommand switchBack(AppSpec spec, Sha sha, java.util.Optional<Sha> previous) {
+        return RemoteCommand.of("switch", SWITCH, spec.path(), sha.hex(), previous.map(Sha::hex).orElse(""));
+    }
+
+    /** Appends {@code line} (one JSON object) to {@code .trueup/history.log}. */
+    public static RemoteCommand record(AppSpec spec, String line) {
+        if (line.contains("\n")) {
+            throw new IllegalArgumentException("a history line is one line");
+        }
+        return RemoteCommand.of("record", RECORD, spec.path(), line);
+    }
+
+    /** Removes what an interrupted step left: temporary releases, envs never completed. */
+    public static RemoteCommand cleanup(AppSpec spec) {
+        return RemoteCommand.of("cleanup", CLEANUP, spec.path());
     }
 
     /** Runs {@code shellText} (a restart or health command from desired state) in the current release. */

@@ -10,6 +10,13 @@ public sealed interface Action {
     /** A short name for status and messages. */
     String step();
 
+    /** Remove what an interrupted step left behind (temporary releases, incomplete envs). */
+    record Cleanup() implements Action {
+        public String step() {
+            return "cleanup";
+        }
+    }
+
     record Prepare() implements Action {
         public String step() {
             return "prepare";

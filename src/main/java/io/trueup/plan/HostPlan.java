@@ -14,10 +14,11 @@ import java.util.Set;
  * @param drift how it differs from desired state (empty when converged)
  * @param actions the steps, in order; empty when converged
  * @param rollbackTo the release to switch back to if a step after the switch fails
+ * @param previousBefore what {@code previous} pointed at, restored by a rollback
  * @param detail a person's explanation of the drift, e.g. the files changed by hand
  */
 public record HostPlan(HostAddress host, Optional<String> observedSha, Set<Drift> drift, List<Action> actions,
-        Optional<Sha> rollbackTo, List<String> detail) {
+        Optional<Sha> rollbackTo, Optional<Sha> previousBefore, List<String> detail) {
 
     public HostPlan {
         drift = Set.copyOf(drift);

@@ -40,10 +40,16 @@ public final class Planner {
         Sha sha = spec.sha();
         RequirementsHash env = spec.requirementsHash();
         Set<Drift> drift = drift(spec, seen);
+        boolean leftovers = !seen.leftovers().isEmpty() || !seen.partialEnvs().isEmpty();
         if (drift.isEmpty()) {
-            return new HostPlan(host, observedSha(seen), drift, List.of(), Optional.empty(), List.of());
+            return new HostPlan(host, observedSha(seen), drift,
+                    leftovers ? List.of(new Action.Cleanup()) : List.of(), Optional.empty(), seen.previous(),
+                    leftovers ? List.of("left by an interrupted step: " + leftoverNames(seen)) : List.of());
         }
         List<Action> actions = new ArrayList<>();
+        if (leftovers) {
+            actions.add(new Action.Cleanup());
+        }
         if (!seen.basePresent() || !seen.repoPresent()) {
             actions.add(new Action.Prepare());
         }
@@ -61,7 +67,14 @@ public final class Planner {
         actions.add(new Action.CheckHealth());
         prune(spec, seen).ifPresent(actions::add);
         Optional<Sha> rollbackTo = seen.current().filter(c -> !c.equals(sha) && seen.releases().containsKey(c));
-        return new HostPlan(host, observedSha(seen), drift, actions, rollbackTo, detail(spec, seen));
+        return new HostPlan(host, observedSha(seen), drift, actions, rollbackTo, seen.previous(),
+                detail(spec, seen));
+    }
+
+    private static String leftoverNames(Observation seen) {
+        List<String> names = new ArrayList<>(seen.leftovers());
+        seen.partialEnvs().forEach(e -> names.add("envs/" + e.hex()));
+        return String.join(", ", names);
     }
 
     private static Optional<String> observedSha(Observation seen) {

@@ -17,6 +17,7 @@ import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,23 +44,26 @@ public final class AppReconciler {
     private final StatusBoard board;
     private final ControlStore control;
     private final HostRetries retries;
+    private final RolloutHistory history;
     private final Clock clock;
 
     public AppReconciler(Inspector inspector, RolloutEngine engine, StatusBoard board, ControlStore control,
-            Backoff backoff, Clock clock) {
+            RolloutHistory history, Backoff backoff, Clock clock) {
         this.inspector = inspector;
         this.engine = engine;
         this.board = board;
         this.control = control;
+        this.history = history;
         this.retries = new HostRetries(backoff, clock);
         this.clock = clock;
     }
 
     /**
-     * Brings the hosts of {@code spec} to it. {@code problems} are those of a newer, invalid
-     * desired state for this app/environment (empty when {@code spec} is the newest).
+     * Brings the hosts of {@code spec}, from desired-state {@code revision}, to it.
+     * {@code problems} are those of a newer, invalid desired state for this app/environment
+     * (empty when {@code spec} is the newest).
      */
-    public void reconcile(AppSpec spec, List<Problem> problems) {
+    public void reconcile(AppSpec spec, String revision, List<Problem> problems) {
         AppEnv id = spec.id();
         Plan plan = Planner.plan(spec, inspectAll(spec));
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
@@ -83,7 +87,10 @@ public final class AppReconciler {
                 problems), Optional.empty(), problems, hosts, false, clock.instant()));
         LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
                 plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
-        finish(spec, problems, plan, engine.execute(spec, plan, new BoardListener()));
+        Instant start = clock.instant();
+        RolloutResult result = engine.execute(spec, revision, plan, new BoardListener());
+        history.add(id, RolloutRecords.entry(spec, revision, start, clock.instant(), result));
+        finish(spec, problems, plan, result);
     }
 
     private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {

@@ -48,6 +48,7 @@ public final class Reconciler {
     private final String defaultUser;
     private final DesiredStateParser parser = new DesiredStateParser();
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
+    private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -123,7 +124,7 @@ public final class Reconciler {
 
     private void reconcileOne(AppSpec spec, List<Problem> problems) {
         try {
-            apps.reconcile(spec, problems);
+            apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems);
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: reconcile failed", spec.id());
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
@@ -164,6 +165,7 @@ public final class Reconciler {
     private void validate(Fetched fetched, Map<AppEnv, List<Problem>> invalid) {
         DesiredState state = fetched.state();
         lastValid.keySet().retainAll(state.entries().keySet());
+        revisionOf.keySet().retainAll(state.entries().keySet());
         board.retain(state.entries().keySet());
         for (DesiredEntry entry : state.entries().values()) {
             List<Problem> problems = switch (entry) {
@@ -172,6 +174,7 @@ public final class Reconciler {
             };
             if (problems.isEmpty()) {
                 lastValid.put(entry.id(), ((DesiredEntry.Valid) entry).spec());
+                revisionOf.put(entry.id(), state.revision());
                 continue;
             }
             invalid.put(entry.id(), problems);

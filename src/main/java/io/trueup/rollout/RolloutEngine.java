@@ -4,6 +4,7 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
 import io.trueup.plan.Plan;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,13 @@ public final class RolloutEngine {
     private final HostDeployer deployer;
     private final Semaphore slots;
     private final Consumer<Duration> sleeper;
+    private final Clock clock;
 
-    public RolloutEngine(HostDeployer deployer, int concurrency, Consumer<Duration> sleeper) {
+    public RolloutEngine(HostDeployer deployer, int concurrency, Consumer<Duration> sleeper, Clock clock) {
         this.deployer = deployer;
         this.slots = new Semaphore(Math.max(1, concurrency), true);
         this.sleeper = sleeper;
+        this.clock = clock;
     }
 
     /** Waits with {@link Thread#sleep}. */
@@ -44,8 +47,11 @@ public final class RolloutEngine {
         }
     }
 
-    /** Runs the plan; returns an outcome for every host worked on, in batch order. */
-    public RolloutResult execute(AppSpec spec, Plan plan, RolloutListener listener) {
+    /**
+     * Runs the plan of desired-state {@code revision}; returns an outcome for every host worked
+     * on, in batch order. Each host's outcome is also appended to its {@code .trueup/history.log}.
+     */
+    public RolloutResult execute(AppSpec spec, String revision, Plan plan, RolloutListener listener) {
         Rollout policy = spec.rollout();
         List<HostOutcome> outcomes = new ArrayList<>();
         List<List<HostAddress>> batches = plan.batches();
@@ -56,17 +62,17 @@ public final class RolloutEngine {
                     sleeper.accept(pause);
                 }
             }
-            outcomes.addAll(runBatch(spec, plan, batches.get(i), listener));
+            outcomes.addAll(runBatch(spec, revision, plan, batches.get(i), listener));
             long failed = outcomes.stream().filter(HostOutcome.Failed.class::isInstance).count();
             if (failed > policy.maxFailures()) {
-                return new RolloutResult(spec.id(), revertIfAsked(spec, plan, outcomes, listener), i + 1,
+                return new RolloutResult(spec.id(), revertIfAsked(spec, revision, plan, outcomes, listener), i + 1,
                         batches.size(), true);
             }
         }
         return new RolloutResult(spec.id(), outcomes, batches.size(), batches.size(), false);
     }
 
-    private List<HostOutcome> revertIfAsked(AppSpec spec, Plan plan, List<HostOutcome> outcomes,
+    private List<HostOutcome> revertIfAsked(AppSpec spec, String revision, Plan plan, List<HostOutcome> outcomes,
             RolloutListener listener) {
         if (spec.rollout().onFailure() != Rollout.OnFailure.ROLLBACK_ALL) {
             return outcomes;
@@ -76,7 +82,9 @@ public final class RolloutEngine {
             if (outcome instanceof HostOutcome.Deployed deployed) {
                 listener.step(spec.id(), deployed.host(), "rollback");
                 HostOutcome back = new HostOutcome.Reverted(deployed.host(),
-                        deployer.rollBack(spec, deployed.host(), plan.host(deployed.host()).rollbackTo()));
+                        deployer.rollBack(spec, deployed.host(), plan.host(deployed.host()).rollbackTo(),
+                                plan.host(deployed.host()).previousBefore()));
+                deployer.recordHistory(spec, deployed.host(), HistoryLine.of(spec, revision, back, clock.instant()));
                 listener.finished(spec.id(), back);
                 reverted.add(back);
             } else {
@@ -86,21 +94,25 @@ public final class RolloutEngine {
         return reverted;
     }
 
-    private List<HostOutcome> runBatch(AppSpec spec, Plan plan, List<HostAddress> batch, RolloutListener listener) {
+    private List<HostOutcome> runBatch(AppSpec spec, String revision, Plan plan, List<HostAddress> batch,
+            RolloutListener listener) {
         List<Future<HostOutcome>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostAddress host : batch) {
-                futures.add(workers.submit(() -> deployOne(spec, plan, host, listener)));
+                futures.add(workers.submit(() -> deployOne(spec, revision, plan, host, listener)));
             }
         }
         return futures.stream().map(RolloutEngine::join).toList();
     }
 
-    private HostOutcome deployOne(AppSpec spec, Plan plan, HostAddress host, RolloutListener listener)
-            throws InterruptedException {
+    private HostOutcome deployOne(AppSpec spec, String revision, Plan plan, HostAddress host,
+            RolloutListener listener) throws InterruptedException {
         slots.acquire();
         try {
             HostOutcome outcome = deployer.deploy(spec, plan.host(host), listener);
+            if (!(outcome instanceof HostOutcome.Failed f && f.transientFailure())) {
+                deployer.recordHistory(spec, host, HistoryLine.of(spec, revision, outcome, clock.instant()));
+            }
             listener.finished(spec.id(), outcome);
             return outcome;
         } finally {

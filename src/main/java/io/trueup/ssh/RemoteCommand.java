@@ -2,23 +2,47 @@ package io.trueup.ssh;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A command for a host: a fixed POSIX shell script and the arguments it takes as {@code $1},
- * {@code $2}, .... It renders as {@code sh -c <script> trueup-<name> <args...>}, every word
+ * {@code $2}, .... It renders as {@code [env NAME=value...] sh -c <script> trueup-<name> <args...>}, every word
  * quoted by {@link Shell#quote}, so arguments are data to the script and never shell code.
  *
  * @param name a short name of the step, used in {@code $0} and in error messages
  * @param script the script text
  * @param args the script's positional arguments
+ * @param env environment variables for the script, passed with {@code env NAME=value}
  */
-public record RemoteCommand(String name, String script, List<String> args) {
+public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env) {
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
     public RemoteCommand {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(script, "script");
         args = List.copyOf(args);
+        env = new TreeMap<>(env);
+        env.keySet().forEach(k -> {
+            if (!ENV_NAME.matcher(k).matches()) {
+                throw new IllegalArgumentException("not an environment variable name: " + k);
+            }
+        });
+        env = java.util.Collections.unmodifiableMap(env);
+    }
+
+    public RemoteCommand(String name, String script, List<String> args) {
+        this(name, script, args, Map.of());
+    }
+
+    /** The same command with {@code more} environment variables. */
+    public RemoteCommand withEnv(Map<String, String> more) {
+        Map<String, String> all = new TreeMap<>(env);
+        all.putAll(more);
+        return new RemoteCommand(name, script, args, all);
     }
 
     public static RemoteCommand of(String name, String script, String... args) {
@@ -27,7 +51,11 @@ public record RemoteCommand(String name, String script, List<String> args) {
 
     /** The command line to send to the host's login shell. */
     public String render() {
-        List<String> words = new ArrayList<>(args.size() + 4);
+        List<String> words = new ArrayList<>(args.size() + env.size() + 5);
+        if (!env.isEmpty()) {
+            words.add("env");
+            env.forEach((k, v) -> words.add(k + "=" + v));
+        }
         words.add("sh");
         words.add("-c");
         words.add(script);

@@ -22,4 +22,8 @@ public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Opti
         problems = List.copyOf(problems);
         hosts = List.copyOf(hosts);
     }
+
+    public AppStatus withPaused(boolean now) {
+        return new AppStatus(id, sha, status, error, problems, hosts, now, updated);
+    }
 }

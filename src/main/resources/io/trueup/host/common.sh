@@ -1,5 +1,40 @@
-# Shared by the step scripts: fail with a message, and replace a symlink atomically.
+# Shared by the step scripts: failing with a message, exit hooks, the step lock, and replacing
+# a symlink atomically.
 fail() { echo "$*" >&2; exit 1; }
+
+exit_hooks=
+at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
+  exit_hooks="$1${exit_hooks:+; $exit_hooks}"
+  trap "$exit_hooks" EXIT
+}
+
+# lock: holds <base>/.trueup/lock while this step runs, so that two controllers (or a person
+# running the same steps) never change one base directory at once. A busy lock exits 75
+# (EX_TEMPFAIL: try later). A lock older than TRUEUP_LOCK_TTL minutes, or one left by an
+# earlier run of this same controller (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER),
+# is taken over, and the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER.
+lock() {
+  [ -n "${TRUEUP_LOCK_OWNER:-}" ] || return 0
+  mkdir -p .trueup
+  if ! mkdir .trueup/lock 2>/dev/null; then
+    holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
+    stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null)
+    case "$holder" in
+      "$TRUEUP_LOCK_CONTROLLER/"*) [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ] || stale=own ;;
+    esac
+    if [ -z "$stale" ]; then
+      echo "locked by $holder" >&2
+      exit 75
+    fi
+    echo "trueup: taking over the lock of $holder" >&2
+    rm -rf .trueup/lock
+    mkdir .trueup/lock || { echo "locked by another controller" >&2; exit 75; }
+  fi
+  printf '%s since %s\n' "$TRUEUP_LOCK_OWNER" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > .trueup/lock/owner
+  lockdir=$(pwd -P)/.trueup/lock
+  at_exit 'rm -rf "$lockdir"'
+}
+
 relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it
   ln -s "$1" "$2.new.$$" || return 1
   mv -T "$2.new.$$" "$2" 2>/dev/null ||

@@ -6,6 +6,7 @@
 set -eu
 base=$1 env=$2 sha=$3 req=$4 wheels=$5 py=$6
 cd "$base"
+lock
 base=$(pwd -P)
 e=$base/envs/$env
 rel=$base/releases/$sha
@@ -15,7 +16,7 @@ rel=$base/releases/$sha
 mkdir -p envs
 rm -rf "$e"
 done=no
-trap '[ "$done" = yes ] || rm -rf "$e"' EXIT
+at_exit '[ "$done" = yes ] || rm -rf "$e"' 
 export PIP_CONFIG_FILE=/dev/null
 set -- install --isolated --no-index --find-links "$rel/$wheels" --no-input --disable-pip-version-check \
   --no-cache-dir -q -r "$rel/$req"

@@ -3,5 +3,6 @@
 set -eu
 mkdir -p "$1"
 cd "$1"
+lock
 mkdir -p releases envs .trueup
 [ -d repo.git ] || git init -q --bare repo.git

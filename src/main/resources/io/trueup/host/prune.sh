@@ -3,6 +3,7 @@
 # $1 base directory, then release SHAs, then "--", then env names
 set -eu
 cd "$1"
+lock
 shift
 cur=$(readlink current 2>/dev/null) || cur=
 prev=$(readlink previous 2>/dev/null) || prev=

@@ -6,6 +6,7 @@
 set -eu
 base=$1 sha=$2 env=$3
 cd "$base"
+lock
 tmp=releases/.tmp-$sha-$$
 old=releases/.old-$sha-$$
 cleanup() {
@@ -16,7 +17,7 @@ cleanup() {
   fi
   rm -rf "$tmp" "$tmp.2" "$old"
 }
-trap cleanup EXIT
+at_exit cleanup
 fresh() {
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"

@@ -3,10 +3,11 @@
 # $1 base directory  $2 the command (shell text from desired state)
 set -eu
 cd "$1"
+lock
 TRUEUP_BASE=$(pwd -P)
 cd -P current
 TRUEUP_RELEASE=$(pwd -P)
 TRUEUP_SHA=${TRUEUP_RELEASE##*/}
 TRUEUP_VENV=$TRUEUP_RELEASE/.venv
 export TRUEUP_BASE TRUEUP_RELEASE TRUEUP_SHA TRUEUP_VENV
-exec sh -c "$2"
+sh -c "$2"

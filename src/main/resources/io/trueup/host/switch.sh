@@ -1,13 +1,18 @@
 # Points current at releases/<sha> (atomically), keeping the one it replaced as previous.
-# Refuses a release that is missing or whose env is incomplete.
-# $1 base directory  $2 SHA
+# Refuses a release that is missing or whose env is incomplete. A rollback gives a third
+# argument: previous is then set back to that release (or removed when it is empty).
+# $1 base directory  $2 SHA  [$3 the previous release to restore, or ""]
 set -eu
 cd "$1"
+lock
 sha=$2
 [ -d "releases/$sha/.git" ] || fail "release $sha is missing"
 [ -f "releases/$sha/.venv/.trueup-complete" ] || fail "the env of release $sha is missing or incomplete"
 cur=$(readlink current 2>/dev/null) || cur=
-if [ "$cur" != "releases/$sha" ]; then
+if [ $# -ge 3 ]; then
+  relink "releases/$sha" current
+  if [ -n "$3" ] && [ -d "releases/$3" ]; then relink "releases/$3" previous; else rm -f previous; fi
+elif [ "$cur" != "releases/$sha" ]; then
   [ -z "$cur" ] || relink "$cur" previous
   relink "releases/$sha" current
 fi

@@ -83,4 +83,10 @@ class StatusApiIT {
                 .body(containsString("trueup_apps{status=\"Synced\"} 1.0"))
                 .body(containsString("trueup_desired_state_last_success_timestamp_seconds "));
     }
+
+    @Test
+    void actionsAreDisabledWithoutAToken() {
+        given().when().post("/api/apps/hello/demo/retry").then().statusCode(403)
+                .body("error", containsString("trueup.api.token"));
+    }
 }

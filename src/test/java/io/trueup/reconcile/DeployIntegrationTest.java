@@ -57,11 +57,18 @@ class DeployIntegrationTest {
     @Test
     void firstDeployReachesEveryHostWithItsReleaseEnvAndRestart() throws Exception {
         String sha = fleet.app.head();
-        fleet.deploy(sha, "");
+        String revision = fleet.deploy(sha, "");
 
         fleet.reconciler.runOnce();
 
         assertAllAt(sha);
+        var rollout = fleet.history.recent(Fleet.ID).get(0);
+        assertEquals(revision, rollout.revision());
+        assertEquals("succeeded", rollout.result());
+        assertEquals(3, rollout.hosts().size());
+        String log = Files.readString(fleet.base(2).resolve(".trueup/history.log"));
+        assertTrue(log.contains("\"sha\":\"" + sha + "\"") && log.contains("\"revision\":\"" + revision + "\"")
+                && log.contains("\"result\":\"deployed\""), log);
         String env = fleet.requirementsHash().hex();
         for (int i = 0; i < fleet.size(); i++) {
             Path release = fleet.base(i).resolve("releases").resolve(sha);
@@ -84,7 +91,7 @@ class DeployIntegrationTest {
 
         assertAllAt(bumped);
         List<String> steps = fleet.stepsSince(0, before);
-        assertEquals(List.of("inspect", "receive-pack", "release", "switch", "restart", "health"), steps);
+        assertEquals(List.of("inspect", "receive-pack", "release", "switch", "restart", "health", "record"), steps);
         assertEquals(List.of(fleet.requirementsHash().hex()), fleet.list(0, "envs"));
     }
 
@@ -111,7 +118,7 @@ class DeployIntegrationTest {
         fleet.reconciler.runOnce();
 
         assertAllAt(first);
-        assertEquals(List.of("inspect", "switch", "restart", "health"), fleet.stepsSince(1, before));
+        assertEquals(List.of("inspect", "switch", "restart", "health", "record"), fleet.stepsSince(1, before));
     }
 
     @Test

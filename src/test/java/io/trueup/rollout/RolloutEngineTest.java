@@ -42,8 +42,9 @@ class RolloutEngineTest {
             }
             return new PushResult(false, 3);
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
-                Clock.systemUTC());
-        return new RolloutEngine(deployer, 4, pauses::add).execute(spec, plan, RolloutListener.NONE);
+                new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
+        return new RolloutEngine(deployer, 4, pauses::add, Clock.systemUTC()).execute(spec, "rev1", plan,
+                RolloutListener.NONE);
     }
 
     private List<String> stepsOn(String host) {
@@ -56,7 +57,7 @@ class RolloutEngineTest {
         RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
 
         assertFalse(result.stopped());
-        assertEquals(List.of("release", "switch", "restart"), stepsOn("web1"));
+        assertEquals(List.of("release", "switch", "restart", "record"), stepsOn("web1"));
         assertEquals(List.of("web1"), pushes);
     }
 
@@ -66,7 +67,8 @@ class RolloutEngineTest {
 
         RolloutResult result = rollOut(spec(sha('b'), env('2'), "web1"));
 
-        assertEquals(List.of("release", "env"), stepsOn("web1"));
+        assertEquals(List.of("release", "env", "prune", "record"), stepsOn("web1"),
+                "the failed release is removed at once");
         HostOutcome.Failed failed = result.failures().get(0);
         assertEquals("env", failed.step());
         assertTrue(failed.output().contains("No matching distribution"));
@@ -79,7 +81,7 @@ class RolloutEngineTest {
 
         RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("web1"));
+        assertEquals(List.of("release", "switch", "restart", "switch", "restart", "record"), stepsOn("web1"));
         HostOutcome.Rollback rollback = result.failures().get(0).rollback().orElseThrow();
         assertEquals(sha('a'), rollback.to());
         assertFalse(rollback.succeeded(), "the restart after switching back failed too");
@@ -156,8 +158,10 @@ class RolloutEngineTest {
         RolloutResult result = rollOut(spec);
 
         assertTrue(result.stopped());
-        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("h1"));
-        assertEquals(List.of("release", "switch", "restart", "switch", "restart"), stepsOn("h2"));
+        assertEquals(List.of("release", "switch", "restart", "record", "switch", "restart", "record"),
+                stepsOn("h1"));
+        assertEquals(List.of("release", "switch", "restart", "record", "switch", "restart", "record"),
+                stepsOn("h2"));
         assertEquals(List.of(), stepsOn("h4"));
         assertTrue(result.outcomes().get(0) instanceof HostOutcome.Reverted reverted
                 && reverted.rollback().succeeded() && reverted.rollback().to().equals(sha('a')));

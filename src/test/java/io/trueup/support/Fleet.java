@@ -9,7 +9,9 @@ import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.rollout.HostLock;
 import io.trueup.reconcile.Reconciler;
+import io.trueup.reconcile.RolloutHistory;
 import io.trueup.ssh.EmbeddedSshServer;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.SshKeys;
@@ -52,6 +54,7 @@ public final class Fleet implements AutoCloseable {
     private final AppMirrors mirrors;
     private final GitDesiredStateSource source;
     public ControlStore control;
+    public RolloutHistory history;
     public Reconciler reconciler;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
@@ -77,10 +80,47 @@ public final class Fleet implements AutoCloseable {
 
     /** Starts trueup afresh on the same state directory, as a restart of the service does. */
     public void startController() {
+        startController(shell, "state");
+    }
+
+    /**
+     * Starts trueup afresh over {@code remote}, keeping its state in {@code state} under the
+     * fleet's directory (another name stands for another controller).
+     */
+    public void startController(io.trueup.ssh.RemoteShell remote, String state) {
         board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
-        control = new ControlStore(dir.resolve("state/control.json"));
-        reconciler = Wiring.reconciler(Optional.of(source), shell, mirrors, board, control, Clock.systemUTC(),
-                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy"));
+        control = new ControlStore(dir.resolve(state).resolve("control.json"));
+        history = new RolloutHistory(dir.resolve(state).resolve("history"));
+        reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, board, control, history, Clock.systemUTC(),
+                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
+                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))));
+    }
+
+    /** Paths under host {@code i}'s base that an interrupted step leaves, and the lock: none when all is well. */
+    public List<String> leftovers(int i) {
+        List<String> found = new ArrayList<>();
+        for (String release : listAll(i, "releases")) {
+            if (release.startsWith(".")) {
+                found.add("releases/" + release);
+            }
+        }
+        for (String env : list(i, "envs")) {
+            if (!Files.exists(base(i).resolve("envs").resolve(env).resolve(".trueup-complete"))) {
+                found.add("envs/" + env);
+            }
+        }
+        if (Files.exists(base(i).resolve(".trueup/lock"))) {
+            found.add(".trueup/lock");
+        }
+        return found;
+    }
+
+    private List<String> listAll(int i, String sub) {
+        try (Stream<Path> entries = Files.list(base(i).resolve(sub))) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static WorkingRepo makeApp(Path repo) throws IOException {

@@ -1,0 +1,42 @@
+package io.trueup.rollout;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trueup.desired.AppSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The line a deploy appends to a host's {@code .trueup/history.log}: one JSON object. Pure. */
+final class HistoryLine {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HistoryLine() {
+    }
+
+    static String of(AppSpec spec, String revision, HostOutcome outcome, Instant time) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", time.toString());
+        line.put("app", spec.id().app());
+        line.put("env", spec.id().env());
+        line.put("sha", spec.sha().hex());
+        line.put("requirementsHash", spec.requirementsHash().toString());
+        line.put("revision", revision);
+        switch (outcome) {
+            case HostOutcome.Deployed d -> line.put("result", "deployed");
+            case HostOutcome.Failed f -> {
+                line.put("result", f.rollback().filter(HostOutcome.Rollback::succeeded).isPresent()
+                        ? "failed, rolled back to " + f.rollback().get().to().hex() : "failed");
+                line.put("step", f.step());
+                line.put("error", f.error());
+            }
+            case HostOutcome.Reverted r -> line.put("result", "reverted to " + r.rollback().to().hex());
+        }
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serializes", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.trueup.rollout;
+
+import io.trueup.TrueupException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who holds a host's lock while trueup runs a step there: this controller (an id kept in its
+ * state directory, so a restarted trueup recognises the locks it left), this run of it, and
+ * how long an untouched lock lasts before another controller may take it over. The host
+ * scripts read these as environment variables.
+ */
+public record HostLock(String controller, String instance, Duration ttl) {
+
+    public HostLock {
+        if (!controller.matches("[A-Za-z0-9._-]+") || !instance.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("lock owner names are letters, digits, . _ -");
+        }
+    }
+
+    /** This controller's lock identity: its id from {@code stateDir} (made on first use) and a new run id. */
+    public static HostLock of(Path stateDir, Duration ttl) {
+        Path file = stateDir.resolve("controller-id");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(stateDir);
+                Files.writeString(file, host() + "-" + UUID.randomUUID().toString().substring(0, 8) + "\n");
+            }
+            return new HostLock(Files.readString(file).strip(), UUID.randomUUID().toString().substring(0, 8), ttl);
+        } catch (IOException e) {
+            throw new TrueupException("cannot read or write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "");
+        } catch (IOException e) {
+            return "trueup";
+        }
+    }
+
+    /** The variables the host scripts' {@code lock} function reads. */
+    public Map<String, String> env() {
+        return Map.of("TRUEUP_LOCK_CONTROLLER", controller, "TRUEUP_LOCK_OWNER", controller + "/" + instance,
+                "TRUEUP_LOCK_TTL", Long.toString(Math.max(1, ttl.toMinutes())));
+    }
+}
