@@ -154,7 +154,7 @@ public class Wiring {
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
-                engine, board, control, history, backoff, clock);
+                health, engine, board, control, history, backoff, clock);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
     }
 }

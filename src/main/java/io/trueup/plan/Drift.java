@@ -9,5 +9,7 @@ public enum Drift {
     /** The current release's files differ from its commit (edited by hand). */
     MODIFIED,
     /** The env the release needs is missing or incomplete. */
-    ENV_MISSING
+    ENV_MISSING,
+    /** The host runs the desired release but its health check fails. */
+    HEALTH_FAILING
 }

@@ -24,16 +24,36 @@ public final class Planner {
     }
 
     public static Plan plan(AppSpec spec, List<Inspection> inspections) {
+        return plan(spec, inspections, Map.of());
+    }
+
+    /**
+     * The plan when {@code unhealthy} hosts, otherwise converged, failed their periodic health
+     * check (with the reason): they get a restart and a health check.
+     */
+    public static Plan plan(AppSpec spec, List<Inspection> inspections, Map<HostAddress, String> unhealthy) {
         List<HostPlan> plans = new ArrayList<>();
         Map<HostAddress, String> unreachable = new LinkedHashMap<>();
         for (Inspection inspection : inspections) {
             switch (inspection) {
-                case Inspection.Seen seen -> plans.add(hostPlan(spec, seen.host(), seen.observation()));
+                case Inspection.Seen seen -> plans.add(withHealth(hostPlan(spec, seen.host(), seen.observation()),
+                        unhealthy.get(seen.host())));
                 case Inspection.Failed failed -> unreachable.put(failed.host(), failed.error());
             }
         }
         List<HostAddress> work = plans.stream().filter(p -> !p.converged()).map(HostPlan::host).toList();
         return new Plan(spec.id(), plans, unreachable, batches(work, spec.rollout(), spec.hosts().size()));
+    }
+
+    private static HostPlan withHealth(HostPlan plan, String unhealthy) {
+        if (unhealthy == null || !plan.converged()) {
+            return plan;
+        }
+        List<String> detail = new ArrayList<>(plan.detail());
+        detail.add("health check fails: " + unhealthy);
+        return new HostPlan(plan.host(), plan.observedSha(), EnumSet.of(Drift.HEALTH_FAILING),
+                List.of(new Action.Restart(), new Action.CheckHealth()), Optional.empty(), plan.previousBefore(),
+                detail);
     }
 
     static HostPlan hostPlan(AppSpec spec, HostAddress host, Observation seen) {

@@ -6,8 +6,10 @@ import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Inspector;
+import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
+import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostOutcome;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.rollout.RolloutListener;
@@ -19,7 +21,9 @@ import io.trueup.status.SyncStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,11 +49,13 @@ public final class AppReconciler {
     private final ControlStore control;
     private final HostRetries retries;
     private final RolloutHistory history;
+    private final HealthChecker health;
     private final Clock clock;
 
-    public AppReconciler(Inspector inspector, RolloutEngine engine, StatusBoard board, ControlStore control,
-            RolloutHistory history, Backoff backoff, Clock clock) {
+    public AppReconciler(Inspector inspector, HealthChecker health, RolloutEngine engine, StatusBoard board,
+            ControlStore control, RolloutHistory history, Backoff backoff, Clock clock) {
         this.inspector = inspector;
+        this.health = health;
         this.engine = engine;
         this.board = board;
         this.control = control;
@@ -65,7 +71,7 @@ public final class AppReconciler {
      */
     public void reconcile(AppSpec spec, String revision, List<Problem> problems) {
         AppEnv id = spec.id();
-        Plan plan = Planner.plan(spec, inspectAll(spec));
+        Plan plan = planWithHealth(spec, inspectAll(spec));
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
         Optional<ControlStore.Halt> halt = control.halt(id);
         if (halt.isPresent() && !halt.get().key().equals(key(spec))) {
@@ -129,6 +135,22 @@ public final class AppReconciler {
         board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()),
                 Verdict.withProblems(verdict.status(), problems), error, problems, hosts, control.paused(spec.id()),
                 clock.instant()));
+    }
+
+    /** The plan, once the hosts it leaves alone have passed a health probe (if the app has a check). */
+    private Plan planWithHealth(AppSpec spec, List<Inspection> inspections) {
+        Plan plan = Planner.plan(spec, inspections);
+        if (!spec.health().configured()) {
+            return plan;
+        }
+        Map<HostAddress, Future<Optional<String>>> probes = new LinkedHashMap<>();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            plan.hosts().stream().filter(HostPlan::converged).forEach(h ->
+                    probes.put(h.host(), workers.submit(() -> health.probe(spec, h.host()))));
+        }
+        Map<HostAddress, String> unhealthy = new LinkedHashMap<>();
+        probes.forEach((host, probe) -> probe.resultNow().ifPresent(reason -> unhealthy.put(host, reason)));
+        return unhealthy.isEmpty() ? plan : Planner.plan(spec, inspections, unhealthy);
     }
 
     private List<Inspection> inspectAll(AppSpec spec) {

@@ -66,6 +66,18 @@ public final class HealthChecker {
         }
     }
 
+    /**
+     * One attempt at {@code host}'s health check, as the periodic check of a converged host
+     * makes it: the reason when it definitely fails (no answer at all is not counted), else empty.
+     */
+    public Optional<String> probe(AppSpec spec, HostAddress host) {
+        if (!spec.health().configured()) {
+            return Optional.empty();
+        }
+        return attempt(spec, host, spec.health().interval().multipliedBy(5)).filter(Failure::definite)
+                .map(Failure::problem);
+    }
+
     /** Why an attempt failed, and whether that is a definite answer rather than no answer yet. */
     private record Failure(String problem, boolean definite) {
     }

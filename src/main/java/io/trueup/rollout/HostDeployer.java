@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class HostDeployer {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HostDeployer.class);
+
     /** Exit code of a step that found the base directory locked by another controller: try later. */
     static final int LOCKED = 75;
 
@@ -94,18 +96,22 @@ public final class HostDeployer {
         }
     }
 
-    /** Switches {@code host} back to {@code to}, restores {@code previous}, restarts; says whether that worked. */
+    /**
+     * Switches {@code host} back to {@code to}, restores {@code previous}, restarts it and checks
+     * its health again; says whether all that worked.
+     */
     public HostOutcome.Rollback rollBack(AppSpec spec, HostAddress host, Optional<Sha> to, Optional<Sha> previous) {
         if (to.isEmpty()) {
             return new HostOutcome.Rollback(spec.sha(), false, "no previous release on the host to roll back to");
         }
         Optional<StepFailure> failure = guarded("switch", host,
                 () -> command(spec, host, HostCommands.switchBack(spec, to.get(), previous)))
-                .or(() -> run(spec, host, new Action.Restart()));
+                .or(() -> run(spec, host, new Action.Restart()))
+                .or(() -> run(spec, host, new Action.CheckHealth()));
         return failure
                 .map(f -> new HostOutcome.Rollback(to.get(), false, f.message() + ": " + f.output()))
-                .orElseGet(() -> new HostOutcome.Rollback(to.get(), true,
-                        "switched back to " + to.get().abbrev() + " and restarted"));
+                .orElseGet(() -> new HostOutcome.Rollback(to.get(), true, "switched back to " + to.get().abbrev()
+                        + ", restarted" + (spec.health().configured() ? " and healthy" : "")));
     }
 
     /** Runs one step; empty when it succeeded. */
@@ -150,6 +156,8 @@ public final class HostDeployer {
     private Optional<StepFailure> command(AppSpec spec, HostAddress host, RemoteCommand command) {
         CommandResult result = shell.run(HostCommands.target(spec, host), command.withEnv(lock), commandTimeout);
         if (result.ok()) {
+            result.stderr().lines().filter(line -> line.startsWith("trueup: "))
+                    .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host, line.substring(8)));
             return Optional.empty();
         }
         if (result.exitCode() == LOCKED) {

@@ -130,7 +130,7 @@ class DeployIntegrationTest {
 
         fleet.reconciler.runOnce();
 
-        assertEquals(List.of("inspect"), fleet.stepsSince(0, before));
+        assertEquals(List.of("inspect", "health"), fleet.stepsSince(0, before));
         assertEquals(tree, HostTree.snapshot(fleet.server(0).root()));
         assertEquals(SyncStatus.Synced, fleet.status().status());
     }
@@ -149,7 +149,7 @@ class DeployIntegrationTest {
         assertEquals(SyncStatus.Invalid, status.status());
         assertTrue(status.problems().get(0).toString().startsWith("apps/hello/test.yaml:12: keep: "),
                 () -> status.problems().toString());
-        assertEquals(List.of("inspect"), fleet.stepsSince(0, before));
+        assertEquals(List.of("inspect", "health"), fleet.stepsSince(0, before));
         assertAllHostsAt(good);
     }
 
@@ -263,6 +263,7 @@ class DeployIntegrationTest {
         assertTrue(status.error().orElse("").contains("extra==2.0"), status.error().orElse(""));
         assertEquals(good, fleet.currentSha(0));
         assertEquals(List.of(goodEnv), fleet.list(0, "envs"), "the failed env was not left behind");
+        assertEquals(List.of(good), fleet.list(0, "releases"), "the failed release was removed at once");
     }
 
     @Test
