@@ -13,7 +13,6 @@ import io.trueup.support.Fleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -133,11 +132,7 @@ class CrashSafetyIntegrationTest {
 
         CompletableFuture.allOf(CompletableFuture.runAsync(one::runOnce), CompletableFuture.runAsync(two::runOnce))
                 .get();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (fleet.status().status() != SyncStatus.Synced && Instant.now().isBefore(deadline)) {
-            Thread.sleep(500);
-            two.runOnce();
-        }
+        fleet.reconcileUntilSynced(two, Duration.ofSeconds(60));
 
         assertConvergedWithoutLeftovers(next);
         assertTrue(oneBoard.app(Fleet.ID).isPresent());

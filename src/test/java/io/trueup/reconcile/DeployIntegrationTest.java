@@ -208,8 +208,7 @@ class DeployIntegrationTest {
 
         fleet.reconciler.runOnce();
 
-        HostStatus refused = fleet.status().hosts().stream().filter(h -> h.host().toString().equals(fleet.host(2)))
-                .findFirst().orElseThrow();
+        HostStatus refused = fleet.hostStatus(2);
         assertEquals(HostState.Unreachable, refused.state());
         assertTrue(refused.error().orElse("").contains("CHANGED"), refused.error().orElse(""));
         assertEquals(0, impostor.commandsRun());

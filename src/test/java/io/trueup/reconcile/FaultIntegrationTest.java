@@ -20,7 +20,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,17 +55,12 @@ class FaultIntegrationTest {
     }
 
     private HostStatus host(int i) {
-        return fleet.status().hosts().stream().filter(h -> h.host().toString().equals(fleet.host(i))).findFirst()
-                .orElseThrow();
+        return fleet.hostStatus(i);
     }
 
     private void runUntilSynced() throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
-        while (fleet.status().status() != SyncStatus.Synced && Instant.now().isBefore(deadline)) {
-            Thread.sleep(300);
-            fleet.reconciler.runOnce();
-        }
-        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertTrue(fleet.reconcileUntilSynced(fleet.reconciler, Duration.ofSeconds(40)),
+                () -> fleet.status().toString());
     }
 
     @Test

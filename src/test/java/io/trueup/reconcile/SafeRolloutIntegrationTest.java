@@ -12,7 +12,6 @@ import io.trueup.support.Fleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,8 +92,7 @@ class SafeRolloutIntegrationTest {
         AppStatus status = fleet.status();
         assertEquals(SyncStatus.OutOfSync, status.status());
         assertTrue(status.error().orElse("").contains("MODIFIED"), status.error().orElse(""));
-        HostStatus host = status.hosts().stream().filter(h -> h.host().toString().equals(fleet.host(0)))
-                .findFirst().orElseThrow();
+        HostStatus host = fleet.hostStatus(0);
         assertEquals(Set.of(Drift.MODIFIED), host.drift());
         assertEquals("patched by hand\n", Files.readString(appPy));
 
@@ -116,20 +114,15 @@ class SafeRolloutIntegrationTest {
 
         AppStatus status = fleet.status();
         assertEquals(SyncStatus.Degraded, status.status());
-        HostStatus down = status.hosts().stream().filter(h -> h.host().toString().equals(fleet.host(1)))
-                .findFirst().orElseThrow();
+        HostStatus down = fleet.hostStatus(1);
         assertEquals(HostState.Unreachable, down.state());
         assertTrue(down.error().orElse("").contains("failed 1 time(s) in a row; next try in"),
                 "the second cycle waited instead of trying again: " + down.error().orElse(""));
         assertEquals(next, fleet.currentSha(0), "the reachable host deployed");
 
         fleet.server(1).start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (fleet.status().status() != SyncStatus.Synced && Instant.now().isBefore(deadline)) {
-            Thread.sleep(300);
-            fleet.reconciler.runOnce();
-        }
-        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertTrue(fleet.reconcileUntilSynced(fleet.reconciler, Duration.ofSeconds(30)),
+                () -> fleet.status().toString());
         assertEquals(next, fleet.currentSha(1));
     }
 }

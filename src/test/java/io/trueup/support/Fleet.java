@@ -229,6 +229,25 @@ public final class Fleet implements AutoCloseable {
         return board.app(ID).orElseThrow(() -> new AssertionError("no status for " + ID));
     }
 
+    /** What the status says of host {@code i}. */
+    public io.trueup.status.HostStatus hostStatus(int i) {
+        return status().hosts().stream().filter(h -> h.host().toString().equals(host(i))).findFirst()
+                .orElseThrow(() -> new AssertionError("no status for host " + host(i)));
+    }
+
+    /**
+     * Reconciles with {@code controller} every 300 ms until the app is Synced or {@code limit}
+     * has passed (as the scheduler would, faster); returns whether it got there.
+     */
+    public boolean reconcileUntilSynced(Reconciler controller, Duration limit) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(limit);
+        while (status().status() != io.trueup.status.SyncStatus.Synced && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(300);
+            controller.runOnce();
+        }
+        return status().status() == io.trueup.status.SyncStatus.Synced;
+    }
+
     /** Command lines that ran on host {@code i} since the given count, by step name. */
     public List<String> stepsSince(int i, int from) {
         List<String> lines = servers.get(i).commandLines();
