@@ -78,8 +78,12 @@ public final class AppReconciler {
             control.clearHalt(id);
             halt = Optional.empty();
         }
+        plan.hosts().stream().filter(HostPlan::converged).forEach(h -> retries.succeeded(id, h.host()));
         if (plan.converged() && plan.unreachable().isEmpty()) {
             control.applied(id, key(spec));
+            if (halt.isPresent() && control.clearHalt(id)) {
+                halt = Optional.empty();
+            }
         }
         Optional<Verdict> hold = halt.map(h -> new Verdict(SyncStatus.Halted, Optional.of(h.error())))
                 .or(() -> control.paused(id) ? Optional.of(Verdict.of(hosts, plan, Optional.empty())) : Optional.empty())
@@ -95,20 +99,26 @@ public final class AppReconciler {
                 plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
         Instant start = clock.instant();
         RolloutResult result = engine.execute(spec, revision, plan, new BoardListener());
-        history.add(id, RolloutRecords.entry(spec, revision, start, clock.instant(), result));
         finish(spec, problems, plan, result);
+        try {
+            history.add(id, RolloutRecords.entry(spec, revision, start, clock.instant(), result));
+        } catch (RuntimeException e) {
+            LOG.errorf("%s: cannot record the rollout in the history: %s", id, e.getMessage());
+        }
     }
 
     private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {
         List<HostOutcome.Failed> failures = result.failures();
         failures.stream().filter(HostOutcome.Failed::transientFailure)
                 .forEach(f -> retries.failed(spec.id(), f.host(), f.error()));
+        result.outcomes().stream().filter(HostOutcome.Deployed.class::isInstance)
+                .forEach(o -> retries.succeeded(spec.id(), o.host()));
         Optional<String> error = Optional.empty();
         SyncStatus status = SyncStatus.Degraded;
         if (!failures.isEmpty()) {
             String text = Statuses.describe(failures.get(0), result.stopped()
                     ? " (rollout stopped after batch " + result.batchesRun() + " of " + result.batches() + ")" : "");
-            if (result.stopped() && failures.stream().anyMatch(f -> !f.transientFailure())) {
+            if (failures.stream().anyMatch(f -> !f.transientFailure())) {
                 text = "halted: " + text;
                 status = SyncStatus.Halted;
                 control.halt(spec.id(), new ControlStore.Halt(key(spec), text, clock.instant()));
@@ -171,10 +181,7 @@ public final class AppReconciler {
         }
         Inspection inspection = inspector.inspect(spec, host);
         return switch (inspection) {
-            case Inspection.Seen seen -> {
-                retries.succeeded(spec.id(), host);
-                yield seen;
-            }
+            case Inspection.Seen seen -> seen;
             case Inspection.Failed failed when failed.transientFailure() -> new Inspection.Failed(host,
                     retries.describe(retries.failed(spec.id(), host, failed.error())), true);
             case Inspection.Failed failed -> failed;

@@ -16,9 +16,12 @@ final class RolloutRecords {
     static RolloutHistory.Entry entry(AppSpec spec, String revision, Instant start, Instant end,
             RolloutResult result) {
         List<RolloutHistory.HostResult> hosts = result.outcomes().stream().map(RolloutRecords::host).toList();
+        boolean halted = result.failures().stream().anyMatch(f -> !f.transientFailure());
         String outcome = result.failures().isEmpty() ? "succeeded"
-                : result.stopped() ? "halted after batch " + result.batchesRun() + " of " + result.batches()
-                : "succeeded with " + result.failures().size() + " failed host(s)";
+                : halted && result.stopped() ? "halted after batch " + result.batchesRun() + " of " + result.batches()
+                : halted ? "halted with " + result.failures().size() + " failed host(s)"
+                : "stopped by unreachable hosts after batch " + result.batchesRun() + " of " + result.batches()
+                        + "; retried";
         return new RolloutHistory.Entry(revision, spec.sha().hex(), spec.requirementsHash().toString(), start,
                 Duration.between(start, end), outcome, hosts);
     }

@@ -31,7 +31,8 @@ final class HistoryLine {
                 line.put("step", f.step());
                 line.put("error", f.error());
             }
-            case HostOutcome.Reverted r -> line.put("result", "reverted to " + r.rollback().to().hex());
+            case HostOutcome.Reverted r -> line.put("result", r.rollback().succeeded()
+                    ? "reverted to " + r.rollback().to().hex() : "revert failed: " + r.rollback().detail());
         }
         try {
             return JSON.writeValueAsString(line);

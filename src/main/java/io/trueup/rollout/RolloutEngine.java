@@ -74,7 +74,9 @@ public final class RolloutEngine {
 
     private List<HostOutcome> revertIfAsked(AppSpec spec, String revision, Plan plan, List<HostOutcome> outcomes,
             RolloutListener listener) {
-        if (spec.rollout().onFailure() != Rollout.OnFailure.ROLLBACK_ALL) {
+        boolean releaseFailed = outcomes.stream()
+                .anyMatch(o -> o instanceof HostOutcome.Failed f && !f.transientFailure());
+        if (spec.rollout().onFailure() != Rollout.OnFailure.ROLLBACK_ALL || !releaseFailed) {
             return outcomes;
         }
         List<HostOutcome> reverted = new ArrayList<>();

@@ -18,7 +18,7 @@ lock() {
   mkdir -p .trueup
   if ! mkdir .trueup/lock 2>/dev/null; then
     holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
-    stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null)
+    stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null) || stale=
     case "$holder" in
       "$TRUEUP_LOCK_CONTROLLER/"*) [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ] || stale=own ;;
     esac
@@ -26,9 +26,11 @@ lock() {
       echo "locked by $holder" >&2
       exit 75
     fi
-    echo "trueup: taking over the lock of $holder" >&2
-    rm -rf .trueup/lock
-    mkdir .trueup/lock || { echo "locked by another controller" >&2; exit 75; }
+    # Renaming is atomic: of several takers, one moves the stale lock away; the others wait.
+    mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
+    rm -rf ".trueup/lock.stale.$$"
+    mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
+    echo "trueup: took over the lock of $holder" >&2
   fi
   printf '%s since %s\n' "$TRUEUP_LOCK_OWNER" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > .trueup/lock/owner
   lockdir=$(pwd -P)/.trueup/lock
