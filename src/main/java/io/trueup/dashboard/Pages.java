@@ -9,7 +9,6 @@ import io.trueup.status.HostStatus;
 import io.trueup.status.SyncStatus;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -65,7 +64,7 @@ final class Pages {
         }
         String steps = s.hosts().stream().filter(h -> h.state() == HostState.Deploying)
                 .map(h -> h.host() + h.step().map(step -> " (" + step + ")").orElse(""))
-                .filter(Objects::nonNull).collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
         return "Rolling out " + desired.shown() + (steps.isEmpty() ? "" : ": " + steps);
     }
 

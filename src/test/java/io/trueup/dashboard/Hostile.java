@@ -7,6 +7,7 @@ import io.trueup.status.AppStatus;
 import io.trueup.status.HostState;
 import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
+import io.trueup.status.SyncStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class Hostile {
     static void putOn(StatusBoard board) {
         HostStatus host = new HostStatus(new HostAddress("evil.example", 22), Optional.of("1".repeat(40)),
                 HostState.Failed, Optional.of(STEP), Optional.of(ERROR), Set.of(Drift.WRONG_SHA), List.of(NOTE));
-        board.put(new AppStatus(ID, Optional.of("2".repeat(40)), io.trueup.status.SyncStatus.Halted,
+        board.put(new AppStatus(ID, Optional.of("2".repeat(40)), SyncStatus.Halted,
                 Optional.of(ERROR), List.of(), List.of(host), true, Instant.now()));
     }
 }
