@@ -46,6 +46,21 @@ public interface TrueupConfig {
     /** The embedded demo: an SSH server standing for demo hosts, a demo app and desired state. */
     Demo demo();
 
+    /** Webhooks from GitHub, GitLab or anything else that make trueup fetch desired state at once. */
+    Webhook webhook();
+
+    interface Webhook {
+        /**
+         * Shared secret: GitHub's and generic senders' HMAC-SHA256 key, GitLab's token; without
+         * one the webhooks are disabled (403).
+         */
+        Optional<String> secret();
+
+        /** Largest webhook body accepted, in bytes; larger ones are refused (413) unread. */
+        @WithDefault("1048576")
+        long maxBody();
+    }
+
     interface DesiredStateSource {
         /** URL of the desired-state git repository: a path, file:// or ssh://. */
         Optional<String> url();

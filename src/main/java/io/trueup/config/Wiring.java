@@ -14,6 +14,7 @@ import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
+import io.trueup.reconcile.Trigger;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.HostLock;
@@ -22,6 +23,7 @@ import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.UnconfiguredShell;
 import io.trueup.status.StatusBoard;
+import io.trueup.webhook.Webhooks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -130,6 +132,22 @@ public class Wiring {
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()));
         return reconciler(source, shell, mirrors, board, control, history, clock, limits);
+    }
+
+    @Produces
+    @Singleton
+    Trigger trigger(Reconciler reconciler) {
+        return Trigger.of(reconciler);
+    }
+
+    void closeTrigger(@Disposes Trigger trigger) {
+        trigger.close();
+    }
+
+    @Produces
+    @Singleton
+    Webhooks webhooks(TrueupConfig config, Connections connections) {
+        return new Webhooks(config.webhook().secret(), connections.branch());
     }
 
     /**

@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
  * app/environment against its app repository, then reconcile every app/environment
  * independently and in parallel, at most one reconcile per app/environment at a time. An
  * invalid app/environment is reported with its problems and reconciled to its last valid
- * desired state, so a bad commit touches no host. Cycles are not to overlap (the scheduler
- * skips overlapping runs); the reconciles they start may outlive them.
+ * desired state, so a bad commit touches no host. Cycles never overlap: {@link #startOnce()}
+ * waits for one in progress, whoever started it (the schedule, a webhook's {@link Trigger}, a
+ * test); the reconciles they start may outlive them.
  */
 public final class Reconciler {
 
@@ -79,9 +80,10 @@ public final class Reconciler {
     /**
      * Fetches desired state and starts reconciling every app/environment that is not being
      * reconciled already, each on its own thread, without waiting: a long rollout of one app
-     * holds up neither the next fetch nor the other apps. Returns what it started.
+     * holds up neither the next fetch nor the other apps. Returns what it started. One cycle
+     * at a time: a call waits while another runs.
      */
-    public List<Future<?>> startOnce() {
+    public synchronized List<Future<?>> startOnce() {
         Map<AppEnv, List<Problem>> invalid = new HashMap<>();
         refresh().ifPresent(fetched -> validate(fetched, invalid));
         List<Future<?>> started = new ArrayList<>();
