@@ -2,11 +2,8 @@ package io.trueup.git;
 
 import io.trueup.desired.Sha;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
@@ -23,8 +20,6 @@ import org.eclipse.jgit.transport.RefSpec;
  * {@link #close}.
  */
 public final class GitDesiredStateSource implements DesiredStateSource, AutoCloseable {
-
-    private static final String APPS = "apps";
 
     private final String url;
     private final String branch;
@@ -87,15 +82,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     }
 
     private Snapshot snapshot(BareMirror mirror, RevCommit commit) {
-        String prefix = dir.isEmpty() ? "" : dir + "/";
-        CommitTree tree = mirror.tree(commit);
-        if (!dir.isEmpty() && !tree.isDirectory(dir)) {
-            throw new GitException("directory " + dir + " not found at commit " + abbrev(commit) + " of " + url);
-        }
-        Map<String, byte[]> files = new TreeMap<>();
-        tree.filesUnder(prefix + APPS)
-                .forEach((path, content) -> files.put(path.substring(prefix.length()), content));
-        return new Snapshot(commit.name(), Instant.ofEpochSecond(commit.getCommitTime()), files);
+        return Snapshot.read(mirror.tree(commit), dir, url);
     }
 
     /** A failed fetch is a missing branch when the repository lists its branches without it. */
@@ -119,7 +106,4 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
                 : new GitException(message);
     }
 
-    private static String abbrev(RevCommit commit) {
-        return commit.name().substring(0, 7);
-    }
 }

@@ -174,8 +174,11 @@ public final class Planner {
         return detail;
     }
 
-    /** The canary batch (if any) first, then batches of the rollout's batch size. */
-    static List<List<HostAddress>> batches(List<HostAddress> hosts, Rollout rollout, int total) {
+    /**
+     * The batches a rollout takes {@code hosts} in: the canary batch (if any) first, then
+     * batches of the rollout's batch size, a percentage taken of {@code total} hosts.
+     */
+    public static List<List<HostAddress>> batches(List<HostAddress> hosts, Rollout rollout, int total) {
         int canary = Math.min(rollout.canary(), hosts.size());
         List<List<HostAddress>> batches = new ArrayList<>();
         if (canary > 0) {

@@ -1,0 +1,66 @@
+package io.trueup.cli;
+
+import io.trueup.TrueupException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * trueup's command line: checks of a desired-state repository for CI. Exit status 0 when the
+ * check passes, 1 when it found problems, 2 when it could not run (a wrong command line, a
+ * directory or revision that is not there). Each call is independent; safe to call
+ * concurrently with other output streams.
+ */
+public final class Cli {
+
+    static final String USAGE = """
+            usage: java -jar quarkus-run.jar                  run the trueup service
+                   java -jar quarkus-run.jar validate DIR [--dir SUBDIR] [--user USER]
+                                                 [--identity FILE --known-hosts FILE]
+                   java -jar quarkus-run.jar plan --base REV --head REV [--repo DIR] [--dir SUBDIR]
+                                                 [--user USER] [--identity FILE --known-hosts FILE]
+
+              validate  check the desired state under DIR/apps (or DIR/SUBDIR/apps): every file
+                        parses, and each pinned sha and requirementsHash holds in its app repository
+              plan      show what merging revision --head over --base would deploy, in the
+                        desired-state repository DIR (default: the current directory)
+            exit status: 0 ok, 1 problems found, 2 the check could not run""";
+
+    private Cli() {
+    }
+
+    /** Whether {@code args} ask for a command rather than the service: a first argument not starting with {@code -}. */
+    public static boolean isCommand(String... args) {
+        return args.length > 0 && !args[0].startsWith("-");
+    }
+
+    /** Runs the command in {@code args}, writing its report to {@code out} and errors to {@code err}; returns the exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Clock.systemUTC());
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err, Clock clock) {
+        String command = args.isEmpty() ? "" : args.getFirst();
+        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        try {
+            return switch (command) {
+                case "validate" -> new ValidateCommand(clock).run(Args.parse(rest, ValidateCommand.OPTIONS), out);
+                case "plan" -> new PlanCommand(clock).run(Args.parse(rest, PlanCommand.OPTIONS), out);
+                case "help" -> {
+                    out.println(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException(command.isEmpty() ? "no command" : "unknown command " + command);
+            };
+        } catch (UsageException e) {
+            err.println("trueup: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (TrueupException | IllegalArgumentException e) {
+            err.println("trueup " + command + ": " + e.getMessage());
+            return 2;
+        } finally {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.trueup.cli;
+
+import io.trueup.desired.DesiredEntry;
+import io.trueup.desired.DesiredState;
+import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.Problem;
+import io.trueup.git.LocalRevisions;
+import io.trueup.git.Snapshot;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code plan --base REV --head REV}: what merging a desired-state change would make trueup
+ * do, read from two revisions of a local desired-state repository. App commits between the
+ * old and new SHAs are listed when the app repository can be reached. Exit status 1 only when
+ * the head revision is invalid.
+ */
+final class PlanCommand {
+
+    static final Set<String> OPTIONS = Set.of("base", "head", "repo", "dir", "user", "identity", "known-hosts");
+
+    private final DesiredStateParser parser = new DesiredStateParser();
+    private final Clock clock;
+
+    PlanCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    int run(Args args, PrintStream out) {
+        args.noPositional();
+        String baseRev = args.required("base");
+        String headRev = args.required("head");
+        String user = args.option("user").orElse("deploy");
+        DesiredState base;
+        DesiredState head;
+        try (LocalRevisions revisions = LocalRevisions.open(Path.of(args.option("repo").orElse(".")),
+                args.option("dir"))) {
+            base = parse(revisions.read(baseRev), user);
+            head = parse(revisions.read(headRev), user);
+        }
+        List<EnvChange> changes = EnvChange.between(base, head);
+        List<String> lines;
+        try (AppRepos repos = AppRepos.open(args, clock)) {
+            lines = PlanReport.lines(base.revision(), head.revision(), changes, head.problems(),
+                    (from, to) -> repos.between(to.id().app(), to.source(), from.sha(), to.sha()));
+        }
+        lines.forEach(out::println);
+        return invalid(head) ? 1 : 0;
+    }
+
+    private DesiredState parse(Snapshot snapshot, String user) {
+        return parser.parse(snapshot.revision(), snapshot.files(), user);
+    }
+
+    private static boolean invalid(DesiredState head) {
+        List<Problem> problems = head.problems();
+        return !problems.isEmpty() || head.entries().values().stream().anyMatch(DesiredEntry.Invalid.class::isInstance);
+    }
+}

@@ -1,0 +1,74 @@
+package io.trueup.cli;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.DesiredEntry;
+import io.trueup.desired.DesiredState;
+import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.Problem;
+import io.trueup.reconcile.MirrorSourceCheck;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code validate DIR}: the checks trueup makes of a new desired-state commit, made on a
+ * checked-out directory before the commit is merged. Every file under {@code apps/} is parsed
+ * and validated; each valid entry is checked against its app repository (the pinned SHA is
+ * there, the requirements file hashes to {@code requirementsHash}) when that repository can
+ * be reached. A repository that cannot be reached is a warning, not a problem.
+ */
+final class ValidateCommand {
+
+    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts");
+
+    private final DesiredStateParser parser = new DesiredStateParser();
+    private final Clock clock;
+
+    ValidateCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    int run(Args args, PrintStream out) {
+        Path dir = Path.of(args.single("DIR"));
+        Path root = args.option("dir").map(dir::resolve).orElse(dir);
+        Map<String, byte[]> files = DesiredDir.read(root);
+        DesiredState state = parser.parse("working tree", files, args.option("user").orElse("deploy"));
+        List<Finding> findings = new ArrayList<>();
+        state.problems().forEach(p -> findings.add(Finding.problem(p)));
+        try (AppRepos repos = AppRepos.open(args, clock)) {
+            MirrorSourceCheck check = new MirrorSourceCheck(repos.mirrors());
+            for (DesiredEntry entry : state.entries().values()) {
+                switch (entry) {
+                    case DesiredEntry.Invalid invalid -> invalid.problems().forEach(p -> findings.add(Finding.problem(p)));
+                    case DesiredEntry.Valid valid -> findings.addAll(checkSource(valid.spec(), files, repos, check));
+                }
+            }
+        }
+        ValidateReport.lines(state.entries().size(), findings).forEach(out::println);
+        return ValidateReport.exitStatus(findings);
+    }
+
+    /** What the app repository says of {@code spec}; a source that cannot be reached is a warning. */
+    private List<Finding> checkSource(AppSpec spec, Map<String, byte[]> files, AppRepos repos,
+            MirrorSourceCheck check) {
+        Optional<String> skipped = repos.skipped(spec.source());
+        if (skipped.isPresent()) {
+            return List.of(Finding.warning(parser.problemAt(files, spec, "source", skipped.get())));
+        }
+        return check.check(spec, files).stream().map(ValidateCommand::finding).toList();
+    }
+
+    /** MirrorSourceCheck puts a problem on {@code source} only when it cannot fetch from it. */
+    private static Finding finding(Problem problem) {
+        if (!problem.field().equals("source")) {
+            return Finding.problem(problem);
+        }
+        return Finding.warning(new Problem(problem.file(), problem.line(), problem.field(),
+                problem.message() + "; sha and requirementsHash not checked"));
+    }
+}

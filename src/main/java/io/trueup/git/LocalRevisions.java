@@ -1,0 +1,84 @@
+package io.trueup.git;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Desired state from any revision of an existing local repository (a working copy, found from
+ * any directory inside it, or a bare repository), as a check of a proposed change reads both
+ * of its sides. Files come from the commit's tree as {@link GitDesiredStateSource} reads them;
+ * the working tree and index are never looked at and nothing is fetched.
+ *
+ * <p>Reads are safe from many threads; {@link #close} once done.
+ */
+public final class LocalRevisions implements AutoCloseable {
+
+    private final Repository repository;
+    private final String dir;
+    private final Path where;
+
+    private LocalRevisions(Repository repository, String dir, Path where) {
+        this.repository = repository;
+        this.dir = dir;
+        this.where = where;
+    }
+
+    /**
+     * Opens the repository that {@code path} is in.
+     *
+     * @param dir the directory of the repository that holds {@code apps/}; the root when empty
+     * @throws GitException when {@code path} is in no git repository
+     */
+    public static LocalRevisions open(Path path, Optional<String> dir) {
+        String directory = RepoPaths.directory(dir.orElse(""));
+        try {
+            FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(path.toAbsolutePath().toFile());
+            if (builder.getGitDir() == null) {
+                builder.setGitDir(path.toFile()).setBare();
+            }
+            Repository repository = builder.setMustExist(true).build();
+            return new LocalRevisions(repository, directory, path);
+        } catch (RepositoryNotFoundException e) {
+            throw new GitException("no git repository at " + path, e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new GitException("cannot open the git repository at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The desired-state files of {@code revision}: a commit id (full or abbreviated), a branch,
+     * tag or remote-tracking ref, or an expression such as {@code HEAD~1}.
+     *
+     * @throws GitException when {@code revision} names no commit, or the directory is missing there
+     */
+    public Snapshot read(String revision) {
+        return Snapshot.read(new CommitTree(repository, commit(revision), where), dir, where.toString());
+    }
+
+    private RevCommit commit(String revision) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            ObjectId id = repository.resolve(revision + "^{commit}");
+            if (id == null) {
+                throw new GitException("revision " + revision + " not found in " + where);
+            }
+            return walk.parseCommit(id);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof GitException known) {
+                throw known;
+            }
+            throw new GitException("revision " + revision + " not found in " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+}

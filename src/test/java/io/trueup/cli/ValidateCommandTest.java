@@ -1,0 +1,123 @@
+package io.trueup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.trueup.cli.CheckRepos.Result;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code validate DIR} on a checked-out desired state, against a real app repository. */
+@Timeout(60)
+class ValidateCommandTest {
+
+    private static final String MISSING = "a".repeat(40);
+
+    @TempDir
+    Path tmp;
+
+    private CheckRepos repos;
+    private String sha;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repos = CheckRepos.create(tmp);
+        sha = repos.app.head();
+    }
+
+    private Result validate(String... options) {
+        String[] args = new String[options.length + 2];
+        args[0] = "validate";
+        args[1] = repos.desired.dir().toString();
+        System.arraycopy(options, 0, args, 2, options.length);
+        return CheckRepos.run(args);
+    }
+
+    @Test
+    void passesWhenEveryPinnedCommitAndHashHoldsInTheAppRepository() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1, web2", ""))
+                .write("apps/hello/prod.yaml", repos.envYaml(sha, repos.hash(), "web3", ""));
+
+        Result result = validate();
+
+        assertEquals(new Result(0, List.of("validate: 2 app/environments, no problems"), List.of()), result);
+    }
+
+    @Test
+    void failsOnACommitTheAppRepositoryLacksNamingFileAndLine() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(MISSING, repos.hash(), "web1", ""));
+
+        Result result = validate();
+
+        assertEquals(new Result(1, List.of(
+                "apps/hello/test.yaml:3: sha: commit " + MISSING + " not found in " + repos.app.dir()
+                        + " (fetched " + CheckRepos.NOW + ")",
+                "validate: 1 app/environment, 1 problem"), List.of()), result);
+    }
+
+    @Test
+    void failsOnARequirementsHashThatIsNotTheHashOfTheRequirementsAtThatCommit() throws Exception {
+        String wrong = "sha256:" + "0".repeat(64);
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, wrong, "web1", ""));
+
+        Result result = validate();
+
+        assertEquals(1, result.status());
+        assertEquals("apps/hello/test.yaml:4: requirementsHash: is " + wrong + " but requirements.txt at commit "
+                + sha.substring(0, 7) + " hashes to " + repos.hash(), result.out().getFirst());
+    }
+
+    @Test
+    void reportsEveryParseProblemWithFileLineAndField() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1, web1", "keep: 1\n"))
+                .write("apps/hello/notes.txt", "not read")
+                .write("apps/stray.yaml", "a: b\n");
+
+        Result result = validate();
+
+        assertEquals(new Result(1, List.of(
+                "apps/stray.yaml: not read: trueup reads only apps/<app>/app.yaml and apps/<app>/<env>.yaml",
+                "apps/hello/test.yaml:5: hosts[1]: web1 is already listed as hosts[0]",
+                "apps/hello/test.yaml:6: keep: must be a whole number of at least 2 (the current and the previous release)",
+                "validate: 1 app/environment, 3 problems"), List.of()), result);
+    }
+
+    @Test
+    void anUnreachableSourceIsAWarningAndDoesNotFailTheCheck() throws Exception {
+        Path gone = tmp.resolve("gone.git");
+        repos.write("apps/hello/app.yaml", "source: " + gone + "\n")
+                .write("apps/hello/test.yaml", "path: hello\nsha: " + sha + "\nrequirementsHash: " + repos.hash()
+                        + "\nhosts: [web1]\n")
+                .write("apps/other/test.yaml", "source: ssh://git@git.example.com/other.git\npath: other\nsha: "
+                        + sha + "\nrequirementsHash: " + repos.hash() + "\nhosts: [web1]\n");
+
+        Result result = validate();
+
+        assertEquals(new Result(0, List.of(
+                "warning: apps/hello/app.yaml:1: source: cannot fetch app hello from " + gone
+                        + ": no git repository there; sha and requirementsHash not checked",
+                "warning: apps/other/test.yaml:1: source: not checked: ssh://git@git.example.com/other.git is"
+                        + " reached over SSH; give --identity and --known-hosts",
+                "validate: 2 app/environments, no problems, 2 warnings"), List.of()), result);
+    }
+
+    @Test
+    void readsTheDesiredStateFromASubdirectoryOfTheRepository() throws Exception {
+        repos.write("deploy/apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", ""));
+
+        Result result = validate("--dir", "deploy");
+
+        assertEquals(new Result(0, List.of("validate: 1 app/environment, no problems"), List.of()), result);
+    }
+
+    @Test
+    void aDirectoryWithoutAppsCannotBeCheckedAndExitsTwo() {
+        Result result = validate();
+
+        assertEquals(new Result(2, List.of(), List.of("trueup validate: no apps directory in " + repos.desired.dir())),
+                result);
+    }
+}
