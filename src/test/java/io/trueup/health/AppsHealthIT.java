@@ -67,10 +67,11 @@ class AppsHealthIT {
     }
 
     @Test
-    void theAppsGroupDoesNotMakeTrueupUnready() {
+    void theAppsGroupDoesNotMakeTrueupUnreadyNorUnhealthy() {
         board.put(new AppStatus(BROKEN, Optional.empty(), SyncStatus.Invalid, Optional.of("apps/broken/demo.yaml:3:"
                 + " sha: not a SHA"), List.of(), List.of(), false, Instant.now()));
 
         given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health").then().statusCode(200);
     }
 }
