@@ -7,11 +7,13 @@ import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
+import io.trueup.metrics.SshMetrics;
 import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
 import io.trueup.reconcile.Backoff;
 import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.MirrorSourceCheck;
+import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
 import io.trueup.reconcile.Trigger;
@@ -70,16 +72,16 @@ public class Wiring {
 
     @Produces
     @Singleton
-    RemoteShell shell(Connections connections, TrueupConfig config) {
-        return connections.identity()
+    RemoteShell shell(Connections connections, TrueupConfig config, SshMetrics metrics) {
+        return metrics.timed(connections.identity()
                 .<RemoteShell>map(key -> new MinaRemoteShell(key, connections.knownHosts(),
                         config.ssh().connectTimeout()))
                 .orElseGet(() -> new UnconfiguredShell("no SSH key: set trueup.ssh.identity (there is no"
-                        + " ~/.ssh/id_ed25519, id_ecdsa or id_rsa either)"));
+                        + " ~/.ssh/id_ed25519, id_ecdsa or id_rsa either)")));
     }
 
     void closeShell(@Disposes RemoteShell shell) {
-        if (shell instanceof MinaRemoteShell mina) {
+        if (SshMetrics.untimed(shell) instanceof MinaRemoteShell mina) {
             mina.close();
         }
     }
@@ -125,13 +127,14 @@ public class Wiring {
     @Produces
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
+            ReconcileObserver observer) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()));
-        return reconciler(source, shell, mirrors, board, control, history, clock, limits);
+        return reconciler(source, shell, mirrors, board, control, history, clock, limits, observer);
     }
 
     @Produces
@@ -164,6 +167,13 @@ public class Wiring {
     /** The reconciler and everything it drives, over the given ports. Also used by integration tests. */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
+        return reconciler(source, remote, mirrors, board, control, history, clock, limits, ReconcileObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} what the reconciler does. */
+    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
+            StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits,
+            ReconcileObserver observer) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -172,7 +182,8 @@ public class Wiring {
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
-                health, engine, board, control, history, backoff, clock);
-        return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser());
+                health, engine, board, control, history, backoff, clock, observer);
+        return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser(),
+                observer);
     }
 }

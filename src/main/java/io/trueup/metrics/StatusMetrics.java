@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 
 /**
  * Gauges read from the status board when scraped: app/environments per sync status, hosts
- * per state, and when desired state was last fetched. They do no I/O.
+ * per state, and when desired state was last fetched (0 if never). They do no I/O. The series
+ * per app/environment and per host are {@link AppMetrics}'.
  */
 @Startup
 @ApplicationScoped
@@ -38,8 +39,8 @@ public class StatusMetrics {
                     .register(registry);
         }
         Gauge.builder("trueup.desired.state.last.success.timestamp", board,
-                        b -> b.desired().fetchedAt().map(t -> t.toEpochMilli() / 1000.0).orElse(Double.NaN))
-                .description("When desired state was last fetched and parsed").baseUnit("seconds")
+                        b -> b.desired().fetchedAt().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0))
+                .description("When desired state was last fetched and parsed; 0 if never since trueup started").baseUnit("seconds")
                 .register(registry);
     }
 }

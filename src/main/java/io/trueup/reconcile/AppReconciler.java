@@ -51,9 +51,12 @@ public final class AppReconciler {
     private final RolloutHistory history;
     private final HealthChecker health;
     private final Clock clock;
+    private final ReconcileObserver observer;
 
+    /** Tells {@code observer} when each rollout starts and how it ends. */
     public AppReconciler(Inspector inspector, HealthChecker health, RolloutEngine engine, StatusBoard board,
-            ControlStore control, RolloutHistory history, Backoff backoff, Clock clock) {
+            ControlStore control, RolloutHistory history, Backoff backoff, Clock clock, ReconcileObserver observer) {
+        this.observer = observer;
         this.inspector = inspector;
         this.health = health;
         this.engine = engine;
@@ -97,6 +100,7 @@ public final class AppReconciler {
                 problems), Optional.empty(), problems, hosts, false, clock.instant()));
         LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
                 plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
+        observer.rolloutStarted(id);
         Instant start = clock.instant();
         RolloutResult result = engine.execute(spec, revision, plan, new BoardListener());
         finish(spec, problems, plan, result);
@@ -123,10 +127,13 @@ public final class AppReconciler {
                 status = SyncStatus.Halted;
                 control.halt(spec.id(), new ControlStore.Halt(key(spec), text, clock.instant()));
             }
+            observer.rolledOut(spec.id(), status == SyncStatus.Halted ? ReconcileObserver.RolloutEnd.HALTED
+                    : ReconcileObserver.RolloutEnd.FAILED);
             error = Optional.of(text);
             LOG.warnf("%s: %s", spec.id(), text);
         } else {
             LOG.infof("%s: %s deployed to %d host(s)", spec.id(), spec.sha().abbrev(), result.outcomes().size());
+            observer.rolledOut(spec.id(), ReconcileObserver.RolloutEnd.SUCCEEDED);
             if (plan.unreachable().isEmpty()) {
                 control.applied(spec.id(), key(spec));
             }

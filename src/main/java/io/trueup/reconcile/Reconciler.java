@@ -15,6 +15,8 @@ import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,14 +49,17 @@ public final class Reconciler {
     private final StatusBoard board;
     private final Clock clock;
     private final String defaultUser;
+    private final ReconcileObserver observer;
     private final DesiredStateParser parser = new DesiredStateParser();
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** Tells {@code observer} of every fetch and every reconcile. */
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, AppReconciler apps,
-            StatusBoard board, Clock clock, String defaultUser) {
+            StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer) {
+        this.observer = observer;
         this.source = source;
         this.sourceCheck = sourceCheck;
         this.apps = apps;
@@ -85,7 +90,13 @@ public final class Reconciler {
      */
     public synchronized List<Future<?>> startOnce() {
         Map<AppEnv, List<Problem>> invalid = new HashMap<>();
-        refresh().ifPresent(fetched -> validate(fetched, invalid));
+        Instant start = clock.instant();
+        Optional<Fetched> fetched = refresh();
+        Duration took = Duration.between(start, clock.instant());
+        fetched.ifPresent(f -> validate(f, invalid));
+        if (source.isPresent()) {
+            observer.fetched(took, fetched.isPresent());
+        }
         List<Future<?>> started = new ArrayList<>();
         for (AppSpec spec : lastValid.values()) {
             if (inFlight.add(spec.id())) {
@@ -125,6 +136,7 @@ public final class Reconciler {
     }
 
     private void reconcileOne(AppSpec spec, List<Problem> problems) {
+        Instant start = clock.instant();
         try {
             apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems);
         } catch (RuntimeException e) {
@@ -135,6 +147,7 @@ public final class Reconciler {
                     Optional.of("reconcile failed: " + e), problems, hosts, false, clock.instant()));
         } finally {
             inFlight.remove(spec.id());
+            observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
         }
     }
 

@@ -77,7 +77,7 @@ class StatusApiIT {
 
     @Test
     void metricsAreServedForPrometheus() {
-        given().when().get("/q/metrics").then()
+        given().accept("application/openmetrics-text").when().get("/q/metrics").then()
                 .statusCode(200)
                 .body(containsString("trueup_hosts{state=\"Synced\"} 2.0"))
                 .body(containsString("trueup_apps{status=\"Synced\"} 1.0"))

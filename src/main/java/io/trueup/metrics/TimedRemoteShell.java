@@ -1,0 +1,46 @@
+package io.trueup.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteCommand;
+import io.trueup.ssh.RemoteShell;
+import io.trueup.ssh.SshTarget;
+import java.time.Duration;
+
+/**
+ * A {@link RemoteShell} that times every command into {@code trueup_ssh_command_seconds}, tagged
+ * by the command's step name and outcome ({@code success}, {@code failure} for a non-zero exit,
+ * {@code error} when it threw), never by host, so the number of series stays bounded by the
+ * steps trueup has. Raw processes ({@link #start}) are passed through untimed. As thread-safe as
+ * its delegate.
+ *
+ * @param delegate the shell that runs the commands
+ */
+public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) implements RemoteShell {
+
+    static final String NAME = "trueup.ssh.command";
+    static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300)};
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "error";
+        try {
+            CommandResult result = delegate.run(target, command, timeout);
+            outcome = result.ok() ? "success" : "failure";
+            return result;
+        } finally {
+            sample.stop(Timer.builder(NAME).description("Commands run on hosts over SSH, by step")
+                    .tag("step", command.name()).tag("outcome", outcome).serviceLevelObjectives(BUCKETS)
+                    .register(registry));
+        }
+    }
+
+    @Override
+    public Process start(SshTarget target, String commandLine) {
+        return delegate.start(target, commandLine);
+    }
+}

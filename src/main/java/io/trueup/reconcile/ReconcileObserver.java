@@ -1,0 +1,47 @@
+package io.trueup.reconcile;
+
+import io.trueup.desired.AppEnv;
+import java.time.Duration;
+
+/**
+ * Told what the reconciler did, for monitoring: a port that keeps the reconcile loop free of
+ * any metrics library. Implementations must be cheap, must not throw, and must be safe to call
+ * from many threads at once (app/environments reconcile in parallel).
+ */
+public interface ReconcileObserver {
+
+    /** An observer that ignores everything, for tests and tools that do not monitor. */
+    ReconcileObserver NONE = new ReconcileObserver() {
+    };
+
+    /** How a rollout ended, as counted by {@link #rolledOut}. */
+    enum RolloutEnd {
+        /** Every host it worked on got the desired release. */
+        SUCCEEDED,
+        /** A host's step failed; the rollout stopped and stays halted for this desired state. */
+        HALTED,
+        /** Some host failed for the network's sake; it is retried with backoff. */
+        FAILED;
+
+        /** The lower-case name, as used in metric labels. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Desired state was fetched and parsed ({@code succeeded}) or not, taking {@code took}. */
+    default void fetched(Duration took, boolean succeeded) {
+    }
+
+    /** A rollout of {@code id} starts: its status on the board is now Progressing. */
+    default void rolloutStarted(AppEnv id) {
+    }
+
+    /** A rollout of {@code id} ended. */
+    default void rolledOut(AppEnv id, RolloutEnd end) {
+    }
+
+    /** One reconcile of {@code id} (inspect, plan and any rollout) ended after {@code took}. */
+    default void reconciled(AppEnv id, Duration took) {
+    }
+}
