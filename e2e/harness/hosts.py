@@ -285,7 +285,6 @@ def remove_leftovers():
     except KeyError:
         uid = None
     if uid is not None:
-        _stop([pid for pid in _all_pids() if _uid(pid) == uid])
         _remove_user([])
         removed.append("user " + USER)
     if os.path.exists(ROOT):
@@ -295,13 +294,22 @@ def remove_leftovers():
 
 
 def _remove_user(errors):
+    """Ends the user's processes (by pid) and removes the user, trying again for a few seconds
+    while processes that were starting as the namespaces went away are still being reaped."""
     try:
-        pwd.getpwnam(USER)
+        uid = pwd.getpwnam(USER).pw_uid
     except KeyError:
         return
-    done = proc.run(["userdel", USER], check=False)
-    if done.returncode != 0:
-        errors.append("userdel %s: %s" % (USER, done.stderr.strip()))
+    deadline = time.monotonic() + 15
+    while True:
+        _stop([pid for pid in _all_pids() if _uid(pid) == uid and _alive(pid)], grace=2)
+        done = proc.run(["userdel", USER], check=False)
+        if done.returncode == 0:
+            return
+        if time.monotonic() >= deadline:
+            errors.append("userdel %s: %s" % (USER, done.stderr.strip()))
+            return
+        time.sleep(0.2)
 
 
 def _stop(pids, grace=5.0):
