@@ -39,6 +39,9 @@ def note(w, text):
     w.scenario.notes.append(text)
 
 
+HALTED = ("Degraded", "Halted")  # the statuses of a halted rollout (Halted where trueup has it)
+
+
 def batches(hosts, size):
     return [hosts[i:i + size] for i in range(0, len(hosts), size)]
 
@@ -180,6 +183,7 @@ def link_down_mid_rollout(w):
     check(cut.link_state() != "UP", "the link came back by itself")
 
     cut.link_up()
+    _fail_if_halted(w, "the link to %s is back" % cut)
     w.wait_converged(sha1, timeout=120)
     w.assert_whole(sha1)
     w.good = (sha1, req1)
@@ -234,7 +238,7 @@ def failing_health_check(w):
 
         def halted():
             doc = w.api()
-            check(doc["status"] == "Degraded" and (doc["error"] or "").startswith("halted:"),
+            check(doc["status"] in HALTED and (doc["error"] or "").startswith("halted:"),
                   "status %s, error %s" % (doc["status"], doc["error"]))
             return doc
         doc = wait.until("the rollout to halt", halted, timeout=90)
@@ -418,7 +422,7 @@ def host_key_changed(w):
         doc = w.api()
         h = w.api_host(doc, host)
         errors.add(h["error"])
-        check("CHANGED" in (h["error"] or ""), "%s is %s" % (host, h))
+        check("host key of %s" % host.ip in (h["error"] or ""), "%s is %s" % (host, h))
         check(doc["status"] == "Degraded" and host.ip in (doc["error"] or ""),
               "status %s, error %s" % (doc["status"], doc["error"]))
         for other in others:
@@ -427,6 +431,13 @@ def host_key_changed(w):
         return doc
     doc = wait.until("%s refused and the others deployed" % host, refused, timeout=90)
     note(w, "reported: %s: %s" % (w.api_host(doc, host)["state"], _line(w.api_host(doc, host)["error"])))
+
+    def says_changed():
+        error = w.api_host(w.api(), host)["error"] or ""
+        errors.add(error)
+        check("CHANGED" in error, "the refusal does not say the key changed: %s" % error)
+        return True
+    wait.until("trueup to report that the host key of %s CHANGED" % host, says_changed, timeout=15)
     # (while its sshd restarted with the new keys, trueup saw it refuse connections: not of interest)
     others_said = sorted(e for e in errors if e and "CHANGED" not in e and "Connection refused" not in e)
     if others_said:
