@@ -1,0 +1,1 @@
+"""trueup's end-to-end suite: test hosts in network namespaces, a real app, real faults."""

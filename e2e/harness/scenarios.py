@@ -1,0 +1,603 @@
+"""The scenarios of issue 4. Each starts from a known state (World.baseline), changes the world
+as a person or a fault would, and asserts what every host serves, what the status API says, and
+that nothing is lost (World.assert_whole). A scenario fails by raising AssertionError."""
+import os
+import re
+import signal
+import time
+
+from . import observe, wait
+from .watch import Watch
+
+SCENARIOS = []
+
+
+class Scenario:
+    def __init__(self, name, title, run, default=True):
+        self.name = name  # the issue's number, with a letter for a second case of the same scenario
+        self.title = title
+        self.run = run
+        self.default = default  # run without --only
+        self.notes = []  # facts worth printing with the result (e.g. behaviour not yet implemented)
+        number = re.match(r"\d+", name).group(0)
+        self.slug = "s%02d%s" % (int(number), name[len(number):])  # for file names: s04, s04b
+
+
+def scenario(name, title, default=True):
+    def register(fn):
+        SCENARIOS.append(Scenario(str(name), title, fn, default))
+        return fn
+    return register
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def note(w, text):
+    w.scenario.notes.append(text)
+
+
+HALTED = ("Degraded", "Halted")  # the statuses of a halted rollout (Halted where trueup has it)
+
+
+def batches(hosts, size):
+    return [hosts[i:i + size] for i in range(0, len(hosts), size)]
+
+
+def requirements_with(w, marker):
+    """requirements.txt of the last good release plus a comment: a new requirements hash, the same packages."""
+    return w.app.read("requirements.txt", w.good[0]).rstrip("\n") + "\n# %s\n" % marker
+
+
+@scenario(1, "first deploy and batched bump")
+def first_deploy_and_batched_bump(w):
+    w.reset_hosts(to=w.initial)
+    sha0, _ = w.initial
+    w.wait_converged(sha0, timeout=120)
+    w.assert_whole(sha0)
+
+    sha1, req1 = w.commit_app("scenario 1: a code-only change")
+    size = 2
+    groups = batches(w.hosts, size)
+    with Watch(w) as watch:
+        w.desired.deploy(sha1, req1, batch=size)
+        w.wait_converged(sha1)
+    w.assert_whole(sha1)
+    check(watch.ever(lambda doc: doc["status"] == "Progressing"), "the API never said Progressing during the rollout")
+    # No host of a later batch is worked on before every host of the batches before it is done.
+    for t, doc in watch.api_docs:
+        state = {h["host"]: h for h in doc["hosts"]}
+        for i, group in enumerate(groups[1:], start=1):
+            if any(state.get(h.ip, {}).get("state") == "Deploying" for h in group):
+                earlier = [h for g in groups[:i] for h in g]
+                late = [h for h in earlier if state.get(h.ip, {}).get("sha") != sha1
+                        or state.get(h.ip, {}).get("state") != "Synced"]
+                check(not late, "at %.2fs batch %d was deploying while %s of earlier batches were not done: %s"
+                      % (t, i + 1, late, doc["hosts"]))
+    # And over HTTP: each batch serves the new SHA only after the batches before it do.
+    served = {h.number: watch.first(h, lambda st, sha, step, srv: srv == sha1) for h in w.hosts}
+    check(all(v is not None for v in served.values()), "not every host was seen serving the new SHA: %s" % served)
+    for earlier, later in zip(groups, groups[1:]):
+        check(max(served[h.number] for h in earlier) < min(served[h.number] for h in later),
+              "batch order broken over HTTP: first served %s at %s" % (sha1[:12], served))
+    for layout in w.layouts().values():
+        check(layout.previous == sha0 and sha0 in layout.releases,
+              "%s: the previous release %s is not kept for rollback" % (layout.host, sha0[:12]))
+    w.good = (sha1, req1)
+
+
+@scenario(2, "requirements change builds a new env, next code-only bump reuses it")
+def requirements_change(w):
+    w.baseline()
+    before = w.layouts()
+    sha1, req1 = w.commit_app("scenario 2: greeting 1.1", requirements="greeting==1.1\n", greeting="1.1")
+    env1 = req1.split(":", 1)[1]
+    w.desired.deploy(sha1, req1)
+    w.wait_converged(sha1)
+    w.assert_whole(sha1, greeting="hello from greeting 1.1")
+    built = w.layouts()
+    for n, layout in built.items():
+        check(env1 not in before[n].envs, "%s had env %s before" % (layout.host, env1[:12]))
+        check(layout.releases.get(sha1) == env1 and layout.envs.get(env1),
+              "%s: release %s is not linked to the complete new env %s" % (layout.host, sha1[:12], env1[:12]))
+    w.good = (sha1, req1)
+
+    sha2, req2 = w.commit_app("scenario 2: a code-only change")
+    check(req2 == req1, "a code-only commit changed the requirements hash")
+    w.desired.deploy(sha2, req2)
+    w.wait_converged(sha2)
+    w.assert_whole(sha2, greeting="hello from greeting 1.1")
+    for n, layout in w.layouts().items():
+        check(layout.releases.get(sha2) == env1, "%s: release %s links to %s, not the env of its requirements"
+              % (layout.host, sha2[:12], layout.releases.get(sha2)))
+        check(layout.envs.get(env1) == built[n].envs[env1],
+              "%s: env %s was rebuilt for a code-only bump" % (layout.host, env1[:12]))
+        check(set(layout.envs) <= set(built[n].envs), "%s: envs %s were built for a code-only bump"
+              % (layout.host, sorted(set(layout.envs) - set(built[n].envs))))
+    w.good = (sha2, req2)
+
+
+@scenario(3, "rollback by git revert of the bump")
+def rollback_by_revert(w):
+    w.baseline()
+    sha0, req0 = w.good
+    env0 = req0.split(":", 1)[1]
+    before = w.layouts()
+    sha1, req1 = w.commit_app("scenario 3: a new env", requirements=requirements_with(w, "scenario 3"))
+    w.desired.deploy(sha1, req1)
+    w.wait_converged(sha1)
+    w.assert_whole(sha1)
+    bumped = w.layouts()
+
+    w.desired.revert_head()
+    w.wait_converged(sha0)
+    w.assert_whole(sha0)
+    for n, layout in w.layouts().items():
+        check(layout.envs.get(env0) == before[n].envs.get(env0),
+              "%s: env %s of the old release was rebuilt" % (layout.host, env0[:12]))
+        rebuilt = [e[:12] for e, marker in layout.envs.items() if marker != bumped[n].envs.get(e)]
+        check(not rebuilt, "%s: envs built on rollback: %s" % (layout.host, rebuilt))
+        check(layout.release_inode(sha0) == before[n].release_inode(sha0),
+              "%s: release %s was made again instead of switched back to" % (layout.host, sha0[:12]))
+        check(layout.previous == sha1, "%s: previous is %s, not the reverted release" % (layout.host, layout.previous))
+
+
+@scenario(4, "host cut off the network mid-rollout")
+def link_down_mid_rollout(w):
+    w.baseline()
+    sha0, _ = w.good
+    cut = w.hosts[1]
+    others = [h for h in w.hosts if h is not cut]
+    # A requirements change, so each host spends a few seconds building its env: time to cut it off.
+    sha1, req1 = w.commit_app("scenario 4: a new env", requirements=requirements_with(w, "scenario 4"))
+    revision = w.desired.deploy(sha1, req1)
+    # Cut while the env build runs on the host, so a command is in flight when the link goes down.
+    building = cut.path("/srv/hello/envs/" + req1.split(":", 1)[1])
+    step = wait.until("%s to be building its env" % cut,
+                      lambda: _deploying(w, cut) == "env" and os.path.isdir(building) and "env",
+                      timeout=60, interval=0.02)
+    cut.link_down()
+    cut_at = time.monotonic()
+
+    def reported():
+        doc = w.api()
+        h = w.api_host(doc, cut)
+        if h["state"] not in ("Unreachable", "Failed") or not h["error"]:
+            raise AssertionError("%s is %s" % (cut, h))
+        check(doc["status"] != "Synced", "status is Synced with a host cut off")
+        return doc
+    doc = wait.until("trueup to report %s unreachable" % cut, reported, timeout=90)
+    note(w, "%s cut during step %s; reported %s after %.0fs: %s" % (
+        cut, step, w.api_host(doc, cut)["state"], time.monotonic() - cut_at, _line(w.api_host(doc, cut)["error"])))
+    # Two polls later the other hosts have settled (trueup halted, or went on past the cut host), and
+    # are consistent: each serves a whole release, the one the API says it runs.
+    w.wait_polls(revision, polls=2)
+    wait.until("the other hosts to settle", lambda: _settled(w, others, (sha0, sha1)), timeout=90)
+    for host in others:
+        w.assert_whole(observe.serving(host), hosts_=[host], greeting=_greeting(w, observe.serving(host)))
+    note(w, "while cut off: " + ", ".join("%s serves %s" % (h, (observe.serving(h) or "-")[:12]) for h in others)
+         + " (%s)" % ("the rollout went on past the cut host" if all(observe.serving(h) == sha1 for h in others)
+                      else "the rollout halted"))
+    check(cut.link_state() != "UP", "the link came back by itself")
+
+    cut.link_up()
+    _fail_if_halted(w, "the link to %s is back" % cut)
+    w.wait_converged(sha1, timeout=120)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario("4b", "host cut off the network mid-rollout, during the push of its git objects")
+def link_down_mid_push(w):
+    w.baseline()
+    sha0, _ = w.good
+    cut = w.hosts[1]
+    # A slow link and 2 MB to push: the push runs for seconds, and the link goes down in the middle.
+    sha1, req1 = w.commit_app("scenario 4b: 2 MB of data", **{"data/blob.bin": os.urandom(2 << 20)})
+    cut.slow_down("4mbit")
+    w.desired.deploy(sha1, req1)
+    wait.until("git receive-pack to run on %s" % cut,
+               lambda: any("receive-pack" in c for c in cut.processes().values()), timeout=60, interval=0.01)
+    cut.link_down()
+    cut_at = time.monotonic()
+
+    def reported():
+        h = w.api_host(w.api(), cut)
+        if h["state"] not in ("Unreachable", "Failed") or not h["error"]:
+            raise AssertionError("%s is %s" % (cut, h))
+        return w.api()
+    doc = wait.until("trueup to report %s" % cut, reported, timeout=150)
+    note(w, "%s cut while receiving the push; after %.0fs the API says %s: %s; app: %s" % (
+        cut, time.monotonic() - cut_at, w.api_host(doc, cut)["state"], _line(w.api_host(doc, cut)["error"]),
+        _line(doc["error"])))
+    wait.until("the other hosts to settle", lambda: _settled(w, [h for h in w.hosts if h is not cut], (sha0, sha1)),
+               timeout=90)
+    cut.link_up()
+    cut.full_speed()
+    _fail_if_halted(w, "the link to %s is back" % cut)
+    w.wait_converged(sha1, timeout=90)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(5, "failing health check rolled back, rollout halted, fix deploys")
+def failing_health_check(w):
+    w.baseline()
+    sha0, req0 = w.good
+    first, rest = w.hosts[0], w.hosts[1:]
+    before = w.layouts()
+    pids = {h.number: observe.app_pid(h) for h in w.hosts}
+    good_app = w.app.read("app.py", sha0)
+    broken_app = good_app.replace("self._send(200, body)", 'self._send(503, dict(body, status="broken"))', 1)
+    check(broken_app != good_app, "cannot find the healthz answer in app.py to break it")
+    bad, bad_req = w.commit_app("scenario 5: healthz answers 503", **{"app.py": broken_app})
+    with Watch(w) as watch:
+        revision = w.desired.deploy(bad, bad_req)
+
+        def halted():
+            doc = w.api()
+            check(doc["status"] in HALTED and (doc["error"] or "").startswith("halted:"),
+                  "status %s, error %s" % (doc["status"], doc["error"]))
+            return doc
+        doc = wait.until("the rollout to halt", halted, timeout=90)
+        w.wait_polls(revision, polls=3)
+    error = doc["error"]
+    check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
+          % (first, error))
+    check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
+    failed_seen = watch.first(first, lambda st, sha, step, srv: st == "Failed" and step == "health")
+    note(w, "reported: " + _line(error))
+    if failed_seen is None:
+        note(w, "the API never showed %s as Failed at step health" % first)
+    last = w.api()
+    check((last["error"] or "").startswith("halted:"), "the halt was not kept: %s" % last["error"])
+    later = w.api_host(last, first)
+    if later["state"] != "Failed":
+        note(w, "%d polls after the halt the API shows %s as %s (step %s, error %s), no longer Failed"
+             % (3, first, later["state"], later["step"], later["error"]))
+    # rolled back on the first host; the rest untouched
+    check(observe.serving(first) == sha0, "%s serves %s after the rollback" % (first, observe.serving(first)))
+    check(observe.app_pid(first) != pids[first.number], "%s was not restarted by the rollback" % first)
+    w.assert_whole(sha0, hosts_=[first], greeting=_greeting(w, sha0), pruned=False)
+    for host in rest:
+        layout = observe.Layout(host)
+        check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+        check(bad not in layout.releases, "%s got the failing release" % host)
+        check(observe.app_pid(host) == pids[host.number], "%s's app was restarted" % host)
+        check(layout.releases.keys() == before[host.number].releases.keys(), "%s's releases changed" % host)
+    for host in rest:
+        check(watch.first(host, lambda st, sha, step, srv: st == "Deploying") is None,
+              "%s was worked on after %s failed" % (host, first))
+
+    fixed, fixed_req = w.commit_app("scenario 5: healthz fixed", **{"app.py": good_app + "# scenario 5: fixed\n"})
+    w.desired.deploy(fixed, fixed_req)
+    w.wait_converged(fixed)
+    w.assert_whole(fixed)
+    w.good = (fixed, fixed_req)
+
+
+@scenario(6, "trueup killed with SIGKILL mid-rollout, started again")
+def killed_mid_rollout(w):
+    w.baseline()
+    sha0, _ = w.good
+    sha1, req1 = w.commit_app("scenario 6: a new env", requirements=requirements_with(w, "scenario 6"))
+    w.desired.deploy(sha1, req1)
+    env1 = req1.split(":", 1)[1]
+    victim = wait.until("a host to be building its env",
+                        lambda: next((h for h in w.hosts if _deploying(w, h) == "env"
+                                      and os.path.isdir(h.path("/srv/hello/envs/" + env1))), None),
+                        timeout=60, interval=0.02)
+    w.trueup.kill()
+    running = _deploy_commands(victim)
+    note(w, "killed trueup while %s was at step env; its deploy commands still running there: %s"
+         % (victim, running or "none"))
+    # While trueup is down, every host's current is a whole release that serves.
+    for host in w.hosts:
+        layout = observe.Layout(host)
+        check(layout.current in layout.releases and layout.envs.get(layout.releases[layout.current]),
+              "%s: current (%s) is not a complete release with a complete env" % (host, layout.current))
+        check(observe.serving(host) in (sha0, sha1), "%s serves %s" % (host, observe.serving(host)))
+    w.start_trueup()
+    w.wait_converged(sha1, timeout=120)
+    w.assert_whole(sha1)
+    # Nothing the killed trueup started on a host still runs: only sshd and the app.
+    for host in w.hosts:
+        stray = _deploy_commands(host)
+        check(not stray, "%s still runs what the killed trueup started: %s" % (host, stray))
+    w.good = (sha1, req1)
+
+
+# Not run by default: whether it fails depends on where the two builds are when they meet, so it
+# fails in about one run out of five today (two env builds of one env at once, issue 3's locks).
+# It reproduces that race on demand: e2e/run --only 6b, a few times.
+@scenario("6b", "trueup killed mid-rollout, started again while its env build still runs on the host",
+          default=False)
+def killed_while_build_runs_on(w):
+    w.baseline()
+    sha1, req1 = w.commit_app("scenario 6b: a new env", requirements=requirements_with(w, "scenario 6b"))
+    env1 = req1.split(":", 1)[1]
+    w.desired.deploy(sha1, req1)
+    victim = wait.until("a host to be building its env",
+                        lambda: next((h for h in w.hosts if _deploying(w, h) == "env"
+                                      and os.path.isdir(h.path("/srv/hello/envs/" + env1))), None),
+                        timeout=60, interval=0.02)
+    # The killed trueup's build goes on on the host (sshd does not end a session's commands when
+    # its client goes away). Held with SIGSTOP, it stands for a build slower than trueup's restart.
+    orphans = _pause_deploy_commands(victim)
+    w.trueup.kill()
+    try:
+        w.start_trueup()
+        wait.until("the restarted trueup to build the env on %s" % victim,
+                   lambda: [c for c in _deploy_commands(victim, pids=True) if c[0] not in orphans
+                            and c[1] == "trueup-env"], timeout=60, interval=0.02)
+    finally:
+        _resume(orphans)
+    note(w, "the killed trueup's env build (pids %s) went on while the restarted trueup built the same env"
+         % sorted(orphans))
+    _fail_if_halted(w, "the killed trueup's env build ended")
+    w.wait_converged(sha1, timeout=120)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(7, "hand edit of the current release detected and repaired")
+def hand_edit_repaired(w):
+    w.baseline()
+    sha0, _ = w.good
+    host = w.hosts[-1]
+    others = [h for h in w.hosts if h is not host]
+    inodes = {h.number: observe.Layout(h).release_inode(sha0) for h in others}
+    edited = host.path("/srv/hello/current/app.py")
+    original = w.app.read("app.py", sha0)
+    with Watch(w) as watch:
+        with open(edited, "a") as f:
+            f.write("print('edited by hand on the host')\n")
+
+        def repaired():
+            with open(edited) as f:
+                check(f.read() == original, "app.py on %s is still edited" % host)
+            return w.converged(sha0)
+        wait.until("trueup to repair the hand edit on %s" % host, repaired, timeout=90)
+    drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.ip and "MODIFIED" in h["drift"]]
+    check(drift, "the API never reported the hand edit on %s as drift MODIFIED" % host)
+    check(any("app.py" in d for h in drift for d in h["detail"]),
+          "the API's detail never named app.py: %s" % drift[0]["detail"])
+    note(w, "reported: drift %s, detail %s" % (drift[0]["drift"], drift[0]["detail"]))
+    w.assert_whole(sha0)
+    for h in others:
+        check(observe.Layout(h).release_inode(sha0) == inodes[h.number], "%s's release was made again" % h)
+
+
+@scenario(8, "broken YAML and unknown SHA reported with file and line, good commit deploys")
+def bad_desired_state(w):
+    w.baseline()
+    sha0, req0 = w.good
+    snapshot = _snapshot(w)
+    sha1, req1 = w.commit_app("scenario 8: the next good release")
+    env_file = w.desired.env_file
+
+    # A stray space before a key: the line is read as the continuation of the line before it.
+    lines = w.desired.env_text(sha1, req1).splitlines(keepends=True)
+    broken_line = next(i for i, line in enumerate(lines, start=1) if line.startswith("requirementsHash:"))
+    lines[broken_line - 1] = " " + lines[broken_line - 1]
+    revision = w.desired.commit_file(env_file, "".join(lines), "scenario 8: a broken YAML file")
+    _wait_problem(w, revision, "%s:%d" % (env_file, broken_line))
+    w.wait_polls(revision, polls=2)
+    check(_snapshot(w) == snapshot, "a host changed after the broken commit: %s" % _diff(snapshot, _snapshot(w)))
+
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    text = w.desired.env_text(missing, req0)
+    sha_line = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("sha:"))
+    revision = w.desired.commit_file(env_file, text, "scenario 8: a SHA that does not exist")
+    _wait_problem(w, revision, "%s:%d: sha:" % (env_file, sha_line))
+    w.wait_polls(revision, polls=2)
+    check(_snapshot(w) == snapshot, "a host changed after the unknown SHA: %s" % _diff(snapshot, _snapshot(w)))
+
+    w.desired.deploy(sha1, req1)
+    doc = w.wait_converged(sha1)
+    check(not doc["problems"] and not (w.trueup.status()["desiredState"]["problems"]),
+          "problems still reported after the good commit: %s" % doc["problems"])
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(9, "host with a changed host key refused, others deploy")
+def host_key_changed(w):
+    w.baseline()
+    sha0, _ = w.good
+    host = w.hosts[-1]
+    others = [h for h in w.hosts if h is not host]
+    host.stop_sshd()
+    host.new_host_keys()
+    host.start_sshd()
+    log_from = _size(host.log)
+    sha1, req1 = w.commit_app("scenario 9: a code-only change")
+    w.desired.deploy(sha1, req1)
+
+    errors = set()
+
+    def refused():
+        doc = w.api()
+        h = w.api_host(doc, host)
+        errors.add(h["error"])
+        check("host key of %s" % host.ip in (h["error"] or ""), "%s is %s" % (host, h))
+        check(doc["status"] == "Degraded" and host.ip in (doc["error"] or ""),
+              "status %s, error %s" % (doc["status"], doc["error"]))
+        for other in others:
+            o = w.api_host(doc, other)
+            check(o["state"] == "Synced" and o["sha"] == sha1, "%s is %s" % (other, o))
+        return doc
+    doc = wait.until("%s refused and the others deployed" % host, refused, timeout=90)
+    note(w, "reported: %s: %s" % (w.api_host(doc, host)["state"], _line(w.api_host(doc, host)["error"])))
+
+    def says_changed():
+        error = w.api_host(w.api(), host)["error"] or ""
+        errors.add(error)
+        check("CHANGED" in error, "the refusal does not say the key changed: %s" % error)
+        return True
+    wait.until("trueup to report that the host key of %s CHANGED" % host, says_changed, timeout=15)
+    # (while its sshd restarted with the new keys, trueup saw it refuse connections: not of interest)
+    others_said = sorted(e for e in errors if e and "CHANGED" not in e and "Connection refused" not in e)
+    if others_said:
+        note(w, "before that, the API also reported %s as: %s" % (host, others_said))
+    w.assert_whole(sha1, hosts_=others)
+    check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+    with open(host.log) as f:
+        f.seek(log_from)
+        check("Accepted publickey" not in f.read(), "trueup logged in to %s despite its changed key" % host)
+
+    w.fleet.write_known_hosts()  # the operator checks the new key and lists it
+    w.wait_converged(sha1)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(10, "sshd stopped on a host: unreachable, retried, converges")
+def sshd_stopped(w):
+    w.baseline()
+    sha0, _ = w.good
+    host = w.hosts[0]
+    others = w.hosts[1:]
+    host.stop_sshd()
+    sha1, req1 = w.commit_app("scenario 10: a code-only change")
+    revision = w.desired.deploy(sha1, req1)
+
+    def reported():
+        doc = w.api()
+        h = w.api_host(doc, host)
+        check(h["state"] == "Unreachable" and h["error"], "%s is %s" % (host, h))
+        check(doc["status"] == "Degraded" and host.ip in (doc["error"] or ""),
+              "status %s, error %s" % (doc["status"], doc["error"]))
+        for other in others:
+            o = w.api_host(doc, other)
+            check(o["state"] == "Synced" and o["sha"] == sha1, "%s is %s" % (other, o))
+        return doc
+    doc = wait.until("%s reported unreachable and the others deployed" % host, reported, timeout=90)
+    note(w, "reported: %s" % _line(w.api_host(doc, host)["error"]))
+    w.wait_polls(revision, polls=3)
+    reported()
+    note(w, "backoff is not implemented yet (issue 3): trueup tries the host again on every poll")
+    w.assert_whole(sha1, hosts_=others)
+    check(observe.serving(host) == sha0, "%s serves %s while its sshd is stopped" % (host, observe.serving(host)))
+
+    host.start_sshd()
+    w.wait_converged(sha1)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+# helpers
+
+def _fail_if_halted(w, after):
+    """Fails at once if, three polls after `after`, trueup still says it halted: a halt waits for a
+    change of desired state, so waiting longer for convergence would only waste time."""
+    revision = w.trueup.status()["desiredState"]["revision"]
+    w.wait_polls(revision, polls=3)
+    error = w.api()["error"] or ""
+    check(not error.startswith("halted:"), "trueup does not converge after %s: it keeps the rollout %s"
+          % (after, _line(error)))
+
+def _deploying(w, host):
+    """The step the API says host is at, if it is Deploying."""
+    h = w.api_host(w.api(), host) or {}
+    return h.get("step") if h.get("state") == "Deploying" else None
+
+
+def _greeting(w, sha):
+    return "hello from greeting %s" % w.greeting_version(sha)
+
+
+def _line(text):
+    return (text or "").splitlines()[0][:300] if text else text
+
+
+def _wait_problem(w, revision, where):
+    """Waits until the API reports a problem at `where` (file:line...) for desired-state revision."""
+    def reported():
+        status = w.trueup.status()
+        desired = status["desiredState"]
+        check(desired["revision"] == revision, "desired state read: %s" % desired.get("revision"))
+        doc = w.api()
+        problems = desired["problems"] + (doc["problems"] if doc else [])
+        check(any(p.startswith(where) for p in problems), "problems: %s; app: %s %s"
+              % (problems, doc and doc["status"], doc and doc["error"]))
+        return doc
+    doc = wait.until("a problem at %s" % where, reported, timeout=60)
+    check(doc["status"] == "Invalid", "status is %s, not Invalid" % doc["status"])
+    note(w, "reported: %s" % next(p for p in doc["problems"] + w.trueup.status()["desiredState"]["problems"]
+                                   if p.startswith(where)))
+
+
+def _settled(w, hosts, shas):
+    """Probe: none of hosts is being deployed, and each serves one of shas, the one the API says it runs."""
+    doc = w.api()
+    for host in hosts:
+        h = w.api_host(doc, host)
+        served = observe.serving(host)
+        check(h["state"] in ("Synced", "OutOfSync"), "%s is %s" % (host, h))
+        check(served in shas, "%s serves %s" % (host, served))
+        check(h["sha"] == served, "API says %s runs %s but it serves %s" % (host, h["sha"], served))
+    return True
+
+
+def _deploy_commands(host, pids=False):
+    """The step scripts trueup started that still run on the host (their $0 is trueup-<step>):
+    "trueup-env (pid 123)", or (pid, "trueup-env") when pids."""
+    found = []
+    for pid, command in sorted(host.processes().items()):
+        words = [word for word in re.split(r"\s+", command) if word.startswith("trueup-")]
+        if words:
+            found.append((pid, words[0]) if pids else "%s (pid %d)" % (words[0], pid))
+    return found
+
+
+def _pause_deploy_commands(host):
+    """SIGSTOPs the step scripts running on host and everything they started; returns their pids."""
+    scripts = {pid for pid, _ in _deploy_commands(host, pids=True)}
+    check(scripts, "no step script runs on %s" % host)
+    family = set(scripts)
+    for pid in host.pids():
+        parent = pid
+        while parent > 1 and parent not in scripts:
+            parent = _parent(parent)
+        if parent in scripts:
+            family.add(pid)
+    for pid in family:
+        os.kill(pid, signal.SIGSTOP)
+    return family
+
+
+def _resume(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
+def _parent(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _snapshot(w):
+    """What would change on a host that is touched: what it serves, current, releases, envs, the app's pid."""
+    snap = {}
+    for host in w.hosts:
+        layout = observe.Layout(host)
+        snap[host.number] = (observe.serving(host), layout.current, layout.previous, sorted(layout.releases),
+                             sorted(layout.envs.items()), observe.app_pid(host))
+    return snap
+
+
+def _diff(a, b):
+    return {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}
+
+
+def _size(path):
+    return os.path.getsize(path)

@@ -1,0 +1,132 @@
+"""trueup as a user runs it: the packaged application (java -jar), configured by its config file
+(config/application.properties in its working directory) and its environment."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from . import wait
+
+CONFIG = """\
+# trueup's config file for the e2e suite (written by e2e/run). The desired-state URL, the SSH
+# identity, known_hosts, user and HTTP port come from the environment, as TRUEUP_* variables.
+trueup.poll-interval={poll_interval}
+trueup.state-dir={state_dir}
+trueup.ssh.connect-timeout=3s
+trueup.ssh.command-timeout=30s
+"""
+
+_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class Trueup:
+    def __init__(self, java, jar, workdir, desired_url, identity, known_hosts, user, poll_interval="1s"):
+        self.java = java
+        self.jar = jar
+        self.workdir = workdir
+        self.state_dir = os.path.join(workdir, "state")
+        self.pidfile = os.path.join(workdir, "trueup.pid")
+        self.env = dict(os.environ)
+        self.env.update({
+            "TRUEUP_DESIRED_STATE_URL": desired_url,
+            "TRUEUP_SSH_IDENTITY": identity,
+            "TRUEUP_SSH_KNOWN_HOSTS": known_hosts,
+            "TRUEUP_SSH_USER": user,
+        })
+        self.poll_interval = poll_interval
+        self.process = None
+        self.port = None
+        self.log = None
+
+    def start(self, log):
+        """Starts trueup, logging to the file log, and waits until its API answers."""
+        assert not self.running(), "trueup runs already"
+        os.makedirs(os.path.join(self.workdir, "config"), exist_ok=True)
+        with open(os.path.join(self.workdir, "config", "application.properties"), "w") as f:
+            f.write(CONFIG.format(poll_interval=self.poll_interval, state_dir=self.state_dir))
+        self.port = _free_port()
+        env = dict(self.env, QUARKUS_HTTP_PORT=str(self.port))
+        self.log = log
+        with open(log, "a") as out:
+            out.write("=== e2e: java -jar %s (port %d) at %s\n" % (self.jar, self.port, time.strftime("%H:%M:%S")))
+            out.flush()
+            self.process = subprocess.Popen([self.java, "-jar", self.jar], cwd=self.workdir, env=env,
+                                            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        with open(self.pidfile, "w") as f:
+            f.write("%d\n" % self.process.pid)
+        wait.until("trueup's API to answer (log: %s)" % log, self._answers, timeout=90, interval=0.1)
+
+    def _answers(self):
+        if self.process.poll() is not None:
+            raise AssertionError("trueup exited with %s" % self.process.returncode)
+        return self.status() is not None
+
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self):
+        """Stops trueup as a service manager would: SIGTERM, SIGKILL if it has not exited in 20s."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._forget()
+
+    def kill(self):
+        """SIGKILL: trueup gets no chance to clean up."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self._forget()
+
+    def _forget(self):
+        self.process = None
+        if os.path.exists(self.pidfile):
+            os.remove(self.pidfile)
+
+    def get(self, path):
+        """GET path of the API as JSON; None for 404 or when nothing answers."""
+        try:
+            with _HTTP.open("http://127.0.0.1:%d%s" % (self.port, path), timeout=5) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return None
+            raise
+        except (urllib.error.URLError, ConnectionError, socket.timeout):
+            return None
+
+    def status(self):
+        return self.get("/api/status")
+
+    def app(self, app, env):
+        return self.get("/api/apps/%s/%s" % (app, env))
+
+
+def stop_leftover(pidfile):
+    """Ends the trueup a crashed run left, found by the pid it recorded; returns whether there was one."""
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip())
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            if b"quarkus-run.jar" not in f.read():
+                return False
+        os.kill(pid, signal.SIGKILL)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
