@@ -20,9 +20,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Makes the whole scrape, not only trueup's own meters, pass {@code promtool check metrics}:
  * <ul>
- * <li>{@code /q/metrics} answers in the Prometheus text format unless the client asks for
- * OpenMetrics (Prometheus itself does; {@code curl} does not), as Prometheus' own client
- * libraries do. Quarkus would otherwise answer OpenMetrics to {@code Accept: *}{@code /*}.</li>
+ * <li>{@code /q/metrics} answers in the Prometheus text format to a client that does not name
+ * OpenMetrics ({@code curl} sends {@code Accept: *}{@code /*}), as Prometheus' own client
+ * libraries do; Quarkus would answer OpenMetrics, which promtool cannot read. Headers that
+ * name OpenMetrics are left to Quarkus (it answers text too when they also list
+ * {@code text/plain}, as Prometheus' does).</li>
  * <li>Meters that libraries register without a description get one (promtool: "no help text").</li>
  * <li>The gauge {@code system.cpu.count} is served as {@code system_cpu_available} (promtool:
  * a gauge must not end in {@code _count}).</li>

@@ -77,10 +77,10 @@ class StatusApiIT {
 
     @Test
     void metricsAreServedForPrometheus() {
-        given().accept("application/openmetrics-text").when().get("/q/metrics").then()
+        given().when().get("/q/metrics").then()
                 .statusCode(200)
-                .body(containsString("trueup_hosts{state=\"Synced\"} 2.0"))
-                .body(containsString("trueup_apps{status=\"Synced\"} 1.0"))
+                .body(containsString("trueup_hosts{state=\"Synced\",} 2.0"))
+                .body(containsString("trueup_apps{status=\"Synced\",} 1.0"))
                 .body(containsString("trueup_desired_state_last_success_timestamp_seconds "));
     }
 
