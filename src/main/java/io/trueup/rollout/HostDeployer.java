@@ -9,7 +9,6 @@ import io.trueup.host.HostCommands;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.CommandResult;
-import io.trueup.ssh.CommandTimeoutException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
@@ -135,8 +134,6 @@ public final class HostDeployer {
             java.util.function.Supplier<Optional<StepFailure>> body) {
         try {
             return body.get();
-        } catch (CommandTimeoutException e) {
-            return Optional.of(new StepFailure(step, e.getMessage(), "", false));
         } catch (RemoteException e) {
             return Optional.of(new StepFailure(step, e.getMessage(), "", e.transientFailure()));
         } catch (TrueupException e) {

@@ -36,8 +36,11 @@ sealed interface HostKeyRefusal {
 
         @Override
         public HostKeyException toException(SshTarget target, Path knownHosts) {
+            String type = KeyUtils.getKeyType(sent);
+            String has = type.equals(KeyUtils.getKeyType(listed)) ? KeyUtils.getFingerPrint(listed)
+                    : "another " + type + " key";
             return new HostKeyException(target, "host key of " + target.address() + " CHANGED: " + knownHosts
-                    + " has " + KeyUtils.getFingerPrint(listed) + ", host sent " + KeyUtils.getFingerPrint(sent)
+                    + " has " + has + ", host sent " + KeyUtils.getFingerPrint(sent)
                     + "; refusing to connect (possible man-in-the-middle)");
         }
     }

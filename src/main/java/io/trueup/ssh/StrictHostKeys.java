@@ -116,7 +116,8 @@ final class StrictHostKeys {
 
     private static HostKeyRefusal changedOrUnknown(Check check, PublicKey listed, PublicKey sent) {
         String listedType = KeyUtils.getKeyType(listed);
-        if (listedType == null || listedType.equals(KeyUtils.getKeyType(sent))) {
+        if (listedType == null || listedType.equals(KeyUtils.getKeyType(sent))
+                || check.listedTypes.contains(KeyUtils.getKeyType(sent))) {
             return new HostKeyRefusal.Changed(listed, sent);
         }
         return new HostKeyRefusal.Unknown(sent, check.listedTypes.isEmpty() ? Set.of(listedType) : check.listedTypes);
