@@ -11,8 +11,8 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # lock: holds <base>/.trueup/lock while this step runs, so that two controllers (or a person
 # running the same steps) never change one base directory at once. A busy lock exits 75
 # (EX_TEMPFAIL: try later). A lock older than TRUEUP_LOCK_TTL minutes, or one left by an
-# earlier run of this same controller (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER),
-# is taken over, and the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER.
+# earlier run of this same controller (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER)
+# whose step process is gone, is taken over, and the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER.
 lock() {
   [ -n "${TRUEUP_LOCK_OWNER:-}" ] || return 0
   mkdir -p .trueup
@@ -20,7 +20,16 @@ lock() {
     holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
     stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null) || stale=
     case "$holder" in
-      "$TRUEUP_LOCK_CONTROLLER/"*) [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ] || stale=own ;;
+      "$TRUEUP_LOCK_CONTROLLER/"*)
+        # Left by an earlier run of this controller: stale once its step's process is gone
+        # (a killed controller's step may still run on the host).
+        if [ "${holder%% *}" != "$TRUEUP_LOCK_OWNER" ]; then
+          pid=${holder##* pid }
+          case "$pid" in
+            ''|*[!0-9]*) stale=own ;;
+            *) kill -0 "$pid" 2>/dev/null || stale=own ;;
+          esac
+        fi ;;
     esac
     if [ -z "$stale" ]; then
       echo "locked by $holder" >&2
@@ -32,7 +41,7 @@ lock() {
     mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
     echo "trueup: took over the lock of $holder" >&2
   fi
-  printf '%s since %s\n' "$TRUEUP_LOCK_OWNER" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > .trueup/lock/owner
+  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" > .trueup/lock/owner
   lockdir=$(pwd -P)/.trueup/lock
   at_exit 'rm -rf "$lockdir"'
 }
