@@ -1,0 +1,92 @@
+"""Ansible, the baseline: the playbooks in e2e/bench/ansible/ (see its README), run the way their
+users run them, with its fastest common settings (pipelining, ControlPersist, no facts)."""
+import json
+import os
+import shutil
+import subprocess
+import time
+
+from harness import hosts
+
+from . import measure, world as bw
+
+PLAYBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ansible")
+FORKS = 50  # Ansible's forks: at least the 10 hosts of a deploy; 50 for the large fleet (see the README)
+
+
+class Ansible:
+    name = "ansible"
+
+    def __init__(self, world, out):
+        self.world = world
+        self.out = out
+        self.inventory = os.path.join(out, "inventory.ini")
+        self.control_dir = os.path.join(hosts.ROOT, "ansible-cp")
+        self.log = os.path.join(world.logs, "ansible.log")
+        self.last_peak_rss = None
+        self.forks = FORKS
+
+    def start(self):
+        self.write_inventory([(h.ip, bw.BASE, self.world.app_url_for(h)) for h in self.world.hosts])
+
+    def stop(self):
+        """Closes the connections ControlPersist keeps open after a run."""
+        if os.path.isdir(self.control_dir):
+            for name in os.listdir(self.control_dir):
+                subprocess.run(["ssh", "-F", "/dev/null", "-o", "ControlPath=" + os.path.join(self.control_dir, name),
+                                "-O", "exit", "x"], capture_output=True, timeout=10)
+            shutil.rmtree(self.control_dir, ignore_errors=True)
+
+    def write_inventory(self, entries):
+        fleet = self.world.fleet
+        lines = ["[app]"]
+        for ip, base, repo_url in entries:
+            lines.append("%s ansible_host=%s base=%s%s" % (ip, ip, base, " repo_url=%s" % repo_url if repo_url else ""))
+        lines += ["", "[app:vars]", "ansible_user=%s" % hosts.USER,
+                  "ansible_ssh_private_key_file=%s" % fleet.client_key,
+                  "ansible_ssh_common_args='-F /dev/null -o UserKnownHostsFile=%s'" % fleet.known_hosts, ""]
+        with open(self.inventory, "w") as f:
+            f.write("\n".join(lines))
+
+    def playbook(self, name, extra):
+        """Runs a playbook; returns when it exits (the time it did), having sampled its peak memory."""
+        env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(PLAYBOOKS, "ansible.cfg"),
+                   ANSIBLE_SSH_CONTROL_PATH_DIR=self.control_dir, ANSIBLE_LOCAL_TEMP=os.path.join(hosts.ROOT, "ansible-tmp"))
+        with open(self.log, "a") as log:
+            log.write("=== bench: %s %s\n" % (name, json.dumps(extra)))
+            log.flush()
+            process = subprocess.Popen(["ansible-playbook", "-i", self.inventory, "-f", str(self.forks),
+                                        os.path.join(PLAYBOOKS, name), "-e", json.dumps(extra)],
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
+            with measure.TreeRss(process.pid) as rss:
+                try:
+                    code = process.wait(timeout=1800)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    raise
+            ended = time.time()
+        self.last_peak_rss = rss.peak
+        if code != 0:
+            raise AssertionError("ansible-playbook %s exited %d; see %s" % (name, code, self.log))
+        return ended
+
+    def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        extra = {"sha": sha, "req_hash": requirements_hash.split(":", 1)[1],
+                 "restart": bw.REAL_RESTART if real_app else bw.MARK_RESTART,
+                 "batch": 1 if batch == 1 else 0}
+        if real_app:
+            extra["health_url"] = "http://{{ ansible_host }}:8000/healthz"
+        return self.playbook("deploy.yml", extra)
+
+    # scenario 4: the stat play
+
+    def noop_begin(self, addresses, target):
+        from .scenarios import NOOP_PATH
+        self.write_inventory([(a, "/srv/hosts/%s/%s" % (a, NOOP_PATH), None) for a in addresses])
+        self.playbook("stat.yml", {"sha": target[0]})  # opens the connections ControlPersist keeps: not timed
+
+    def noop(self, addresses, target):
+        return self.playbook("stat.yml", {"sha": target[0]})
+
+    def noop_end(self):
+        self.stop()

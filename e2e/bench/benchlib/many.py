@@ -1,0 +1,135 @@
+"""A large fleet for the no-op scenario: many addresses served by a few sshd processes.
+
+Each of a few network namespaces (tu-e2e-m1, m2, ...) holds up to PER_NS addresses
+(10.232.K.2, .3, ...) on one veth link and runs one OpenSSH sshd, in its own mount namespace
+with its own directory bound at /srv. Every address is one host, with its own base directory:
+sshd's `Match LocalAddress` runs each session in /srv/hosts/<address>, so a relative `path` in
+desired state (`hello`) is a different directory on every host, as it is on real hosts.
+"""
+import os
+import shutil
+
+from harness import hosts, proc
+
+PER_NS = 125
+
+
+class ManyNamespace(hosts.Host):
+    """One sshd serving `count` host addresses."""
+
+    def __init__(self, k, count):
+        super().__init__(k)
+        self.name = "%s-m%d" % (hosts.PREFIX, k)
+        self.ip = "10.232.%d.2" % k
+        self.gateway = "10.232.%d.1" % k
+        self.addresses = ["10.232.%d.%d" % (k, n) for n in range(2, 2 + count)]
+        self.dir = os.path.join(hosts.ROOT, "many", "m%d" % k)
+        self.srv = os.path.join(self.dir, "srv")
+        self.keys = os.path.join(self.dir, "ssh")
+        self.config = os.path.join(self.keys, "sshd_config")
+        self.log = os.path.join(self.dir, "sshd.log")
+
+    def create(self, authorized_keys, user):
+        os.makedirs(self.keys)
+        os.makedirs(os.path.join(self.srv, "home"))
+        for address in self.addresses:
+            os.makedirs(os.path.join(self.srv, "hosts", address))
+        for root, dirs, _ in os.walk(self.srv):
+            for d in [root] + [os.path.join(root, x) for x in dirs]:
+                os.chown(d, user.pw_uid, user.pw_gid)
+        self.new_host_keys()
+        config = hosts.SSHD_CONFIG.format(name=self.name, ip="0.0.0.0", keys=self.keys, user=hosts.USER,
+                                          authorized_keys=authorized_keys)
+        config = config.replace("MaxStartups 100", "MaxStartups 1000\nMaxSessions 100\nLogLevel INFO")
+        config = config.replace("LogLevel VERBOSE\n", "")
+        # Match blocks come last: each address's sessions run in that host's own directory.
+        for address in self.addresses:
+            config += ("Match LocalAddress %s\n  ForceCommand cd /srv/hosts/%s && eval \"$SSH_ORIGINAL_COMMAND\"\n"
+                       % (address, address))
+        with open(self.config, "w") as f:
+            f.write(config)
+        proc.run(["ip", "netns", "add", self.name])
+        proc.run(["ip", "link", "add", self.name, "type", "veth", "peer", "name", "eth0", "netns", self.name])
+        proc.run(["ip", "addr", "add", self.gateway + "/24", "dev", self.name])
+        proc.run(["ip", "link", "set", self.name, "up"])
+        proc.run(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        batch = "".join("addr add %s/24 dev eth0\n" % a for a in self.addresses)
+        proc.run(["ip", "-n", self.name, "-batch", "-"], input=batch)
+        proc.run(["ip", "-n", self.name, "link", "set", "eth0", "up"])
+
+    def known_hosts_lines(self):
+        lines = []
+        for kind in hosts.HOST_KEY_TYPES:
+            with open(os.path.join(self.keys, "ssh_host_%s_key.pub" % kind)) as f:
+                key_type, blob = f.read().split()[:2]
+            lines += ["%s %s %s" % (a, key_type, blob) for a in self.addresses]
+        return lines
+
+    def base(self, address, relative):
+        """The root namespace's path of `relative` in host `address`'s own directory."""
+        return os.path.join(self.srv, "hosts", address, relative)
+
+
+class ManyFleet:
+    """`count` hosts on ceil(count / PER_NS) sshd processes, sharing the e2e fleet's user and key."""
+
+    def __init__(self, fleet, count):
+        self.fleet = fleet
+        self.namespaces = []
+        k = 1
+        left = count
+        while left > 0:
+            self.namespaces.append(ManyNamespace(k, min(PER_NS, left)))
+            left -= PER_NS
+            k += 1
+        self.known_hosts = os.path.join(hosts.ROOT, "client", "known_hosts")
+
+    @property
+    def addresses(self):
+        return [a for ns in self.namespaces for a in ns.addresses]
+
+    def create(self):
+        user = self.fleet.user()
+        for ns in self.namespaces:
+            ns.create(self.fleet.authorized_keys, user)
+        with open(self.known_hosts, "a") as f:
+            for ns in self.namespaces:
+                f.write("\n".join(ns.known_hosts_lines()) + "\n")
+        for ns in self.namespaces:
+            ns.start_sshd()
+
+    def base(self, address, relative):
+        for ns in self.namespaces:
+            if address in ns.addresses:
+                return ns.base(address, relative)
+        raise KeyError(address)
+
+    def copy_base(self, source, relative):
+        """Makes every host's base directory a hard-linked copy of `source` (a converged base
+        directory), then has git refresh each release's index as the deploy user, so that a host
+        looks exactly as if trueup had deployed it there."""
+        for address in self.addresses:
+            target = self.base(address, relative)
+            shutil.rmtree(target, ignore_errors=True)
+            proc.run(["cp", "-al", source, target], timeout=120)
+        script = ('for r in "$@"; do for rel in "$r"/releases/*/; do '
+                  'git -C "$rel" update-index -q --refresh >/dev/null 2>&1 || true; done; done')
+        bases = [self.base(a, relative) for a in self.addresses] + [source]
+        for start in range(0, len(bases), 100):
+            proc.run(["runuser", "-u", hosts.USER, "--", "sh", "-c", script, "sh"] + bases[start:start + 100],
+                     timeout=300)
+
+    def sshd_logins(self):
+        """How many logins the fleet's sshd processes have accepted so far."""
+        total = 0
+        for ns in self.namespaces:
+            with open(ns.log, errors="replace") as f:
+                total += sum(1 for line in f if "Accepted publickey" in line)
+        return total
+
+    def links(self):
+        return [ns.name for ns in self.namespaces]
+
+    def destroy(self):
+        for ns in self.namespaces:
+            ns.destroy()

@@ -1,0 +1,181 @@
+"""The benchmark's scenarios (issue 6), each run by every tool on the same hosts.
+
+A row of results is one timed run: scenario, tool, run number, seconds, the controller's CPU
+seconds and peak RSS, and the bytes that crossed the hosts' links.
+"""
+import os
+import subprocess
+import time
+
+from harness import proc
+
+from . import measure, world as bw
+
+DEPLOYS = [
+    # (scenario id, title, batch, real app, new requirements, rollback)
+    ("1-all", "Code-only deploy to {n} hosts, one batch", "100%", False, False, False),
+    ("1-one", "Code-only deploy to {n} hosts, batches of 1", 1, False, False, False),
+    ("1-real", "Code-only deploy to {n} hosts, one batch, the real app restarted and health-checked", "100%",
+     True, False, False),
+    ("2", "Requirements change on {n} hosts (env built), one batch", "100%", False, True, False),
+    ("3", "Rollback on {n} hosts (revert of the bump), one batch", "100%", False, False, True),
+]
+
+
+class Row(dict):
+    FIELDS = ("scenario", "hosts", "tool", "run", "seconds", "cpu_seconds", "peak_rss_bytes", "wire_bytes",
+              "ssh_commands", "ssh_logins")
+
+
+class Meter:
+    """Measures one timed run of a tool: CPU and peak RSS of its controller, bytes on the links."""
+
+    def __init__(self, tool, links, reset_peak=True):
+        self.tool = tool
+        self.links = links
+        self.reset_peak = reset_peak
+
+    def __enter__(self):
+        self.bytes0 = measure.link_bytes(self.links) if self.links else None
+        if self.tool.name == "trueup":
+            if self.reset_peak:
+                measure.reset_peak_rss(self.tool.pid)
+            self.cpu0 = measure.cpu_seconds(self.tool.pid)
+        else:
+            self.cpu0 = measure.children_cpu_seconds()
+        self.start = time.time()
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            return False
+        if self.tool.name == "trueup":
+            self.cpu = measure.cpu_seconds(self.tool.pid) - self.cpu0
+            self.peak = measure.peak_rss_bytes(self.tool.pid)
+        else:
+            self.cpu = measure.children_cpu_seconds() - self.cpu0
+            self.peak = getattr(self.tool, "last_peak_rss", None)
+        self.bytes = measure.link_bytes(self.links) - self.bytes0 if self.links else None
+        return False
+
+
+def log(text):
+    print("bench: " + text, flush=True)
+
+
+def run_deploys(world, tool, runs, only, rows):
+    """Every deploy scenario for one tool, on the world's hosts, from empty hosts."""
+    n = len(world.hosts)
+    world.reset_hosts()
+    tool.start()
+    try:
+        base_sha = world.app.head()
+        current = (base_sha, world.app.requirements_hash(base_sha))
+        _deploy_untimed(world, tool, current)  # the first deploy
+        for sid, title, batch, real_app, new_requirements, rollback in DEPLOYS:
+            if only and sid not in only:
+                continue
+            log("%s: %s" % (tool.name, title.format(n=n)))
+            for run in range(1, runs + 1):
+                if rollback:  # bump (not timed), then the timed rollback to what ran before
+                    target = current
+                    current = _deploy_untimed(world, tool, world.new_app_commit())
+                else:
+                    note = "bench requirements %d" % world.commits if new_requirements else None
+                    target = world.new_app_commit(requirements_note=note)
+                with Meter(tool, world.links()) as meter:
+                    done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
+                    end = done if real_app else world.wait_restarted(target[0], meter.start)
+                current = target
+                rows.append(Row(scenario=sid, hosts=n, tool=tool.name, run=run, seconds=end - meter.start,
+                                cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes))
+                log("  run %d: %.3fs, %s bytes" % (run, end - meter.start, meter.bytes))
+            if real_app:
+                for host in world.hosts:
+                    host.stop_apps()
+        if tool.name == "floor" and (not only or "5" in only):
+            rows += tarball_rows(world, tool, current[0], runs)
+    finally:
+        tool.stop()
+
+
+def _deploy_untimed(world, tool, target):
+    started = time.time()
+    tool.deploy(*target, batch="100%")
+    world.wait_restarted(target[0], started)
+    return target
+
+
+def tarball_rows(world, floor, sha, runs):
+    """Scenario 5's baseline: the release shipped as a gzipped tarball (git archive) to each host
+    over the floor's connections, unpacked there."""
+    rows = []
+    archive = os.path.join(world.logs, "release.tar.gz")
+    proc.run(["sh", "-c", 'git -C "$1" archive --format=tar.gz -o "$2" "$3"', "sh", world.app.path, archive, sha])
+    log("floor: the release as a tarball (%d bytes)" % os.path.getsize(archive))
+    for run in range(1, runs + 1):
+        with Meter(floor, world.links()) as meter:
+            for ip in floor.ips:
+                with open(archive, "rb") as f:
+                    _ship(floor, ip, f)
+        rows.append(Row(scenario="5-tarball", hosts=len(floor.ips), tool="tarball", run=run,
+                        seconds=time.time() - meter.start, cpu_seconds=meter.cpu, peak_rss_bytes=None,
+                        wire_bytes=meter.bytes))
+    return rows
+
+
+def _ship(floor, ip, f):
+    done = subprocess.run(floor.ssh_args + [ip, "d=$HOME/bench-tarball; rm -rf \"$d\" && mkdir \"$d\" && "
+                                                "tar -xzf - -C \"$d\""], stdin=f, capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise AssertionError("shipping the tarball to %s: %s" % (ip, done.stderr.decode(errors="replace")))
+
+
+NOOP_ENV = "many"
+NOOP_PATH = "hello"  # relative: each host of the large fleet has its own directory (see many.py)
+
+
+def prepare_noop(world, trueup, sizes):
+    """Makes the large fleet and gives each of its hosts a converged base directory: trueup deploys
+    to the world's hosts, then the first one's base directory is copied (hard links) to every
+    host of the large fleet. Returns (sha, requirements hash) they run."""
+    from .many import ManyFleet
+    world.many = ManyFleet(world.fleet, max(sizes))
+    world.many.create()
+    world.reset_hosts()
+    trueup.start("trueup-noop-prepare")
+    try:
+        sha = world.app.head()
+        target = (sha, world.app.requirements_hash(sha))
+        _deploy_untimed(world, trueup, target)
+    finally:
+        trueup.stop()
+    world.many.copy_base(world.hosts[0].path(bw.BASE), NOOP_PATH)
+    return target
+
+
+def run_noop(world, tool, sizes, runs, target, rows):
+    """Scenario 4: full inspections of already converged hosts, for each fleet size."""
+    for n in sizes:
+        addresses = world.many.addresses[:n]
+        log("%s: no-op cycle over %d converged hosts" % (tool.name, n))
+        tool.noop_begin(addresses, target)
+        try:
+            for run in range(1, runs + 1):
+                logins = world.many.sshd_logins()
+                commands = tool.ssh_commands() if tool.name == "trueup" else None
+                with Meter(tool, world.many.links(), reset_peak=False) as meter:
+                    end = tool.noop(addresses, target)
+                row = Row(scenario="4", hosts=n, tool=tool.name, run=run, seconds=end - meter.start,
+                          cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes,
+                          ssh_logins=world.many.sshd_logins() - logins)
+                if commands is not None:
+                    row["ssh_commands"] = tool.ssh_commands() - commands
+                rows.append(row)
+                log("  run %d: %.3fs (%s ssh commands, %d logins)" % (run, row["seconds"], row.get("ssh_commands"),
+                                                                     row["ssh_logins"]))
+            if tool.name == "trueup":  # the peak over the whole size, connecting included
+                for r in rows[-runs:]:
+                    r["peak_rss_bytes"] = measure.peak_rss_bytes(tool.pid)
+        finally:
+            tool.noop_end()

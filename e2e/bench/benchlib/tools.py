@@ -1,0 +1,270 @@
+"""The deploy tools the benchmark runs side by side on the same hosts: trueup, Ansible, and the
+primitive floor (the same steps by hand with ssh on multiplexed connections).
+
+Each tool's deploy() starts a deploy and returns when the tool says it is done; the scenario
+reads the end time from the hosts' restart marks (or, with the real app, from the tool).
+"""
+import concurrent.futures
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import shlex
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from harness import hosts, proc, wait
+
+from . import measure, world as bw
+
+_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_json(url, data=None, headers=None, timeout=5):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
+    with _HTTP.open(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def instant(text):
+    """Seconds since the epoch of an ISO-8601 instant as Java prints it (nanoseconds, Z)."""
+    head, _, frac = text.rstrip("Z").partition(".")
+    seconds = datetime.datetime.fromisoformat(head).replace(tzinfo=datetime.timezone.utc).timestamp()
+    return seconds + (float("0." + frac) if frac else 0.0)
+
+
+def wait_serving(ips, sha, timeout=60, interval=0.1):
+    """Waits until every host's app answers /healthz with sha (health checks done from here)."""
+    def serving(ip):
+        def probe():
+            try:
+                return http_json("http://%s:8000/healthz" % ip, timeout=2).get("sha") == sha
+            except (OSError, ValueError, urllib.error.URLError):
+                return False
+        wait.until("%s to serve %s" % (ip, sha[:12]), probe, timeout=timeout, interval=interval)
+    with concurrent.futures.ThreadPoolExecutor(len(ips)) as pool:
+        list(pool.map(serving, ips))
+
+
+class Trueup:
+    """trueup as deployed: the packaged jar, a long poll interval, a webhook as the trigger."""
+
+    name = "trueup"
+
+    def __init__(self, world):
+        self.world = world
+        self.process = world.trueup
+
+    def start(self, log_name="trueup"):
+        self.process.start(os.path.join(self.world.logs, "%s.log" % log_name))
+
+    def stop(self):
+        self.process.stop()
+
+    @property
+    def pid(self):
+        return self.process.process.pid
+
+    def trigger(self):
+        body = b""
+        signature = "sha256=" + hmac.new(bw.SECRET.encode(), body, hashlib.sha256).hexdigest()
+        answer = http_json("http://127.0.0.1:%d/api/webhooks/generic" % self.process.port, data=body,
+                           headers={"X-Trueup-Signature": signature})
+        assert answer.get("result") == "triggered", answer
+
+    def app(self, env=bw.ENV):
+        return self.process.app(bw.APP, env)
+
+    def synced(self, sha, env=bw.ENV, after=0.0):
+        """The time trueup reported env Synced at sha on every host, once it has (after `after`)."""
+        doc = self.app(env)
+        if not doc or doc["status"] != "Synced" or doc["sha"] != sha:
+            return None
+        updated = instant(doc["updated"])
+        return updated if updated >= after else None
+
+    def wait_synced(self, sha, env=bw.ENV, after=0.0, timeout=300, interval=0.02):
+        return wait.until("trueup to report %s Synced at %s" % (env, sha[:12]),
+                          lambda: self.synced(sha, env, after), timeout=timeout, interval=interval)
+
+    def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """Commits the bump (or, for a rollback, reverts the last one) in desired state, triggers,
+        and returns when trueup reports every host Synced at sha: the time it says so."""
+        started = time.time()
+        if rollback:
+            self.world.desired.git("revert", "--no-edit", "HEAD")
+        else:
+            self.world.write_env(sha, requirements_hash, batch, real_app)
+            if self.world.desired.git("status", "--porcelain").stdout.strip():
+                self.world.desired.commit("Deploy %s %s" % (bw.APP, sha[:12]))
+        self.trigger()
+        return self.wait_synced(sha, after=started)
+
+    # scenario 4: no-op cycles
+
+    def noop_begin(self, addresses, target):
+        """Points the no-op environment at these hosts (the deploy environment is removed), and
+        waits for the first cycle over them, which opens the connections: not timed."""
+        from .scenarios import NOOP_ENV, NOOP_PATH
+        self.world.remove_env(bw.ENV)
+        self.world.write_env(*target, batch="100%", env=NOOP_ENV, hosts_=addresses, path=NOOP_PATH)
+        self.world.desired.commit("bench: no-op over %d hosts" % len(addresses))
+        measure.reset_peak_rss(self.pid)
+        started = time.time()
+        self.trigger()
+        self.wait_synced(target[0], env=NOOP_ENV, after=started, timeout=600, interval=0.25)
+
+    def noop(self, addresses, target):
+        """One cycle: the time trueup published its result, every host Synced."""
+        from .scenarios import NOOP_ENV
+        started = time.time()
+        self.trigger()
+        return self.wait_synced(target[0], env=NOOP_ENV, after=started, timeout=600,
+                                interval=0.05 if len(addresses) <= 100 else 0.2)
+
+    def noop_end(self):
+        pass
+
+    def ssh_commands(self):
+        """How many commands trueup has run on hosts over SSH, from its own metrics."""
+        with _HTTP.open("http://127.0.0.1:%d/q/metrics" % self.process.port, timeout=10) as response:
+            text = response.read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith("trueup_ssh_command_seconds_count{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return int(total)
+
+
+class Floor:
+    """The primitive floor: what SSH allows. One multiplexed ssh connection per host, opened
+    beforehand (trueup keeps its connections too); a deploy is `git push` of the commit and one
+    ssh command that clones the release, builds the env if needed, switches and restarts."""
+
+    name = "floor"
+
+    SCRIPT = r"""set -e
+cd "$1"
+sha=$2 env=$3 restart=$4 push=$5
+if [ ! -d "releases/$sha" ]; then
+  rm -rf "releases/.tmp-$sha"
+  git clone -q --local --no-checkout repo.git "releases/.tmp-$sha"
+  git -C "releases/.tmp-$sha" checkout -q "$sha"
+  mv -T "releases/.tmp-$sha" "releases/$sha"
+fi
+if [ ! -d "envs/$env" ]; then
+  /usr/bin/python3 -m venv --without-pip "envs/$env"
+  PIP_CONFIG_FILE=/dev/null /usr/bin/python3 -m pip --python "envs/$env/bin/python" install --isolated \
+    --no-index --find-links "releases/$sha/wheels" -q --disable-pip-version-check -r "releases/$sha/requirements.txt"
+fi
+ln -sfn "../../envs/$env" "releases/$sha/.venv"
+old=$(readlink current || true)
+ln -s "releases/$sha" current.new && mv -T current.new current
+if [ -n "$old" ] && [ "$old" != "releases/$sha" ]; then ln -s "$old" previous.new && mv -T previous.new previous; fi
+cd current && eval "$restart"
+"""
+
+    def __init__(self, world, ips, base=bw.BASE):
+        self.world = world
+        self.ips = list(ips)
+        self.base = base
+        self.control_dir = os.path.join(hosts.ROOT, "floor-cp")
+        self.masters = []
+        self.prepared = set()
+        fleet = world.fleet
+        self.ssh_args = ["ssh", "-F", "/dev/null", "-i", fleet.client_key, "-o", "UserKnownHostsFile=" + fleet.known_hosts,
+                         "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ControlMaster=no",
+                         "-o", "ControlPath=%s/%%C" % self.control_dir, "-l", hosts.USER]
+
+    def start(self):
+        """Opens one master connection per host (not timed: connections are kept between deploys)."""
+        os.makedirs(self.control_dir, exist_ok=True)
+        args = [a if a != "ControlMaster=no" else "ControlMaster=yes" for a in self.ssh_args]
+        for ip in self.ips:
+            self.masters.append(subprocess.Popen(args + ["-N", "-o", "ControlPersist=no", ip],
+                                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                 stderr=subprocess.DEVNULL, start_new_session=True))
+        def ready(ip):
+            return proc.run(self.ssh_args[:-2] + ["-O", "check", "-l", hosts.USER, ip], check=False).returncode == 0
+        for ip in self.ips:
+            wait.until("the floor's ssh master for %s" % ip, lambda: ready(ip), timeout=60, interval=0.05)
+
+    def stop(self):
+        self.prepared = set()
+        for master in self.masters:
+            master.terminate()
+        for master in self.masters:
+            try:
+                master.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                master.kill()
+        self.masters = []
+
+    def run(self, ip, command, timeout=120):
+        return proc.run(self.ssh_args + [ip, command], timeout=timeout)
+
+    def prepare(self, ips):
+        for ip in ips:
+            self.run(ip, "mkdir -p %s/releases %s/envs && cd %s && { [ -d repo.git ] || git init -q --bare repo.git; }"
+                     % ((shlex.quote(self.base),) * 3))
+
+    def push(self, ip, sha):
+        git_ssh = " ".join(shlex.quote(a) for a in self.ssh_args)
+        proc.run(["git", "-C", self.world.app.path, "push", "-q", "ssh://%s/%s/repo.git" % (ip, self.base.lstrip("/")),
+                  "+%s:refs/heads/bench" % sha],
+                 env=dict(os.environ, GIT_SSH_COMMAND=git_ssh, GIT_SSH_VARIANT="ssh"), timeout=120)
+
+    def deploy_host(self, ip, sha, requirements_hash, restart, push=True):
+        if ip not in self.prepared:  # the first deploy to a host (not timed) makes its repository
+            self.prepare([ip])
+            self.prepared.add(ip)
+        if push:
+            self.push(ip, sha)
+        command = "sh -c %s sh %s" % (shlex.quote(self.SCRIPT), " ".join(shlex.quote(a) for a in (
+            self.base, sha, requirements_hash.split(":", 1)[1], restart, "yes" if push else "no")))
+        self.run(ip, command)
+
+    def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """A rollback pushes nothing: the commit is on the hosts already."""
+        push = not rollback
+        restart = bw.REAL_RESTART if real_app else bw.MARK_RESTART
+
+        def one(ip):
+            self.deploy_host(ip, sha, requirements_hash, restart, push)
+            if real_app:
+                wait_serving([ip], sha)
+        if batch == 1:
+            for ip in self.ips:
+                one(ip)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(len(self.ips)) as pool:
+                list(pool.map(one, self.ips))
+        return time.time()
+
+    # scenario 4: no-op cycles (the floor's ips are the large fleet's addresses)
+
+    def noop_begin(self, addresses, target):
+        self.ips = list(addresses)
+        self.expected = "releases/" + target[0]
+        self.start()
+
+    def noop(self, addresses, target):
+        from .scenarios import NOOP_PATH
+        seen = self.inspect(NOOP_PATH)
+        wrong = [(ip, s) for ip, s in zip(self.ips, seen) if s != self.expected]
+        assert not wrong, "floor: hosts not converged: %s" % wrong[:5]
+        return time.time()
+
+    def noop_end(self):
+        self.stop()
+
+    def inspect(self, relative):
+        """The no-op floor: one ssh command per host, all at once, reading where current points."""
+        def one(ip):
+            return self.run(ip, "readlink %s" % shlex.quote(relative + "/current")).stdout.strip()
+        with concurrent.futures.ThreadPoolExecutor(min(len(self.ips), 64)) as pool:
+            return list(pool.map(one, self.ips))
