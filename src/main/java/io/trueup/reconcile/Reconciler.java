@@ -54,6 +54,8 @@ public final class Reconciler {
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
+    /** Apps a cycle found in flight: reconciled again, with their newest valid state, when that ends. */
+    private final Set<AppEnv> again = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Tells {@code observer} of every fetch and every reconcile. */
@@ -85,8 +87,9 @@ public final class Reconciler {
     /**
      * Fetches desired state and starts reconciling every app/environment that is not being
      * reconciled already, each on its own thread, without waiting: a long rollout of one app
-     * holds up neither the next fetch nor the other apps. Returns what it started. One cycle
-     * at a time: a call waits while another runs.
+     * holds up neither the next fetch nor the other apps. One that is being reconciled is
+     * reconciled again, with its newest valid state, as soon as that ends. Returns what it
+     * started. One cycle at a time: a call waits while another runs.
      */
     public synchronized List<Future<?>> startOnce() {
         Map<AppEnv, List<Problem>> invalid = new HashMap<>();
@@ -102,6 +105,13 @@ public final class Reconciler {
             if (inFlight.add(spec.id())) {
                 List<Problem> problems = invalid.getOrDefault(spec.id(), List.of());
                 started.add(workers.submit(() -> reconcileOne(spec, problems)));
+            } else {
+                // A rollout of an older state runs: this state (a webhook's change) is reconciled
+                // right after it, not at the next poll. If it ended meanwhile, start it here.
+                again.add(spec.id());
+                if (!inFlight.contains(spec.id()) && again.remove(spec.id())) {
+                    reconcileNow(spec.id()).ifPresent(started::add);
+                }
             }
         }
         return started;
@@ -148,6 +158,9 @@ public final class Reconciler {
         } finally {
             inFlight.remove(spec.id());
             observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
+            if (again.remove(spec.id())) {
+                reconcileNow(spec.id());
+            }
         }
     }
 

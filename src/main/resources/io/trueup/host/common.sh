@@ -15,7 +15,7 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # whose step process is gone, is taken over, and the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER.
 lock() {
   [ -n "${TRUEUP_LOCK_OWNER:-}" ] || return 0
-  mkdir -p .trueup
+  [ -d .trueup ] || mkdir -p .trueup
   if ! mkdir .trueup/lock 2>/dev/null; then
     holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
     stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null) || stale=

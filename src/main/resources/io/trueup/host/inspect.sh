@@ -1,4 +1,6 @@
 # Reports the state of one app's base directory, read-only (no index refresh, no locks).
+# It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
+# the shell's `read` reads files, and each release checked costs one `git status`.
 # $1 base directory   $2 desired SHA (also checked when it is not current)
 set -u
 base=$1 want=$2
@@ -10,12 +12,31 @@ if [ -d repo.git ]; then
 else
   echo "repo no"
 fi
-echo "current $(readlink current 2>/dev/null)"
-echo "previous $(readlink previous 2>/dev/null)"
+# Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
+# hold no spaces.
+cur= prev= venvs=' '
+links=$(LC_ALL=C ls -ld current previous releases/*/.venv 2>/dev/null)
+while IFS= read -r line; do
+  case "$line" in *" -> "*) ;; *) continue ;; esac
+  target=${line#* -> } name=${line%% -> *}
+  name=${name##* }
+  case "$name" in
+    current) cur=$target ;;
+    previous) prev=$target ;;
+    releases/*/.venv) name=${name#releases/}; venvs="$venvs${name%/.venv}=$target " ;;
+  esac
+done <<LINKS
+$links
+LINKS
+echo "current $cur"
+echo "previous $prev"
 for r in releases/*; do
   [ -d "$r" ] || continue
-  t=$(cat "$r/.git/trueup-switched" 2>/dev/null) || t=0
-  echo "release ${r#releases/} ${t:-0} $(readlink "$r/.venv" 2>/dev/null)"
+  t=0
+  [ -f "$r/.git/trueup-switched" ] && { read -r t < "$r/.git/trueup-switched" || t=0; }
+  r=${r#releases/}
+  case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
+  echo "release $r ${t:-0} $v"
 done
 for r in releases/.tmp-* releases/.old-*; do
   [ -e "$r" ] && echo "leftover $r"
@@ -26,12 +47,22 @@ for e in envs/*; do
 done
 check() {
   [ -d "releases/$1" ] || return 0
-  head=$(git -C "releases/$1" rev-parse -q --verify HEAD 2>/dev/null) || head=none
+  # A release's HEAD is detached at its commit: .git/HEAD holds the SHA. Anything else, ask git.
+  head=none
+  [ -f "releases/$1/.git/HEAD" ] && read -r head < "releases/$1/.git/HEAD"
+  case "$head" in
+    *[!0-9a-f]*|'') head=$(git -C "releases/$1" rev-parse -q --verify HEAD 2>/dev/null) || head=none ;;
+  esac
   echo "head $1 $head"
-  GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1 | head -n 5 |
-    while IFS= read -r line; do echo "change $1 $line"; done
+  changes=$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)
+  n=0
+  while IFS= read -r line && [ $n -lt 5 ]; do
+    [ -n "$line" ] && echo "change $1 $line"
+    n=$((n + 1))
+  done <<CHANGES
+$changes
+CHANGES
 }
-cur=$(readlink current 2>/dev/null) || cur=
 cur=${cur#releases/}
 [ -n "$cur" ] && check "$cur"
 [ "$cur" = "$want" ] || check "$want"

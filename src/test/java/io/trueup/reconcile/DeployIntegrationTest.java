@@ -80,6 +80,34 @@ class DeployIntegrationTest {
     }
 
     @Test
+    void aChangeMadeDuringARolloutIsRolledOutWhenItEndsWithoutWaitingForAPoll() throws Exception {
+        String first = fleet.app.head();
+        String held = "restart: i=0; while [ ! -f \"$HOME/go\" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; "
+                + "printf '%s\\n' \"$TRUEUP_SHA\" >> \"$HOME/restarts\"";
+        String yaml = fleet.envYaml(first, fleet.requirementsHash().toString(), "");
+        String restart = yaml.lines().filter(l -> l.startsWith("restart:")).findFirst().orElseThrow();
+        fleet.writeEnv(yaml.replace(restart, held));
+        List<java.util.concurrent.Future<?>> rollout = fleet.reconciler.startOnce();
+        assertEquals(1, rollout.size());
+        String second = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# v2\n");
+        fleet.deploy(second, "");
+
+        assertEquals(List.of(), fleet.reconciler.startOnce(), "the app is in flight: nothing more started now");
+        for (int i = 0; i < fleet.size(); i++) {
+            Files.writeString(fleet.server(i).root().resolve("go"), "");
+        }
+        rollout.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!second.equals(fleet.currentSha(fleet.size() - 1)) || fleet.status().status() != SyncStatus.Synced
+                || !fleet.status().sha().orElse("").equals(second)) {
+            assertTrue(System.nanoTime() < deadline, () -> "not rolled out after the first rollout: " + fleet.status());
+            Thread.sleep(50);
+        }
+        assertAllAt(second);
+    }
+
+    @Test
     void codeOnlyBumpReusesTheEnvAndRunsNoPip() throws Exception {
         fleet.deploy(fleet.app.head(), "");
         fleet.reconciler.runOnce();
