@@ -2,6 +2,7 @@
 (config/application.properties in its working directory) and its environment."""
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -23,9 +24,22 @@ trueup.ssh.command-timeout=30s
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+def service_java_options(source_root):
+    """The JVM options deploy/trueup.service starts trueup with (the words between java and -jar
+    in its ExecStart), so the suites run trueup as it is deployed."""
+    with open(os.path.join(source_root, "deploy", "trueup.service")) as f:
+        for line in f:
+            if line.startswith("ExecStart="):
+                words = shlex.split(line[len("ExecStart="):])
+                return words[1:words.index("-jar")]
+    raise RuntimeError("deploy/trueup.service has no ExecStart line")
+
+
 class Trueup:
-    def __init__(self, java, jar, workdir, desired_url, identity, known_hosts, user, poll_interval="1s"):
+    def __init__(self, java, jar, workdir, desired_url, identity, known_hosts, user, poll_interval="1s",
+                 java_options=()):
         self.java = java
+        self.java_options = list(java_options)
         self.jar = jar
         self.workdir = workdir
         self.state_dir = os.path.join(workdir, "state")
@@ -52,9 +66,10 @@ class Trueup:
         env = dict(self.env, QUARKUS_HTTP_PORT=str(self.port))
         self.log = log
         with open(log, "a") as out:
-            out.write("=== e2e: java -jar %s (port %d) at %s\n" % (self.jar, self.port, time.strftime("%H:%M:%S")))
+            out.write("=== e2e: java %s -jar %s (port %d) at %s\n" % (" ".join(self.java_options), self.jar, self.port,
+                                                                    time.strftime("%H:%M:%S")))
             out.flush()
-            self.process = subprocess.Popen([self.java, "-jar", self.jar], cwd=self.workdir, env=env,
+            self.process = subprocess.Popen([self.java] + self.java_options + ["-jar", self.jar], cwd=self.workdir, env=env,
                                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True)
         with open(self.pidfile, "w") as f:

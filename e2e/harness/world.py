@@ -7,7 +7,7 @@ import time
 
 from . import hosts, observe, repos, wait, wheels
 from .repos import APP, APP_PATH, ENV
-from .trueup import Trueup
+from .trueup import Trueup, service_java_options
 
 KEEP = 4  # releases kept per host (desired state's `keep`)
 POISON = "POISON from the host's own pip configuration"
@@ -22,7 +22,8 @@ class World:
         self.desired = repos.DesiredRepo(os.path.join(hosts.ROOT, "repos", "desired-state"), self.app.path,
                                          self.hosts, keep=KEEP)
         self.trueup = Trueup(java, jar, os.path.join(hosts.ROOT, "trueup"), self.desired.path,
-                             self.fleet.client_key, self.fleet.known_hosts, hosts.USER, poll_interval)
+                             self.fleet.client_key, self.fleet.known_hosts, hosts.USER, poll_interval,
+                             service_java_options(source_root))
         self.logs = os.path.join(hosts.ROOT, "logs")
         self.initial = None  # (sha, requirements hash) of the app's first commit
         self.good = None     # the last (sha, requirements hash) a scenario saw every host converge to

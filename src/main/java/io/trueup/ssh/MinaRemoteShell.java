@@ -23,8 +23,11 @@ import org.apache.sshd.client.session.ClientSession;
  */
 public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
-    /** Each of stdout and stderr is kept up to this many bytes, the last ones. */
-    static final int OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
+    /**
+     * Each of stdout and stderr is kept up to this many bytes, the last ones: enough for the end
+     * of a failed pip run, and at most 2 MB a command however much a host prints.
+     */
+    static final int OUTPUT_CAP_BYTES = 1024 * 1024;
     private static final Set<ClientChannelEvent> CLOSED = EnumSet.of(ClientChannelEvent.CLOSED);
 
     private final SessionOpener opener;

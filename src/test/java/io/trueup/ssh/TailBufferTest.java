@@ -37,6 +37,32 @@ class TailBufferTest {
         assertEquals("[trueup: first 6 bytes dropped]\n6789", buffer.text());
     }
 
+    @Test
+    void growsWithItsOutputAndKeepsTheTailOnceFull() {
+        TailBuffer buffer = new TailBuffer(3000);
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 700; i++) {  // 7 bytes at a time: grows past 1024 and 2048, then wraps
+            String piece = String.format("%06d\n", i);
+            all.append(piece);
+            buffer.write(bytes(piece), 0, piece.length());
+        }
+        buffer.write('!');
+        all.append('!');
+
+        String kept = all.substring(all.length() - 3000);
+        assertEquals("[trueup: first " + (all.length() - 3000) + " bytes dropped]\n" + kept, buffer.text());
+    }
+
+    @Test
+    void smallOutputIsKeptWhole() {
+        TailBuffer buffer = new TailBuffer(4 * 1024 * 1024);
+
+        buffer.write(bytes("base present\n"), 0, 13);
+        buffer.write('x');
+
+        assertEquals("base present\nx", buffer.text());
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
