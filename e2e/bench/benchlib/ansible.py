@@ -61,8 +61,9 @@ class Ansible:
             with measure.TreeRss(process.pid) as rss:
                 try:
                     code = process.wait(timeout=1800)
-                except subprocess.TimeoutExpired:
+                except BaseException:  # a timeout, or the run stopped by a signal
                     process.kill()
+                    process.wait(timeout=30)
                     raise
             ended = time.time()
         self.last_peak_rss = rss.peak

@@ -61,6 +61,7 @@ def markdown(rows, context):
                 what = {"tarball": "the release as a .tar.gz (git archive), to every host"}.get(tool, tool)
                 lines.append("| %s | %s | %s | %s |" % (what, *(_bytes(v) for v in m)))
         lines.append("")
+    lines += _timings(context.get("timings") or {}, names)
     lines += ["### Targets", "", "| target | measured | met |", "|---|---|---|"] + _targets(rows, context) + ["", END]
     return "\n".join(lines) + "\n"
 
@@ -108,8 +109,31 @@ def _targets(rows, context):
                        "%s commands and %s new logins per cycle | %s |" % (big, "/".join(map(str, sorted(set(cmds)))),
                                                                           "/".join(map(str, sorted(set(logins)))),
                                                                           "yes" if ok else "**no**"))
-    rb = [r.get("wire_bytes") for r in rows if r["scenario"] == "3" and r["tool"] == "trueup"]
     return out
+
+
+STEPS = ("fetch", "inspect", "cleanup", "prepare", "release", "env", "switch", "restart", "health", "prune", "record",
+         "reconcile")
+
+
+def _timings(timings, names):
+    """trueup's own timers per scenario: how many of each per run, and the mean time of one."""
+    if not timings:
+        return []
+    steps = [s for s in STEPS if any(s in t for t in timings.values())]
+    out = ["### Where trueup's time goes", "",
+           "trueup's own timers (`trueup_ssh_command_seconds` by step, `trueup_desired_state_fetch_seconds`, "
+           "`trueup_reconcile_duration_seconds`), per timed run: how many, × the mean milliseconds of one. "
+           "Git pushes are not timed by trueup; they happen between inspect and release.", "",
+           "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
+    for (sid, n), entry in sorted(timings.items()):
+        runs = entry["_runs"][0] or 1
+        cells = []
+        for step in steps:
+            count, seconds = entry.get(step, (0, 0))
+            cells.append("%g × %.0f" % (round(count / runs, 1), 1000 * seconds / count) if count else "")
+        out.append("| %s (%d hosts) | %s |" % (sid, n, " | ".join(cells)))
+    return out + [""]
 
 
 def _target(what, value, bound, unit, le=False):

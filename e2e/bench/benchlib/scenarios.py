@@ -76,6 +76,8 @@ def run_deploys(world, tool, runs, only, rows):
             if only and sid not in only:
                 continue
             log("%s: %s" % (tool.name, title.format(n=n)))
+            if tool.name == "trueup":  # the scenario's batch size in desired state before a revert brings back an older one
+                tool.settle(*current, batch=batch, real_app=real_app)
             for run in range(1, runs + 1):
                 if rollback:  # bump (not timed), then the timed rollback to what ran before
                     target = current
@@ -83,9 +85,14 @@ def run_deploys(world, tool, runs, only, rows):
                 else:
                     note = "bench requirements %d" % world.commits if new_requirements else None
                     target = world.new_app_commit(requirements_note=note)
+                timings = tool.timings() if tool.name == "trueup" else None
                 with Meter(tool, world.links()) as meter:
                     done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
                     end = done if real_app else world.wait_restarted(target[0], meter.start)
+                if timings is not None:
+                    if not real_app:
+                        tool.wait_synced(target[0], after=meter.start)  # its last steps (prune, record) done
+                    world.add_timings(sid, n, timings, tool.timings())
                 current = target
                 rows.append(Row(scenario=sid, hosts=n, tool=tool.name, run=run, seconds=end - meter.start,
                                 cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes))

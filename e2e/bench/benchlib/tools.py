@@ -60,6 +60,9 @@ class Trueup:
         self.process = world.trueup
 
     def start(self, log_name="trueup"):
+        if self.world.jfr:
+            self.process.env["JDK_JAVA_OPTIONS"] = "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=%s" \
+                % os.path.join(self.world.jfr, log_name + ".jfr")
         self.process.start(os.path.join(self.world.logs, "%s.log" % log_name))
 
     def stop(self):
@@ -114,9 +117,21 @@ class Trueup:
         self.world.write_env(*target, batch="100%", env=NOOP_ENV, hosts_=addresses, path=NOOP_PATH)
         self.world.desired.commit("bench: no-op over %d hosts" % len(addresses))
         measure.reset_peak_rss(self.pid)
-        started = time.time()
-        self.trigger()
-        self.wait_synced(target[0], env=NOOP_ENV, after=started, timeout=600, interval=0.25)
+        doc = None
+        for _ in range(10):  # a host that failed to log in is tried again at a later cycle
+            started = time.time()
+            self.trigger()
+            doc = wait.until("trueup to publish %s" % NOOP_ENV, lambda: self.published(NOOP_ENV, started),
+                             timeout=300, interval=0.25)
+            if doc["status"] == "Synced" and doc["sha"] == target[0]:
+                return
+            time.sleep(2)
+        raise AssertionError("the hosts are not Synced after 10 cycles: %s" % {k: doc[k] for k in ("status", "error")})
+
+    def published(self, env, after):
+        """trueup's status of env once it was published after `after`, else None."""
+        doc = self.app(env)
+        return doc if doc and instant(doc["updated"]) >= after else None
 
     def noop(self, addresses, target):
         """One cycle: the time trueup published its result, every host Synced."""
@@ -129,15 +144,36 @@ class Trueup:
     def noop_end(self):
         pass
 
+    def settle(self, sha, requirements_hash, batch, real_app=False):
+        """Makes desired state say `batch` (and the restart of real_app) for what the hosts run
+        already, without changing a host; not timed."""
+        self.world.write_env(sha, requirements_hash, batch, real_app)
+        if self.world.desired.git("status", "--porcelain").stdout.strip():
+            self.world.desired.commit("bench: rollout settings for the next scenario")
+            started = time.time()
+            self.trigger()
+            self.wait_synced(sha, after=started, interval=0.1)
+
     def ssh_commands(self):
         """How many commands trueup has run on hosts over SSH, from its own metrics."""
+        return int(sum(count for what, (count, _) in self.timings().items() if what not in ("fetch", "reconcile")))
+
+    def timings(self):
+        """{what: (count, seconds)} from trueup's own timers: each step's SSH commands (by step
+        name), desired-state fetches ("fetch"), and whole reconciles ("reconcile")."""
         with _HTTP.open("http://127.0.0.1:%d/q/metrics" % self.process.port, timeout=10) as response:
             text = response.read().decode()
-        total = 0.0
+        found = {}
+        names = {"trueup_ssh_command_seconds": None, "trueup_desired_state_fetch_seconds": "fetch",
+                 "trueup_reconcile_duration_seconds": "reconcile"}
         for line in text.splitlines():
-            if line.startswith("trueup_ssh_command_seconds_count{"):
-                total += float(line.rsplit(" ", 1)[1])
-        return int(total)
+            for metric, what in names.items():
+                for suffix, index in (("_count{", 0), ("_sum{", 1)):
+                    if line.startswith(metric + suffix):
+                        key = what or line.split('step="', 1)[1].split('"', 1)[0]
+                        entry = found.setdefault(key, [0.0, 0.0])
+                        entry[index] += float(line.rsplit(" ", 1)[1])
+        return {k: (v[0], v[1]) for k, v in found.items()}
 
 
 class Floor:

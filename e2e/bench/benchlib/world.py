@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 from harness import hosts, proc, repos, wait
-from harness.trueup import Trueup
+from harness.trueup import Trueup, service_java_options
 
 APP = "hello"
 ENV = "bench"
@@ -35,12 +35,19 @@ class BenchWorld:
                                  os.path.join(source_root, "e2e", "app"))
         self.desired = repos.GitRepo(os.path.join(hosts.ROOT, "repos", "desired-state"))
         self.trueup = Trueup(java, jar, os.path.join(hosts.ROOT, "trueup"), self.desired.path,
-                             self.fleet.client_key, self.fleet.known_hosts, hosts.USER, poll_interval="1h")
+                             self.fleet.client_key, self.fleet.known_hosts, hosts.USER, poll_interval="1h",
+                             java_options=service_java_options(source_root))
         self.trueup.env["TRUEUP_WEBHOOK_SECRET"] = SECRET
+        # 500 hosts log in at once on this machine's 2 cores: the e2e suite's 3 s is too short
+        self.trueup.env["TRUEUP_SSH_CONNECT_TIMEOUT"] = "10s"
+        # milliseconds in trueup's log, to line its steps up with the runs
+        self.trueup.env["QUARKUS_LOG_CONSOLE_FORMAT"] = "%d{HH:mm:ss,SSS} %-5p [%c{3.}] %s%e%n"
         self.logs = os.path.join(hosts.ROOT, "logs")
         self.many = None        # ManyFleet, made by the no-op scenario
         self.git_daemon = None
         self.commits = 0
+        self.jfr = None         # a directory: trueup runs with Java Flight Recorder, recording there
+        self.timings = {}       # (scenario, hosts) -> {what: [count, seconds, runs]}: trueup's own timers
 
     def setup(self):
         self.fleet.create()
@@ -75,6 +82,16 @@ class BenchWorld:
             changes["requirements.txt"] = "greeting==1.0\n# %s\n" % requirements_note
         sha = self.app.change("bench change %d" % self.commits, changes)
         return sha, self.app.requirements_hash(sha)
+
+    def add_timings(self, scenario, host_count, before, after):
+        """Adds what trueup's timers counted during one run (see tools.Trueup.timings)."""
+        entry = self.timings.setdefault((scenario, host_count), {})
+        for what, (count, seconds) in after.items():
+            count0, seconds0 = before.get(what, (0.0, 0.0))
+            slot = entry.setdefault(what, [0.0, 0.0])
+            slot[0] += count - count0
+            slot[1] += seconds - seconds0
+        entry.setdefault("_runs", [0, 0])[0] += 1
 
     # desired state
 
