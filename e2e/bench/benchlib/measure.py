@@ -6,7 +6,6 @@ records (a restart mark) and one the harness records are comparable.
 import os
 import statistics
 import threading
-import time
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -112,10 +111,3 @@ def summary(values):
         return None, None, None
     return statistics.median(values), min(values), max(values)
 
-
-class Clock:
-    """Wall-clock seconds, as the hosts' `date +%s.%N` reports them."""
-
-    @staticmethod
-    def now():
-        return time.time()

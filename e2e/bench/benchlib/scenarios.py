@@ -89,9 +89,7 @@ def run_deploys(world, tool, runs, only, rows):
                 with Meter(tool, world.links()) as meter:
                     done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
                     end = done if real_app else world.wait_restarted(target[0], meter.start)
-                if timings is not None:
-                    if not real_app:
-                        tool.wait_synced(target[0], after=meter.start)  # its last steps (prune, record) done
+                if timings is not None:  # deploy() returned at Synced: after prune and record too
                     world.add_timings(sid, n, timings, tool.timings())
                 current = target
                 rows.append(Row(scenario=sid, hosts=n, tool=tool.name, run=run, seconds=end - meter.start,

@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -185,7 +184,7 @@ class Floor:
 
     SCRIPT = r"""set -e
 cd "$1"
-sha=$2 env=$3 restart=$4 push=$5
+sha=$2 env=$3 restart=$4
 if [ ! -d "releases/$sha" ]; then
   rm -rf "releases/.tmp-$sha"
   git clone -q --local --no-checkout repo.git "releases/.tmp-$sha"
@@ -261,7 +260,7 @@ cd current && eval "$restart"
         if push:
             self.push(ip, sha)
         command = "sh -c %s sh %s" % (shlex.quote(self.SCRIPT), " ".join(shlex.quote(a) for a in (
-            self.base, sha, requirements_hash.split(":", 1)[1], restart, "yes" if push else "no")))
+            self.base, sha, requirements_hash.split(":", 1)[1], restart)))
         self.run(ip, command)
 
     def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):

@@ -12,7 +12,7 @@ import random
 import shutil
 import subprocess
 
-from harness import hosts, proc, repos, wait
+from harness import hosts, repos, wait
 from harness.trueup import Trueup, service_java_options
 
 APP = "hello"

@@ -107,11 +107,8 @@ public final class Reconciler {
                 started.add(workers.submit(() -> reconcileOne(spec, problems)));
             } else {
                 // A rollout of an older state runs: this state (a webhook's change) is reconciled
-                // right after it, not at the next poll. If it ended meanwhile, start it here.
-                again.add(spec.id());
-                if (!inFlight.contains(spec.id()) && again.remove(spec.id())) {
-                    reconcileNow(spec.id()).ifPresent(started::add);
-                }
+                // right after it, not at the next poll.
+                reconcileAgain(spec.id(), started);
             }
         }
         return started;
@@ -122,12 +119,37 @@ public final class Reconciler {
      * reconciled already. Returns the task, or empty when nothing was started.
      */
     public Optional<Future<?>> reconcileNow(AppEnv id) {
-        AppSpec spec = lastValid.get(id);
-        if (spec == null || !inFlight.add(id)) {
+        if (!lastValid.containsKey(id) || !inFlight.add(id)) {
+            return Optional.empty();
+        }
+        AppSpec spec = lastValid.get(id); // read once the slot is ours: the newest valid state
+        if (spec == null) {
+            inFlight.remove(id);
             return Optional.empty();
         }
         List<Problem> problems = board.app(id).map(AppStatus::problems).orElse(List.of());
         return Optional.of(workers.submit(() -> reconcileOne(spec, problems)));
+    }
+
+    /**
+     * Has {@code id} reconciled again with its newest valid state: now when it is not in flight,
+     * else by whichever reconcile of it ends next. Whoever finds the mark after a reconcile
+     * ended and cannot start one (another took the slot meanwhile) puts the mark back, so a
+     * change is never left waiting for the next poll.
+     */
+    private void reconcileAgain(AppEnv id, List<Future<?>> started) {
+        again.add(id);
+        for (int tries = 0; tries < 3 && !inFlight.contains(id) && again.remove(id); tries++) {
+            if (!lastValid.containsKey(id)) {
+                return; // removed from desired state meanwhile
+            }
+            Optional<Future<?>> task = reconcileNow(id);
+            if (task.isPresent()) {
+                started.add(task.get());
+                return;
+            }
+            again.add(id); // taken meanwhile: the mark is for the reconcile that took it
+        }
     }
 
     /** Whether desired state has a valid spec for {@code id}, now or before. */
@@ -159,7 +181,7 @@ public final class Reconciler {
             inFlight.remove(spec.id());
             observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
             if (again.remove(spec.id())) {
-                reconcileNow(spec.id());
+                reconcileAgain(spec.id(), new ArrayList<>());
             }
         }
     }

@@ -13,10 +13,15 @@ else
   echo "repo no"
 fi
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
-# hold no spaces.
+# hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
+# are split with IFS, not read from a here-document, which some shells write to a temporary file.
+nl='
+'
 cur= prev= venvs=' '
-links=$(LC_ALL=C ls -ld current previous releases/*/.venv 2>/dev/null)
-while IFS= read -r line; do
+links=$(QUOTING_STYLE=literal LC_ALL=C ls -ld current previous releases/*/.venv 2>/dev/null)
+set -f
+IFS=$nl
+for line in $links; do
   case "$line" in *" -> "*) ;; *) continue ;; esac
   target=${line#* -> } name=${line%% -> *}
   name=${name##* }
@@ -25,15 +30,15 @@ while IFS= read -r line; do
     previous) prev=$target ;;
     releases/*/.venv) name=${name#releases/}; venvs="$venvs${name%/.venv}=$target " ;;
   esac
-done <<LINKS
-$links
-LINKS
+done
+unset IFS
+set +f
 echo "current $cur"
 echo "previous $prev"
 for r in releases/*; do
   [ -d "$r" ] || continue
   t=0
-  [ -f "$r/.git/trueup-switched" ] && { read -r t < "$r/.git/trueup-switched" || t=0; }
+  [ -f "$r/.git/trueup-switched" ] && read -r t < "$r/.git/trueup-switched"
   r=${r#releases/}
   case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
   echo "release $r ${t:-0} $v"
@@ -56,12 +61,14 @@ check() {
   echo "head $1 $head"
   changes=$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)
   n=0
-  while IFS= read -r line && [ $n -lt 5 ]; do
-    [ -n "$line" ] && echo "change $1 $line"
+  set -f
+  IFS=$nl
+  for line in $changes; do
+    [ $n -lt 5 ] && echo "change $1 $line"
     n=$((n + 1))
-  done <<CHANGES
-$changes
-CHANGES
+  done
+  unset IFS
+  set +f
 }
 cur=${cur#releases/}
 [ -n "$cur" ] && check "$cur"
