@@ -59,6 +59,11 @@ class Host:
         self.log = os.path.join(self.dir, "sshd.log")
         self.sshd = None
 
+    @property
+    def addresses(self):
+        """The host's addresses on its link (one; a benchmark's namespace serves many)."""
+        return [self.ip]
+
     def __repr__(self):
         return "h%d (%s)" % (self.number, self.ip)
 
@@ -76,12 +81,18 @@ class Host:
         with open(self.config, "w") as f:
             f.write(SSHD_CONFIG.format(name=self.name, ip=self.ip, keys=self.keys, user=USER,
                                        authorized_keys=authorized_keys))
+        self.create_link()
+
+    def create_link(self):
+        """The network namespace and its veth link: this side self.gateway, the host's side eth0
+        with every address of the host."""
         proc.run(["ip", "netns", "add", self.name])
         proc.run(["ip", "link", "add", self.name, "type", "veth", "peer", "name", "eth0", "netns", self.name])
         proc.run(["ip", "addr", "add", self.gateway + "/24", "dev", self.name])
         proc.run(["ip", "link", "set", self.name, "up"])
         proc.run(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        proc.run(["ip", "-n", self.name, "addr", "add", self.ip + "/24", "dev", "eth0"])
+        proc.run(["ip", "-n", self.name, "-batch", "-"],
+                 input="".join("addr add %s/24 dev eth0\n" % a for a in self.addresses))
         proc.run(["ip", "-n", self.name, "link", "set", "eth0", "up"])
 
     def new_host_keys(self):
@@ -99,7 +110,7 @@ class Host:
         for kind in HOST_KEY_TYPES:
             with open(os.path.join(self.keys, "ssh_host_%s_key.pub" % kind)) as f:
                 key_type, blob = f.read().split()[:2]
-            lines.append("%s %s %s" % (self.ip, key_type, blob))
+            lines += ["%s %s %s" % (address, key_type, blob) for address in self.addresses]
         return lines
 
     # sshd

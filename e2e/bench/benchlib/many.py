@@ -22,12 +22,16 @@ class ManyNamespace(hosts.Host):
         self.name = "%s-m%d" % (hosts.PREFIX, k)
         self.ip = "10.232.%d.2" % k
         self.gateway = "10.232.%d.1" % k
-        self.addresses = ["10.232.%d.%d" % (k, n) for n in range(2, 2 + count)]
+        self.count = count
         self.dir = os.path.join(hosts.ROOT, "many", "m%d" % k)
         self.srv = os.path.join(self.dir, "srv")
         self.keys = os.path.join(self.dir, "ssh")
         self.config = os.path.join(self.keys, "sshd_config")
         self.log = os.path.join(self.dir, "sshd.log")
+
+    @property
+    def addresses(self):
+        return ["10.232.%d.%d" % (self.number, n) for n in range(2, 2 + self.count)]
 
     def create(self, authorized_keys, user):
         os.makedirs(self.keys)
@@ -48,22 +52,7 @@ class ManyNamespace(hosts.Host):
                        % (address, address))
         with open(self.config, "w") as f:
             f.write(config)
-        proc.run(["ip", "netns", "add", self.name])
-        proc.run(["ip", "link", "add", self.name, "type", "veth", "peer", "name", "eth0", "netns", self.name])
-        proc.run(["ip", "addr", "add", self.gateway + "/24", "dev", self.name])
-        proc.run(["ip", "link", "set", self.name, "up"])
-        proc.run(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        batch = "".join("addr add %s/24 dev eth0\n" % a for a in self.addresses)
-        proc.run(["ip", "-n", self.name, "-batch", "-"], input=batch)
-        proc.run(["ip", "-n", self.name, "link", "set", "eth0", "up"])
-
-    def known_hosts_lines(self):
-        lines = []
-        for kind in hosts.HOST_KEY_TYPES:
-            with open(os.path.join(self.keys, "ssh_host_%s_key.pub" % kind)) as f:
-                key_type, blob = f.read().split()[:2]
-            lines += ["%s %s %s" % (a, key_type, blob) for a in self.addresses]
-        return lines
+        self.create_link()
 
     def base(self, address, relative):
         """The root namespace's path of `relative` in host `address`'s own directory."""
