@@ -82,8 +82,7 @@ class Ansible:
     # scenario 4: the stat play
 
     def noop_begin(self, addresses, target):
-        from .scenarios import NOOP_PATH
-        self.write_inventory([(a, "/srv/hosts/%s/%s" % (a, NOOP_PATH), None) for a in addresses])
+        self.write_inventory([(a, "/srv/hosts/%s/%s" % (a, bw.NOOP_PATH), None) for a in addresses])
         self.playbook("stat.yml", {"sha": target[0]})  # opens the connections ControlPersist keeps: not timed
 
     def noop(self, addresses, target):

@@ -136,10 +136,6 @@ def _ship(floor, ip, f):
         raise AssertionError("shipping the tarball to %s: %s" % (ip, done.stderr.decode(errors="replace")))
 
 
-NOOP_ENV = "many"
-NOOP_PATH = "hello"  # relative: each host of the large fleet has its own directory (see many.py)
-
-
 def prepare_noop(world, trueup, sizes):
     """Makes the large fleet and gives each of its hosts a converged base directory: trueup deploys
     to the world's hosts, then the first one's base directory is copied (hard links) to every
@@ -155,7 +151,7 @@ def prepare_noop(world, trueup, sizes):
         _deploy_untimed(world, trueup, target)
     finally:
         trueup.stop()
-    world.many.copy_base(world.hosts[0].path(bw.BASE), NOOP_PATH)
+    world.many.copy_base(world.hosts[0].path(bw.BASE), bw.NOOP_PATH)
     return target
 
 

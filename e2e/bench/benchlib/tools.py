@@ -83,11 +83,8 @@ class Trueup:
 
     def synced(self, sha, env=bw.ENV, after=0.0):
         """The time trueup reported env Synced at sha on every host, once it has (after `after`)."""
-        doc = self.app(env)
-        if not doc or doc["status"] != "Synced" or doc["sha"] != sha:
-            return None
-        updated = instant(doc["updated"])
-        return updated if updated >= after else None
+        doc = self.published(env, after)
+        return instant(doc["updated"]) if doc and doc["status"] == "Synced" and doc["sha"] == sha else None
 
     def wait_synced(self, sha, env=bw.ENV, after=0.0, timeout=300, interval=0.02):
         return wait.until("trueup to report %s Synced at %s" % (env, sha[:12]),
@@ -111,16 +108,15 @@ class Trueup:
     def noop_begin(self, addresses, target):
         """Points the no-op environment at these hosts (the deploy environment is removed), and
         waits for the first cycle over them, which opens the connections: not timed."""
-        from .scenarios import NOOP_ENV, NOOP_PATH
         self.world.remove_env(bw.ENV)
-        self.world.write_env(*target, batch="100%", env=NOOP_ENV, hosts_=addresses, path=NOOP_PATH)
+        self.world.write_env(*target, batch="100%", env=bw.NOOP_ENV, hosts_=addresses, path=bw.NOOP_PATH)
         self.world.desired.commit("bench: no-op over %d hosts" % len(addresses))
         measure.reset_peak_rss(self.pid)
         doc = None
         for _ in range(10):  # a host that failed to log in is tried again at a later cycle
             started = time.time()
             self.trigger()
-            doc = wait.until("trueup to publish %s" % NOOP_ENV, lambda: self.published(NOOP_ENV, started),
+            doc = wait.until("trueup to publish %s" % bw.NOOP_ENV, lambda: self.published(bw.NOOP_ENV, started),
                              timeout=300, interval=0.25)
             if doc["status"] == "Synced" and doc["sha"] == target[0]:
                 return
@@ -134,10 +130,9 @@ class Trueup:
 
     def noop(self, addresses, target):
         """One cycle: the time trueup published its result, every host Synced."""
-        from .scenarios import NOOP_ENV
         started = time.time()
         self.trigger()
-        return self.wait_synced(target[0], env=NOOP_ENV, after=started, timeout=600,
+        return self.wait_synced(target[0], env=bw.NOOP_ENV, after=started, timeout=600,
                                 interval=0.05 if len(addresses) <= 100 else 0.2)
 
     def noop_end(self):
@@ -288,8 +283,7 @@ cd current && eval "$restart"
         self.start()
 
     def noop(self, addresses, target):
-        from .scenarios import NOOP_PATH
-        seen = self.inspect(NOOP_PATH)
+        seen = self.inspect(bw.NOOP_PATH)
         wrong = [(ip, s) for ip, s in zip(self.ips, seen) if s != self.expected]
         assert not wrong, "floor: hosts not converged: %s" % wrong[:5]
         return time.time()

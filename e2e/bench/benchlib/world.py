@@ -23,6 +23,8 @@ MARKS = "/srv/home/restarts.log"
 MARK_RESTART = 'echo "$(date +%s.%N) $(basename "$(pwd -P)")" >> "$HOME/restarts.log"'
 REAL_RESTART = "sh bin/restart"
 SECRET = "bench-webhook-secret"
+NOOP_ENV = "many"            # the no-op scenario's environment, over the large fleet
+NOOP_PATH = "hello"          # relative: each host of the large fleet has its own directory (see many.py)
 BULK_FILES = 200             # modules of generated code in the bench app: about 2 MB, as a small real app
 
 
