@@ -17,7 +17,9 @@ public class ReconcileJob {
     @Inject
     Reconciler reconciler;
 
-    @Scheduled(every = "{trueup.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Skipped while the application starts or stops: a run during shutdown only logged an error. */
+    @Scheduled(every = "{trueup.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void run() {
         reconciler.startOnce();
     }
