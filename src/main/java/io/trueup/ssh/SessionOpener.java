@@ -65,7 +65,7 @@ final class SessionOpener implements AutoCloseable {
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, HEARTBEATS_UNANSWERED_MAX);
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         // A step is a few small packets each way; with Nagle's algorithm (MINA's default) each
-        // waited ~40 ms for the host's delayed ACK (measured in e2e/bench: 60 ms a command, 8 without).
+        // waited ~40 ms for the host's delayed ACK (measured in e2e/bench: 60 ms a command, 12-20 without).
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
     }
