@@ -10,12 +10,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Builds the commands trueup runs on a host, one per step, from fixed scripts (resources next
- * to this class) and validated arguments. The scripts keep the host layout:
+ * Builds the commands trueup runs on a host from fixed scripts (resources next to this class) and
+ * validated arguments: the read-only inspection, a health command, and commands that run one or
+ * more steps in a row under the host lock ({@link #command}). The scripts keep the host layout:
  *
  * <pre>
  * &lt;path&gt;/repo.git              bare repository that trueup pushes objects into
@@ -32,16 +38,34 @@ public final class HostCommands {
 
     private static final String COMMON = load("common.sh");
     private static final String INSPECT = load("inspect.sh");
-    private static final String PREPARE = COMMON + load("prepare.sh");
-    private static final String RELEASE = COMMON + load("release.sh");
-    private static final String ENV = COMMON + load("env.sh");
-    private static final String SWITCH = COMMON + load("switch.sh");
-    private static final String RUN = COMMON + load("run.sh");
-    private static final String PRUNE = COMMON + load("prune.sh");
-    private static final String CLEANUP = COMMON + load("cleanup.sh");
-    private static final String RECORD = COMMON + load("record.sh");
+    private static final String RUN = load("run.sh");
+    private static final String STEPS = load("steps.sh");
+    /** The script of each step a host command can run, by step name. */
+    private static final Map<String, String> STEP_SCRIPTS = Map.of("cleanup", load("cleanup.sh"),
+            "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
+            "switch", load("switch.sh"), "restart", RUN, "prune", load("prune.sh"), "record", load("record.sh"));
 
     private HostCommands() {
+    }
+
+    /**
+     * One step of a host command.
+     *
+     * @param name the step's name: which script it runs
+     * @param args the script's arguments after the base directory
+     * @param mayFail whether the steps after it run even if it fails (its failure is a warning)
+     */
+    public record Step(String name, List<String> args, boolean mayFail) {
+        public Step {
+            if (!STEP_SCRIPTS.containsKey(name)) {
+                throw new IllegalArgumentException("no such step: " + name);
+            }
+            args = List.copyOf(args);
+        }
+
+        private Step(String name, String... args) {
+            this(name, List.of(args), false);
+        }
     }
 
     /** The SSH login for {@code host} of this app/environment. */
@@ -54,8 +78,59 @@ public final class HostCommands {
         return RemoteCommand.of("inspect", INSPECT, spec.path(), spec.sha().hex());
     }
 
-    public static RemoteCommand prepare(AppSpec spec) {
-        return RemoteCommand.of("prepare", PREPARE, spec.path());
+    /**
+     * One command that runs {@code steps} in order on the host, under one hold of the host lock
+     * when the command is given the lock's variables. The first step that fails ends it, unless
+     * it {@linkplain Step#mayFail may fail}. It reports each step on stdout as it starts and ends
+     * (read with {@link StepReport}); the steps' own output goes to stderr. Its name, for
+     * messages and metrics, is the steps' names joined with {@code +}.
+     */
+    public static RemoteCommand command(AppSpec spec, List<Step> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("a host command runs at least one step");
+        }
+        StringBuilder script = new StringBuilder(COMMON);
+        Set<String> defined = new LinkedHashSet<>();
+        for (Step step : steps) {
+            if (defined.add(step.name())) {
+                script.append("step_").append(step.name()).append("() {\n").append(STEP_SCRIPTS.get(step.name()))
+                        .append("}\n");
+            }
+        }
+        script.append(STEPS);
+        // The lines below name only steps and argument positions: the arguments stay data.
+        List<String> args = new ArrayList<>();
+        args.add(spec.path());
+        script.append("begin \"${1}\"").append(steps.get(0).name().equals("prepare") ? " make" : "").append('\n');
+        for (Step step : steps) {
+            script.append("step ").append(step.name()).append(step.mayFail() ? " warn" : " stop").append(" \"${1}\"");
+            for (String arg : step.args()) {
+                args.add(arg);
+                script.append(" \"${").append(args.size()).append("}\"");
+            }
+            script.append('\n');
+        }
+        List<String> names = steps.stream().map(Step::name).toList();
+        return new RemoteCommand(String.join("+", names), script.toString(), args);
+    }
+
+    /**
+     * The steps a command made by {@link #command} runs, read back from its script (names and
+     * whether each may fail; no arguments); empty for any other command.
+     */
+    public static List<Step> stepsOf(RemoteCommand command) {
+        List<Step> steps = new ArrayList<>();
+        for (String line : command.script().split("\n")) {
+            String[] words = line.split(" ");
+            if (words.length >= 3 && words[0].equals("step") && STEP_SCRIPTS.containsKey(words[1])) {
+                steps.add(new Step(words[1], List.of(), words[2].equals("warn")));
+            }
+        }
+        return steps;
+    }
+
+    public static Step prepare() {
+        return new Step("prepare");
     }
 
     /** The bare repository's path, as git on the host resolves it (relative to home if relative). */
@@ -63,49 +138,58 @@ public final class HostCommands {
         return spec.path() + "/repo.git";
     }
 
-    public static RemoteCommand release(AppSpec spec) {
-        return RemoteCommand.of("release", RELEASE, spec.path(), spec.sha().hex(), spec.requirementsHash().hex());
+    public static Step release(AppSpec spec) {
+        return new Step("release", spec.sha().hex(), spec.requirementsHash().hex());
     }
 
-    public static RemoteCommand buildEnv(AppSpec spec) {
-        return RemoteCommand.of("env", ENV, spec.path(), spec.requirementsHash().hex(), spec.sha().hex(),
-                spec.requirements(), spec.wheelhouse(), spec.python());
+    public static Step buildEnv(AppSpec spec) {
+        return new Step("env", spec.requirementsHash().hex(), spec.sha().hex(), spec.requirements(),
+                spec.wheelhouse(), spec.python());
     }
 
-    public static RemoteCommand switchTo(AppSpec spec, Sha sha) {
-        return RemoteCommand.of("switch", SWITCH, spec.path(), sha.hex());
+    /** Points {@code current} at {@code sha}'s release, recording {@code now} as its switch time. */
+    public static Step switchTo(Sha sha, Instant now) {
+        return new Step("switch", sha.hex(), Long.toString(now.getEpochSecond()));
     }
 
     /** Switches back to {@code sha} after a failed deploy, with {@code previous} restored as it was. */
-    public static RemoteCommand switchBack(AppSpec spec, Sha sha, java.util.Optional<Sha> previous) {
-        return RemoteCommand.of("switch", SWITCH, spec.path(), sha.hex(), previous.map(Sha::hex).orElse(""));
+    public static Step switchBack(Sha sha, Optional<Sha> previous, Instant now) {
+        return new Step("switch", sha.hex(), Long.toString(now.getEpochSecond()), previous.map(Sha::hex).orElse(""));
     }
 
-    /** Appends {@code line} (one JSON object) to {@code .trueup/history.log}. */
-    public static RemoteCommand record(AppSpec spec, String line) {
+    /**
+     * Appends {@code line} (one JSON object) to {@code .trueup/history.log}. The history is best
+     * effort: the steps after it run even if it fails.
+     */
+    public static Step record(String line) {
         if (line.contains("\n")) {
             throw new IllegalArgumentException("a history line is one line");
         }
-        return RemoteCommand.of("record", RECORD, spec.path(), line);
+        return new Step("record", List.of(line), true);
     }
 
     /** Removes what an interrupted step left: temporary releases, envs never completed. */
-    public static RemoteCommand cleanup(AppSpec spec) {
-        return RemoteCommand.of("cleanup", CLEANUP, spec.path());
+    public static Step cleanup() {
+        return new Step("cleanup");
     }
 
-    /** Runs {@code shellText} (a restart or health command from desired state) in the current release. */
-    public static RemoteCommand run(AppSpec spec, String step, String shellText) {
-        return RemoteCommand.of(step, RUN, spec.path(), shellText);
+    /** Runs the app's {@code restart} command (shell text from desired state) in the current release. */
+    public static Step restart(String shellText) {
+        return new Step("restart", shellText);
     }
 
-    public static RemoteCommand prune(AppSpec spec, List<Sha> releases, List<RequirementsHash> envs) {
+    /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */
+    public static RemoteCommand health(AppSpec spec, String shellText) {
+        return RemoteCommand.of("health", COMMON + RUN, spec.path(), shellText);
+    }
+
+    /** Removes old releases and envs; a failed prune does not stop the steps after it. */
+    public static Step prune(List<Sha> releases, List<RequirementsHash> envs) {
         List<String> args = new ArrayList<>();
-        args.add(spec.path());
         releases.forEach(sha -> args.add(sha.hex()));
         args.add("--");
         envs.forEach(env -> args.add(env.hex()));
-        return new RemoteCommand("prune", PRUNE, args);
+        return new Step("prune", args, true);
     }
 
     private static String load(String name) {

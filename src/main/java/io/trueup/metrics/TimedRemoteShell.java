@@ -7,12 +7,13 @@ import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * A {@link RemoteShell} that times every command into {@code trueup_ssh_command_seconds}, tagged
- * by the command's step name and outcome ({@code success}, {@code failure} for a non-zero exit,
- * {@code error} when it threw), never by host, so the number of series stays bounded by the
- * steps trueup has. Raw processes ({@link #start}) are passed through untimed. As thread-safe as
+ * by the command's name (its step, or its steps joined with {@code +}) and outcome ({@code success},
+ * {@code failure} for a non-zero exit, {@code error} when it threw), never by host, so the number
+ * of series stays bounded by the step sequences trueup's plans have. Raw processes ({@link #start}) are passed through untimed. As thread-safe as
  * its delegate.
  *
  * @param delegate the shell that runs the commands
@@ -26,10 +27,16 @@ public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) imp
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        return run(target, command, timeout, line -> { });
+    }
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+            Consumer<String> stdoutLines) {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try {
-            CommandResult result = delegate.run(target, command, timeout);
+            CommandResult result = delegate.run(target, command, timeout, stdoutLines);
             outcome = result.ok() ? "success" : "failure";
             return result;
         } finally {

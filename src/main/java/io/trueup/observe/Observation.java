@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param basePresent whether the base directory exists
  * @param repoPresent whether {@code repo.git} exists
- * @param commitPresent whether the desired commit is in {@code repo.git}
+ * @param commitPresent whether the desired commit is known to be in {@code repo.git}; inspection
+ *     asks only when the desired release is not there unchanged, and says false when it did not ask
  * @param current the release {@code current} points at, if it points at one
  * @param currentLink the raw target of {@code current} (empty when missing), for messages
  * @param previous the release {@code previous} points at, if any

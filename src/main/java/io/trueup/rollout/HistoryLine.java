@@ -15,14 +15,15 @@ final class HistoryLine {
     private HistoryLine() {
     }
 
+    /** The line of a deploy that succeeded, written at {@code time}. */
+    static String deployed(AppSpec spec, String revision, Instant time) {
+        Map<String, Object> line = fields(spec, revision, time);
+        line.put("result", "deployed");
+        return write(line);
+    }
+
     static String of(AppSpec spec, String revision, HostOutcome outcome, Instant time) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", time.toString());
-        line.put("app", spec.id().app());
-        line.put("env", spec.id().env());
-        line.put("sha", spec.sha().hex());
-        line.put("requirementsHash", spec.requirementsHash().toString());
-        line.put("revision", revision);
+        Map<String, Object> line = fields(spec, revision, time);
         switch (outcome) {
             case HostOutcome.Deployed d -> line.put("result", "deployed");
             case HostOutcome.Failed f -> {
@@ -34,6 +35,21 @@ final class HistoryLine {
             case HostOutcome.Reverted r -> line.put("result", r.rollback().succeeded()
                     ? "reverted to " + r.rollback().to().hex() : "revert failed: " + r.rollback().detail());
         }
+        return write(line);
+    }
+
+    private static Map<String, Object> fields(AppSpec spec, String revision, Instant time) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", time.toString());
+        line.put("app", spec.id().app());
+        line.put("env", spec.id().env());
+        line.put("sha", spec.sha().hex());
+        line.put("requirementsHash", spec.requirementsHash().toString());
+        line.put("revision", revision);
+        return line;
+    }
+
+    private static String write(Map<String, Object> line) {
         try {
             return JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {

@@ -6,9 +6,11 @@ import io.trueup.desired.HostAddress;
 import io.trueup.desired.Sha;
 import io.trueup.git.CommitPusher;
 import io.trueup.host.HostCommands;
+import io.trueup.host.StepReport;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.CommandTimeoutException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +37,7 @@ public final class HostDeployer {
     private final CommitPusher pusher;
     private final HealthChecker health;
     private final Duration commandTimeout;
-    private final Map<String, String> lock;
+    private final HostLock lock;
     private final Clock clock;
 
     /**
@@ -48,37 +49,96 @@ public final class HostDeployer {
         this.pusher = pusher;
         this.health = health;
         this.commandTimeout = commandTimeout;
-        this.lock = lock.env();
+        this.lock = lock;
         this.clock = clock;
     }
 
-    public HostOutcome deploy(AppSpec spec, HostPlan plan, RolloutListener listener) {
+    /**
+     * Carries out {@code plan} on its host, for desired-state {@code revision}, and appends the
+     * outcome to the host's history (unless the network failed). The steps that run on the host
+     * go in as few commands as the plan allows: each run of consecutive host steps is one command
+     * (one round trip, one hold of the lock), broken only by what runs from here, the push and
+     * the health check. When the deploy succeeds, its history line is written by its last command.
+     */
+    public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
         HostAddress host = plan.host();
-        List<String> done = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        boolean switched = false;
+        Steps steps = new Steps(spec, host, listener);
+        List<HostCommands.Step> pending = new ArrayList<>();
+        Optional<StepFailure> failure = Optional.empty();
         for (Action action : plan.actions()) {
-            listener.step(spec.id(), host, action.step());
-            Optional<StepFailure> failure = run(spec, host, action);
-            if (failure.isPresent() && action instanceof Action.Prune) {
-                warnings.add(failure.get().message() + ": " + failure.get().output());
+            if (!runs(spec, action)) {
                 continue;
             }
-            if (failure.isPresent()) {
-                StepFailure f = failure.get();
-                Optional<HostOutcome.Rollback> rollback = switched
-                        ? Optional.of(rollBack(spec, host, plan.rollbackTo(), plan.previousBefore()))
-                        : Optional.empty();
-                if (!f.transientFailure() && rollback.map(HostOutcome.Rollback::succeeded).orElse(!switched)) {
-                    removeFailedRelease(spec, host, plan, done);
-                }
-                return new HostOutcome.Failed(host, f.step(), f.message(), f.output(), f.transientFailure(), rollback);
+            Optional<HostCommands.Step> onHost = hostStep(spec, action);
+            if (onHost.isPresent()) {
+                pending.add(onHost.get());
+                continue;
             }
-            switched |= action instanceof Action.Switch;
-            done.add(action.step());
+            failure = steps.run(pending).or(() -> {
+                listener.step(spec.id(), host, action.step());
+                return guarded(action.step(), host, () -> here(spec, host, action)).or(() -> steps.ran(action.step()));
+            });
+            pending.clear();
+            if (failure.isPresent()) {
+                break;
+            }
         }
-        return new HostOutcome.Deployed(host, spec.sha(), done, Duration.between(start, clock.instant()), warnings);
+        if (failure.isEmpty()) {
+            pending.add(HostCommands.record(HistoryLine.deployed(spec, revision, clock.instant())));
+            failure = steps.run(pending);
+        }
+        if (failure.isEmpty()) {
+            return new HostOutcome.Deployed(host, spec.sha(), steps.done, Duration.between(start, clock.instant()),
+                    steps.warnings);
+        }
+        StepFailure f = failure.get();
+        boolean switched = steps.done.contains("switch");
+        Optional<HostOutcome.Rollback> rollback = switched
+                ? Optional.of(rollBack(spec, host, plan.rollbackTo(), plan.previousBefore()))
+                : Optional.empty();
+        if (!f.transientFailure() && rollback.map(HostOutcome.Rollback::succeeded).orElse(!switched)) {
+            removeFailedRelease(spec, host, plan, steps.done);
+        }
+        HostOutcome outcome = new HostOutcome.Failed(host, f.step(), f.message(), f.output(), f.transientFailure(),
+                rollback);
+        if (!f.transientFailure()) {
+            recordHistory(spec, host, HistoryLine.of(spec, revision, outcome, clock.instant()));
+        }
+        return outcome;
+    }
+
+    /** Whether {@code action} does anything for this app: a restart or health check it has, any other step. */
+    private static boolean runs(AppSpec spec, Action action) {
+        return switch (action) {
+            case Action.Restart r -> spec.restart().isPresent();
+            case Action.CheckHealth c -> spec.health().configured();
+            default -> true;
+        };
+    }
+
+    /** The step that carries out {@code action} on the host; empty for what runs from here (push, health). */
+    private Optional<HostCommands.Step> hostStep(AppSpec spec, Action action) {
+        return switch (action) {
+            case Action.Cleanup c -> Optional.of(HostCommands.cleanup());
+            case Action.Prepare p -> Optional.of(HostCommands.prepare());
+            case Action.MakeRelease r -> Optional.of(HostCommands.release(spec));
+            case Action.BuildEnv e -> Optional.of(HostCommands.buildEnv(spec));
+            case Action.Switch s -> Optional.of(HostCommands.switchTo(s.sha(), clock.instant()));
+            case Action.Restart r -> spec.restart().map(HostCommands::restart);
+            case Action.Prune p -> Optional.of(HostCommands.prune(p.releases(), p.envs()));
+            case Action.Push p -> Optional.empty();
+            case Action.CheckHealth c -> Optional.empty();
+        };
+    }
+
+    /** Runs a step that is not a host command: the push, the health check. Empty when it succeeded. */
+    private Optional<StepFailure> here(AppSpec spec, HostAddress host, Action action) {
+        return switch (action) {
+            case Action.Push push -> push(spec, host, push.sha());
+            case Action.CheckHealth c -> health.check(spec, host);
+            default -> throw new IllegalArgumentException(action.step() + " runs on the host");
+        };
     }
 
     /**
@@ -91,7 +151,7 @@ public final class HostDeployer {
         if (made) {
             List<io.trueup.desired.RequirementsHash> envs = done.contains("env")
                     ? List.of(spec.requirementsHash()) : List.of();
-            run(spec, host, new Action.Prune(List.of(spec.sha()), envs));
+            new Steps(spec, host, RolloutListener.NONE).run(List.of(HostCommands.prune(List.of(spec.sha()), envs)));
         }
     }
 
@@ -103,30 +163,14 @@ public final class HostDeployer {
         if (to.isEmpty()) {
             return new HostOutcome.Rollback(spec.sha(), false, "no previous release on the host to roll back to");
         }
-        Optional<StepFailure> failure = guarded("switch", host,
-                () -> command(spec, host, HostCommands.switchBack(spec, to.get(), previous)))
-                .or(() -> run(spec, host, new Action.Restart()))
-                .or(() -> run(spec, host, new Action.CheckHealth()));
+        List<HostCommands.Step> back = new ArrayList<>(List.of(HostCommands.switchBack(to.get(), previous, clock.instant())));
+        spec.restart().map(HostCommands::restart).ifPresent(back::add);
+        Optional<StepFailure> failure = new Steps(spec, host, RolloutListener.NONE).run(back)
+                .or(() -> guarded("health", host, () -> health.check(spec, host)));
         return failure
                 .map(f -> new HostOutcome.Rollback(to.get(), false, f.message() + ": " + f.output()))
                 .orElseGet(() -> new HostOutcome.Rollback(to.get(), true, "switched back to " + to.get().abbrev()
                         + ", restarted" + (spec.health().configured() ? " and healthy" : "")));
-    }
-
-    /** Runs one step; empty when it succeeded. */
-    Optional<StepFailure> run(AppSpec spec, HostAddress host, Action action) {
-        return guarded(action.step(), host, () -> switch (action) {
-            case Action.Cleanup c -> command(spec, host, HostCommands.cleanup(spec));
-            case Action.Prepare p -> command(spec, host, HostCommands.prepare(spec));
-            case Action.Push push -> push(spec, host, push.sha());
-            case Action.MakeRelease r -> command(spec, host, HostCommands.release(spec));
-            case Action.BuildEnv e -> command(spec, host, HostCommands.buildEnv(spec));
-            case Action.Switch s -> command(spec, host, HostCommands.switchTo(spec, s.sha()));
-            case Action.Restart r -> spec.restart().isEmpty() ? Optional.empty()
-                    : command(spec, host, HostCommands.run(spec, "restart", spec.restart().get()));
-            case Action.CheckHealth c -> health.check(spec, host);
-            case Action.Prune p -> command(spec, host, HostCommands.prune(spec, p.releases(), p.envs()));
-        });
     }
 
     /** Runs {@code step}, turning what the adapters throw into a failure of the step. */
@@ -146,23 +190,81 @@ public final class HostDeployer {
      * cannot be reached now keeps its log as it was. Returns whether the line was written.
      */
     public boolean recordHistory(AppSpec spec, HostAddress host, String line) {
-        return guarded("record", host, () -> command(spec, host, HostCommands.record(spec, line))).isEmpty();
+        Steps steps = new Steps(spec, host, RolloutListener.NONE);
+        return steps.run(List.of(HostCommands.record(line))).isEmpty() && steps.warnings.isEmpty();
     }
 
-    /** Runs a changing step under the host lock; a busy lock is a transient failure. */
-    private Optional<StepFailure> command(AppSpec spec, HostAddress host, RemoteCommand command) {
-        CommandResult result = shell.run(HostCommands.target(spec, host), command.withEnv(lock), commandTimeout);
-        if (result.ok()) {
-            result.stderr().lines().filter(line -> line.startsWith("trueup: "))
-                    .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host, line.substring(8)));
+    /**
+     * The host commands of one deploy (or rollback) of one host: runs steps under the host lock,
+     * tells the listener each step as the host starts it, and keeps which steps succeeded and
+     * which failures did not matter.
+     */
+    private final class Steps {
+        private final AppSpec spec;
+        private final HostAddress host;
+        private final RolloutListener listener;
+        final List<String> done = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        Steps(AppSpec spec, HostAddress host, RolloutListener listener) {
+            this.spec = spec;
+            this.host = host;
+            this.listener = listener;
+        }
+
+        /** Notes {@code step} as done; returns empty, for chaining after a step that succeeded. */
+        Optional<StepFailure> ran(String step) {
+            done.add(step);
             return Optional.empty();
         }
-        if (result.exitCode() == LOCKED) {
-            return Optional.of(new StepFailure(command.name(), command.name() + " on " + host
-                    + " waits: another controller is working there", result.tail(3), true));
+
+        /** Notes the steps a command says succeeded; the history line is not a step of the deploy. */
+        private void took(StepReport report) {
+            report.done().stream().filter(step -> !step.equals("record")).forEach(done::add);
         }
-        return Optional.of(new StepFailure(command.name(), command.name() + " on " + host + " failed with exit "
-                + result.exitCode(), result.tail(20), false));
+
+        /** Runs {@code steps} (if any) as one command; empty when none failed but those that may. */
+        Optional<StepFailure> run(List<HostCommands.Step> steps) {
+            if (steps.isEmpty()) {
+                return Optional.empty();
+            }
+            RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock.env(clock.instant()));
+            String first = steps.get(0).name();
+            StringBuilder said = new StringBuilder();
+            CommandResult result;
+            try {
+                result = shell.run(HostCommands.target(spec, host), command, commandTimeout, line -> {
+                    said.append(line).append('\n');
+                    StepReport.starting(line).ifPresent(step -> listener.step(spec.id(), host, step));
+                });
+            } catch (RemoteException e) {
+                StepReport report = StepReport.parse(said.toString());
+                took(report);
+                // A step that outlives the command timeout failed like one that exited non-zero.
+                boolean network = e.transientFailure() && !(e instanceof CommandTimeoutException);
+                return Optional.of(new StepFailure(report.blame(first), e.getMessage(), "", network));
+            } catch (TrueupException e) {
+                return Optional.of(new StepFailure(first, command.name() + " on " + host + " failed: "
+                        + e.getMessage(), "", false));
+            }
+            StepReport report = StepReport.parse(result.stdout());
+            took(report);
+            String output = result.stderr().isBlank() ? "" : result.tail(20);
+            report.warned().forEach((step, code) -> warnings.add(step + " on " + host + " failed with exit " + code
+                    + (output.isEmpty() ? "" : ": " + output)));
+            if (result.ok()) {
+                result.stderr().lines().filter(line -> line.startsWith("trueup: "))
+                        .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host, line.substring(8)));
+                return Optional.empty();
+            }
+            String step = report.blame(first);
+            if (result.exitCode() == LOCKED && report.started().isEmpty()) {
+                return Optional.of(new StepFailure(step, step + " on " + host
+                        + " waits: another controller is working there", result.tail(3), true));
+            }
+            return Optional.of(new StepFailure(step, step + " on " + host + " failed with exit "
+                    + result.exitCode(), output, false));
+        }
     }
 
     /**

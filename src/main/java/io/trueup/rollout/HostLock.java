@@ -45,9 +45,10 @@ public record HostLock(String controller, String instance, Duration ttl) {
         }
     }
 
-    /** The variables the host scripts' {@code lock} function reads. */
-    public Map<String, String> env() {
+    /** The variables the host scripts' {@code lock} function reads, for a lock taken at {@code now}. */
+    public Map<String, String> env(java.time.Instant now) {
         return Map.of("TRUEUP_LOCK_CONTROLLER", controller, "TRUEUP_LOCK_OWNER", controller + "/" + instance,
-                "TRUEUP_LOCK_TTL", Long.toString(Math.max(1, ttl.toMinutes())));
+                "TRUEUP_LOCK_TTL", Long.toString(Math.max(1, ttl.toMinutes())),
+                "TRUEUP_LOCK_SINCE", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
 }

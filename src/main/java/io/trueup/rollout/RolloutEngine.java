@@ -111,10 +111,7 @@ public final class RolloutEngine {
             RolloutListener listener) throws InterruptedException {
         slots.acquire();
         try {
-            HostOutcome outcome = deployer.deploy(spec, plan.host(host), listener);
-            if (!(outcome instanceof HostOutcome.Failed f && f.transientFailure())) {
-                deployer.recordHistory(spec, host, HistoryLine.of(spec, revision, outcome, clock.instant()));
-            }
+            HostOutcome outcome = deployer.deploy(spec, revision, plan.host(host), listener);
             listener.finished(spec.id(), outcome);
             return outcome;
         } finally {

@@ -7,7 +7,8 @@
  * A failed host stops the rollout after its batch.
  *
  * <p>{@link io.trueup.rollout.HostDeployer} runs one host's steps in order through the
- * {@link io.trueup.ssh.RemoteShell} and {@link io.trueup.git.CommitPusher} ports. Every step
+ * {@link io.trueup.ssh.RemoteShell} and {@link io.trueup.git.CommitPusher} ports, the host's
+ * consecutive steps as one SSH command ({@link io.trueup.host.HostCommands#command}). Every step
  * leaves the host usable if it fails: releases appear whole under their final name, envs
  * count only once complete, and {@code current} changes by one atomic rename. A step that
  * fails after the switch (restart, health) switches the host back to the release it ran

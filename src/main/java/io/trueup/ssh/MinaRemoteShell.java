@@ -47,14 +47,21 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        return run(target, command, timeout, line -> { });
+    }
+
+    /** Gives {@code stdoutLines} each line of stdout as it arrives, on the SSH client's thread. */
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, Consumer<String> stdoutLines) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         long started = System.nanoTime();
         TailBuffer stdout = new TailBuffer(OUTPUT_CAP_BYTES);
         TailBuffer stderr = new TailBuffer(OUTPUT_CAP_BYTES);
+        LineSplitter lines = new LineSplitter(stdout, stdoutLines);
         ChannelExec channel = openExec(target, command.render(), c -> {
-            c.setOut(stdout);
+            c.setOut(lines);
             c.setErr(stderr);
         });
         try {

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * A command for a host: a fixed POSIX shell script and the arguments it takes as {@code $1},
- * {@code $2}, .... It renders as {@code [env NAME=value...] sh -c <script> trueup-<name> <args...>}, every word
- * quoted by {@link Shell#quote}, so arguments are data to the script and never shell code.
+ * {@code $2}, .... It renders as {@code [NAME=value...] sh -c <script> trueup-<name> <args...>}, every word
+ * and value quoted by {@link Shell#quote}, so arguments are data to the script and never shell code.
  *
  * @param name a short name of the step, used in {@code $0} and in error messages
  * @param script the script text
  * @param args the script's positional arguments
- * @param env environment variables for the script, passed with {@code env NAME=value}
+ * @param env environment variables for the script, passed as {@code NAME=value} before {@code sh}
  */
 public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env) {
 
@@ -49,18 +49,20 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         return new RemoteCommand(name, script, List.of(args));
     }
 
-    /** The command line to send to the host's login shell. */
+    /**
+     * The command line to send to the host's login shell. The variables are assignments before
+     * {@code sh} (POSIX shell grammar; no {@code env} process): each name is checked, each value
+     * quoted.
+     */
     public String render() {
-        List<String> words = new ArrayList<>(args.size() + env.size() + 5);
-        if (!env.isEmpty()) {
-            words.add("env");
-            env.forEach((k, v) -> words.add(k + "=" + v));
-        }
+        StringBuilder line = new StringBuilder();
+        env.forEach((k, v) -> line.append(k).append('=').append(Shell.quote(v)).append(' '));
+        List<String> words = new ArrayList<>(args.size() + 4);
         words.add("sh");
         words.add("-c");
         words.add(script);
         words.add("trueup-" + name);
         words.addAll(args);
-        return Shell.join(words);
+        return line.append(Shell.join(words)).toString();
     }
 }

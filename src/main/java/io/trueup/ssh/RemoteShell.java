@@ -1,6 +1,7 @@
 package io.trueup.ssh;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Runs commands on hosts over SSH. Implementations keep one connection per target and reuse
@@ -19,6 +20,17 @@ public interface RemoteShell {
      * @throws CommandTimeoutException when the command outlives {@code timeout}
      */
     CommandResult run(SshTarget target, RemoteCommand command, Duration timeout);
+
+    /**
+     * Like {@link #run(SshTarget, RemoteCommand, Duration)}, and gives each line of the command's
+     * stdout to {@code stdoutLines} (without its newline), as soon as the line is complete where
+     * the shell can stream it; this one hands them over once the command has ended.
+     */
+    default CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, Consumer<String> stdoutLines) {
+        CommandResult result = run(target, command, timeout);
+        result.stdout().lines().forEach(stdoutLines);
+        return result;
+    }
 
     /**
      * Starts a raw command line (one built by a library that quotes for itself, such as a

@@ -1,8 +1,9 @@
-# Shared by the step scripts: failing with a message, exit hooks, the step lock, and replacing
-# a symlink atomically.
+# Shared by the step scripts: failing with a message, exit hooks, the lock, and replacing a symlink
+# atomically.
 fail() { echo "$*" >&2; exit 1; }
 
 exit_hooks=
+lockdir=
 at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
   exit_hooks="$1${exit_hooks:+; $exit_hooks}"
   trap "$exit_hooks" EXIT
@@ -12,9 +13,10 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # running the same steps) never change one base directory at once. A busy lock exits 75
 # (EX_TEMPFAIL: try later). A lock older than TRUEUP_LOCK_TTL minutes, or one left by an
 # earlier run of this same controller (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER)
-# whose step process is gone, is taken over, and the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER.
+# whose step process is gone, is taken over, and the takeover is said on stderr. Does nothing without
+# TRUEUP_LOCK_OWNER, or when this command holds the lock already (steps.sh takes it before its steps).
 lock() {
-  [ -n "${TRUEUP_LOCK_OWNER:-}" ] || return 0
+  [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockdir:-}" ] || return 0
   [ -d .trueup ] || mkdir -p .trueup
   if ! mkdir .trueup/lock 2>/dev/null; then
     holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
@@ -41,8 +43,10 @@ lock() {
     mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
     echo "trueup: took over the lock of $holder" >&2
   fi
-  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" > .trueup/lock/owner
-  lockdir=$(pwd -P)/.trueup/lock
+  # The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
+  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}" "$$" \
+    > .trueup/lock/owner
+  lockdir=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
   at_exit 'rm -rf "$lockdir"'
 }
 

@@ -1,17 +1,14 @@
 # Reports the state of one app's base directory, read-only (no index refresh, no locks).
 # It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
-# the shell's `read` reads files, and each release checked costs one `git status`.
-# $1 base directory   $2 desired SHA (also checked when it is not current)
+# the shell's `read` reads files, one `git status` checks the desired release, and whether
+# repo.git holds the desired commit is asked only when that release is not there unchanged.
+# $1 base directory   $2 desired SHA
 set -u
 base=$1 want=$2
 if ! cd "$base" 2>/dev/null; then echo "base missing"; exit 0; fi
 echo "base present"
-if [ -d repo.git ]; then
-  echo "repo yes"
-  if git --git-dir=repo.git cat-file -e "$want^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
-else
-  echo "repo no"
-fi
+if [ -d repo.git ]; then repo=yes; else repo=no; fi
+echo "repo $repo"
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.
@@ -50,7 +47,8 @@ for e in envs/*; do
   [ -d "$e" ] || continue
   if [ -f "$e/.trueup-complete" ]; then echo "env ${e#envs/}"; else echo "partial ${e#envs/}"; fi
 done
-check() {
+pristine=no
+check() { # $1 SHA; sets pristine=yes when its release is at that commit with no change
   [ -d "releases/$1" ] || return 0
   # A release's HEAD is detached at its commit: .git/HEAD holds the SHA. Anything else, ask git.
   head=none
@@ -69,8 +67,13 @@ check() {
   done
   unset IFS
   set +f
+  if [ "$head" = "$1" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
 }
-cur=${cur#releases/}
-[ -n "$cur" ] && check "$cur"
-[ "$cur" = "$want" ] || check "$want"
+# Only the desired release is checked: when current is another release, it is replaced whatever
+# its state, and checking it would cost a `git status` at every deploy.
+check "$want"
+# The commit matters only for making its release again; "object" is not said when it is not asked.
+if [ "$repo" = yes ] && [ "$pristine" = no ]; then
+  if git --git-dir=repo.git cat-file -e "$want^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
+fi
 exit 0

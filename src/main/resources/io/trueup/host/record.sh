@@ -3,5 +3,5 @@
 set -eu
 cd "$1"
 lock
-mkdir -p .trueup
+[ -d .trueup ] || mkdir -p .trueup
 printf '%s\n' "$2" >> .trueup/history.log

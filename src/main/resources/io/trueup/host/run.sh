@@ -2,11 +2,11 @@
 # release described in TRUEUP_* variables.
 # $1 base directory  $2 the command (shell text from desired state)
 set -eu
-cd "$1"
+cd -P "$1"
 lock
-TRUEUP_BASE=$(pwd -P)
+TRUEUP_BASE=$PWD
 cd -P current
-TRUEUP_RELEASE=$(pwd -P)
+TRUEUP_RELEASE=$PWD
 TRUEUP_SHA=${TRUEUP_RELEASE##*/}
 TRUEUP_VENV=$TRUEUP_RELEASE/.venv
 export TRUEUP_BASE TRUEUP_RELEASE TRUEUP_SHA TRUEUP_VENV

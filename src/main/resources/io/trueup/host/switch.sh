@@ -1,19 +1,20 @@
 # Points current at releases/<sha> (atomically), keeping the one it replaced as previous.
-# Refuses a release that is missing or whose env is incomplete. A rollback gives a third
-# argument: previous is then set back to that release (or removed when it is empty).
-# $1 base directory  $2 SHA  [$3 the previous release to restore, or ""]
+# Refuses a release that is missing or whose env is incomplete. Records the time of the switch
+# (given by trueup) in the release. A rollback gives a fourth argument: previous is then set back
+# to that release (or removed when it is empty).
+# $1 base directory  $2 SHA  $3 the time, epoch seconds  [$4 the previous release to restore, or ""]
 set -eu
 cd "$1"
 lock
-sha=$2
+sha=$2 now=$3
 [ -d "releases/$sha/.git" ] || fail "release $sha is missing"
 [ -f "releases/$sha/.venv/.trueup-complete" ] || fail "the env of release $sha is missing or incomplete"
 cur=$(readlink current 2>/dev/null) || cur=
-if [ $# -ge 3 ]; then
+if [ $# -ge 4 ]; then
   relink "releases/$sha" current
-  if [ -n "$3" ] && [ -d "releases/$3" ]; then relink "releases/$3" previous; else rm -f previous; fi
+  if [ -n "$4" ] && [ -d "releases/$4" ]; then relink "releases/$4" previous; else rm -f previous; fi
 elif [ "$cur" != "releases/$sha" ]; then
   [ -z "$cur" ] || relink "$cur" previous
   relink "releases/$sha" current
 fi
-date +%s > "releases/$sha/.git/trueup-switched"
+printf '%s\n' "$now" > "releases/$sha/.git/trueup-switched"

@@ -62,6 +62,35 @@ class RolloutEngineTest {
     }
 
     @Test
+    void theStepsOnTheHostAfterThePushAreOneCommandThatAlsoWritesTheHistory() {
+        rollOut(spec(sha('b'), env('1'), "web1"));
+
+        assertEquals(List.of("web1 release+switch+restart+record"), shell.commands());
+    }
+
+    @Test
+    void aFailedRestartIsRolledBackInOneCommandAndRecordedInAnother() {
+        shell.fail("web1", "restart", 3, "unit hello failed");
+
+        rollOut(spec(sha('b'), env('1'), "web1"));
+
+        assertEquals(List.of("web1 release+switch+restart+record", "web1 switch+restart", "web1 record"),
+                shell.commands());
+    }
+
+    @Test
+    void aRestartThatOutlivesTheTimeoutFailsTheReleaseAndIsRolledBack() {
+        shell.timeOut("web1", "restart");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("restart", failed.step(), "blamed on the step that was running, from its progress lines");
+        assertFalse(failed.transientFailure(), "a timeout is a failure of the release, not of the network");
+        assertEquals(sha('a'), failed.rollback().orElseThrow().to(), "it had switched: it goes back");
+    }
+
+    @Test
     void aFailedEnvBuildNeverSwitches() {
         shell.fail("web1", "env", 1, "ERROR: No matching distribution found for extra==2.0");
 

@@ -77,6 +77,32 @@ class MinaRemoteShellTest {
     }
 
     @Test
+    void givesEachLineOfStdoutAsItArrives() throws Exception {
+        Path go = dir.resolve("go");
+        RemoteCommand command = RemoteCommand.of("waits", """
+                echo ready
+                i=0
+                while [ ! -e "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+                [ -e "$1" ] && echo after
+                """, go.toString());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CommandResult result = shell.run(fixture.target(), command, TIMEOUT, line -> {
+            lines.add(line);
+            if (line.equals("ready")) {
+                try {
+                    Files.writeString(go, "");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+
+        assertEquals(List.of("ready", "after"), lines, "the first line came while the command still ran");
+        assertEquals("ready\nafter\n", result.stdout());
+    }
+
+    @Test
     void timesOutALongCommandAndClosesIt() throws Exception {
         Path pidFile = dir.resolve("sleeper.pid");
         RemoteCommand sleeper = RemoteCommand.of("sleeper", "echo $$ > \"$1\"; sleep 30; echo woke", pidFile.toString());

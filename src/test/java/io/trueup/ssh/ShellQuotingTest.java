@@ -32,6 +32,14 @@ class ShellQuotingTest {
         assertEquals(word, run(echo.render()));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"it's", "$(touch /tmp/pwned)", "`id`", "a b\tc\nd", "; rm -rf /", "\"'\"'", "~root", "*", ""})
+    void anyEnvironmentValueReachesTheScriptVerbatim(String value) throws Exception {
+        RemoteCommand echo = RemoteCommand.of("echo", "printf '%s' \"$TRUEUP_X\"").withEnv(java.util.Map.of("TRUEUP_X", value));
+
+        assertEquals(value, run(echo.render()));
+    }
+
     private static String run(String commandLine) throws IOException, InterruptedException {
         Process sh = new ProcessBuilder(List.of("/bin/sh", "-c", commandLine)).redirectErrorStream(true).start();
         String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

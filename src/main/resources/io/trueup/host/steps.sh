@@ -1,0 +1,36 @@
+# Runs a host command's steps (the step_* functions above) one after another, each in a subshell
+# of its own, with the lock held from before the first step until the last one ends. The lines
+# after these functions, written by trueup (HostCommands.command), say which steps run and with
+# which of the command's arguments: `begin` once, then `step` for each.
+#
+# Each step's own output goes to stderr; stdout carries only these lines:
+#   start <step>            the step begins
+#   done <step>             it succeeded
+#   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
+#   failed <step> <code>    it failed: no further step runs and the command exits with <code>
+home=$PWD
+
+begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
+  if [ $# -ge 2 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
+  # A missing base directory is left to the first step to report.
+  if cd "$1" 2>/dev/null; then
+    lock
+    cd "$home" || exit 1
+  fi
+}
+
+step() { # $1 step name  $2 "stop" or "warn" (on failure)  then the step's arguments
+  name=$1 onfail=$2
+  shift 2
+  echo "start $name"
+  ( exit_hooks=; "step_$name" "$@" ) >&2
+  code=$?
+  if [ "$code" -eq 0 ]; then
+    echo "done $name"
+  elif [ "$onfail" = warn ]; then
+    echo "warned $name $code"
+  else
+    echo "failed $name $code"
+    exit "$code"
+  fi
+}

@@ -1,0 +1,153 @@
+package io.trueup.host;
+
+import static io.trueup.support.Specs.env;
+import static io.trueup.support.Specs.sha;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteCommand;
+import io.trueup.support.Specs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commands of several steps, run by the host's {@code /bin/sh} in a local directory as a host would. */
+@Timeout(60)
+class HostCommandsTest {
+
+    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_CONTROLLER", "ctl",
+            "TRUEUP_LOCK_OWNER", "ctl/run1", "TRUEUP_LOCK_TTL", "30", "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
+
+    @TempDir
+    Path home;
+    Path base;
+    AppSpec spec;
+
+    @BeforeEach
+    void aHostWithACurrentRelease() throws IOException {
+        base = home.resolve("srv/hello");
+        AppSpec any = Specs.spec(sha('a'), env('1'), "web1");
+        spec = new AppSpec(any.id(), any.source(), base.toString(), any.user(), any.requirements(), any.wheelhouse(),
+                any.python(), any.restart(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
+                any.requirementsHash(), any.hosts(), any.file());
+        CommandResult prepared = run(List.of(HostCommands.prepare()));
+        assertEquals(0, prepared.exitCode(), prepared.stderr());
+        Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".git"));
+        Files.createSymbolicLink(base.resolve("current"), Path.of("releases", sha('a').hex()));
+    }
+
+    @Test
+    void runsTheStepsInOrderUnderOneHoldOfTheLockAndReportsEachOnStdout() throws IOException {
+        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"),
+                HostCommands.restart("cat \"$TRUEUP_BASE/.trueup/lock/owner\"; echo restarted"),
+                HostCommands.record("{\"n\":2}")));
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("start record\ndone record\nstart restart\ndone restart\nstart record\ndone record\n",
+                result.stdout(), "stdout carries only the steps' progress");
+        assertTrue(result.stderr().contains("ctl/run1 since 2026-11-22T03:00:00Z pid "), result.stderr());
+        assertTrue(result.stderr().contains("restarted"), "a step's own output goes to stderr");
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), history());
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "the lock is gone once the command ends");
+        assertEquals(List.of("record", "restart", "record"), StepReport.parse(result.stdout()).done());
+    }
+
+    @Test
+    void aFailedStepEndsTheCommandWithItsExitCode() throws IOException {
+        CommandResult result = run(List.of(HostCommands.restart("echo 'port in use' >&2; exit 3"),
+                HostCommands.record("{\"n\":1}")));
+
+        assertEquals(3, result.exitCode());
+        assertEquals("start restart\nfailed restart 3\n", result.stdout());
+        assertTrue(result.stderr().contains("port in use"));
+        assertEquals(List.of(), history(), "no step after the failed one ran");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")));
+        StepReport report = StepReport.parse(result.stdout());
+        assertEquals("restart", report.blame("record"));
+    }
+
+    @Test
+    void aStepThatMayFailLetsTheNextStepsRun() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/history.log"));
+
+        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"), HostCommands.restart("echo ran")));
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        StepReport report = StepReport.parse(result.stdout());
+        assertEquals(List.of("record"), List.copyOf(report.warned().keySet()), "failed, and said so");
+        assertEquals(List.of("restart"), report.done());
+    }
+
+    @Test
+    void aBusyLockRunsNoStep() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/lock"));
+        Files.writeString(base.resolve(".trueup/lock/owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");
+
+        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}")));
+
+        assertEquals(75, result.exitCode());
+        assertEquals("", result.stdout());
+        assertTrue(result.stderr().contains("locked by other/x"), result.stderr());
+        assertEquals(List.of(), history());
+        assertTrue(Files.exists(base.resolve(".trueup/lock/owner")), "the other controller's lock is left alone");
+    }
+
+    @Test
+    void argumentsReachTheStepsAsDataNeverAsCode() throws IOException {
+        String line = "{\"x\":\"'; touch pwned; echo \\\" $(touch pwned) `touch pwned` ${HOME} \\\\\"}";
+
+        CommandResult recorded = run(List.of(HostCommands.record(line), HostCommands.record(line)));
+
+        assertEquals(0, recorded.exitCode(), recorded.stderr());
+        assertEquals(List.of(line, line), history());
+        assertFalse(Files.exists(home.resolve("pwned")));
+        assertFalse(Files.exists(base.resolve("pwned")));
+    }
+
+    @Test
+    void aCommandIsNamedByItsSteps() {
+        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec),
+                HostCommands.switchTo(sha('a'), Instant.EPOCH), HostCommands.restart("true")));
+
+        assertEquals("release+switch+restart", command.name());
+        assertEquals(List.of("release", "switch", "restart"),
+                HostCommands.stepsOf(command).stream().map(HostCommands.Step::name).toList());
+    }
+
+    private List<String> history() throws IOException {
+        Path log = base.resolve(".trueup/history.log");
+        return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
+    private CommandResult run(List<HostCommands.Step> steps) {
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        try {
+            Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile()).start();
+            process.getOutputStream().close();
+            byte[] out = process.getInputStream().readAllBytes();
+            byte[] err = process.getErrorStream().readAllBytes();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8), Duration.ZERO);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
