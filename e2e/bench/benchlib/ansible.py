@@ -71,6 +71,9 @@ class Ansible:
             raise AssertionError("ansible-playbook %s exited %d; see %s" % (name, code, self.log))
         return ended
 
+    def stage(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """Nothing to prepare: Ansible is told what to deploy by its command line."""
+
     def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
         extra = {"sha": sha, "req_hash": requirements_hash.split(":", 1)[1],
                  "restart": bw.REAL_RESTART if real_app else bw.MARK_RESTART,

@@ -116,15 +116,22 @@ STEPS = ("fetch", "inspect", "cleanup", "prepare", "release", "env", "switch", "
          "reconcile")
 
 
+def _column(name):
+    """Orders the timers' columns as the steps run; a command of several steps (`release+switch`) by its first."""
+    first = name.split("+")[0]
+    return (STEPS.index(first) if first in STEPS else len(STEPS), name.count("+"), name)
+
+
 def _timings(timings, names):
     """trueup's own timers per scenario: how many of each per run, and the mean time of one."""
     if not timings:
         return []
-    steps = [s for s in STEPS if any(s in t for t in timings.values())]
+    steps = sorted({k for t in timings.values() for k in t if k != "_runs"}, key=_column)
     out = ["### Where trueup's time goes", "",
-           "trueup's own timers (`trueup_ssh_command_seconds` by step, `trueup_desired_state_fetch_seconds`, "
-           "`trueup_reconcile_duration_seconds`), per timed run: how many, × the mean milliseconds of one. "
-           "Git pushes are not timed by trueup; they happen between inspect and release.", "",
+           "trueup's own timers (`trueup_ssh_command_seconds` by command, a command's steps joined with `+`; "
+           "`trueup_desired_state_fetch_seconds`, `trueup_reconcile_duration_seconds`), per timed run: how many, "
+           "× the mean milliseconds of one. Git pushes are not timed by trueup; they happen between inspect and "
+           "release.", "",
            "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
     for (sid, n), entry in sorted(timings.items()):
         runs = entry["_runs"][0] or 1

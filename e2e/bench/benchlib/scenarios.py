@@ -86,6 +86,8 @@ def run_deploys(world, tool, runs, only, rows):
                     note = "bench requirements %d" % world.commits if new_requirements else None
                     target = world.new_app_commit(requirements_note=note)
                 timings = tool.timings() if tool.name == "trueup" else None
+                # The change itself (for trueup, the commit in desired state) is made before the clock starts.
+                tool.stage(*target, batch=batch, real_app=real_app, rollback=rollback)
                 with Meter(tool, world.links()) as meter:
                     done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
                     end = done if real_app else world.wait_restarted(target[0], meter.start)
@@ -106,6 +108,7 @@ def run_deploys(world, tool, runs, only, rows):
 
 def _deploy_untimed(world, tool, target):
     started = time.time()
+    tool.stage(*target, batch="100%")
     tool.deploy(*target, batch="100%")
     world.wait_restarted(target[0], started)
     return target

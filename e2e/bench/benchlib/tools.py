@@ -90,17 +90,25 @@ class Trueup:
         return wait.until("trueup to report %s Synced at %s" % (env, sha[:12]),
                           lambda: self.synced(sha, env, after), timeout=timeout, interval=interval)
 
-    def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
-        """Commits the bump (or, for a rollback, reverts the last one) in desired state, triggers,
-        and returns when trueup reports every host Synced at sha: the time it says so."""
-        started = time.time()
+    def stage(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """Commits the bump (or, for a rollback, reverts the last one) in desired state: what a
+        person does (merging a pull request) before trueup's part begins. Not timed."""
         if rollback:
             self.world.desired.git("revert", "--no-edit", "HEAD")
         else:
             self.world.write_env(sha, requirements_hash, batch, real_app)
             if self.world.desired.git("status", "--porcelain").stdout.strip():
                 self.world.desired.commit("Deploy %s %s" % (bw.APP, sha[:12]))
+
+    def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """Triggers a reconcile of the commit stage() made, and returns when trueup reports every
+        host Synced at sha: the time it says so."""
+        started = time.time()
         self.trigger()
+        if not real_app:
+            # The run ends at the hosts' restart marks: wait for them as for the other tools (reading
+            # files) before asking trueup's status API, whose answers would take CPU from the deploy.
+            self.world.wait_restarted(sha, started)
         return self.wait_synced(sha, after=started)
 
     # scenario 4: no-op cycles
@@ -153,8 +161,8 @@ class Trueup:
         return int(sum(count for what, (count, _) in self.timings().items() if what not in ("fetch", "reconcile")))
 
     def timings(self):
-        """{what: (count, seconds)} from trueup's own timers: each step's SSH commands (by step
-        name), desired-state fetches ("fetch"), and whole reconciles ("reconcile")."""
+        """{what: (count, seconds)} from trueup's own timers: its SSH commands (by command name: the
+        steps it runs joined with +), desired-state fetches ("fetch"), and whole reconciles ("reconcile")."""
         with _HTTP.open("http://127.0.0.1:%d/q/metrics" % self.process.port, timeout=10) as response:
             text = response.read().decode()
         found = {}
@@ -247,6 +255,9 @@ cd current && eval "$restart"
         proc.run(["git", "-C", self.world.app.path, "push", "-q", "ssh://%s/%s/repo.git" % (ip, self.base.lstrip("/")),
                   "+%s:refs/heads/bench" % sha],
                  env=dict(os.environ, GIT_SSH_COMMAND=git_ssh, GIT_SSH_VARIANT="ssh"), timeout=120)
+
+    def stage(self, sha, requirements_hash, batch, real_app=False, rollback=False):
+        """Nothing to prepare: the floor is told what to deploy by its command."""
 
     def deploy_host(self, ip, sha, requirements_hash, restart, push=True):
         if ip not in self.prepared:  # the first deploy to a host (not timed) makes its repository
