@@ -10,7 +10,6 @@ import io.trueup.host.StepReport;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.CommandResult;
-import io.trueup.ssh.CommandTimeoutException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
@@ -240,9 +239,8 @@ public final class HostDeployer {
             } catch (RemoteException e) {
                 StepReport report = StepReport.parse(said.toString());
                 took(report);
-                // A step that outlives the command timeout failed like one that exited non-zero.
-                boolean network = e.transientFailure() && !(e instanceof CommandTimeoutException);
-                return Optional.of(new StepFailure(report.blame(first), e.getMessage(), "", network));
+                // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
+                return Optional.of(new StepFailure(report.blame(first), e.getMessage(), "", e.transientFailure()));
             } catch (TrueupException e) {
                 return Optional.of(new StepFailure(first, command.name() + " on " + host + " failed: "
                         + e.getMessage(), "", false));
