@@ -1,6 +1,7 @@
 package io.trueup.rollout;
 
 import io.trueup.TrueupException;
+import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Sha;
@@ -56,8 +57,12 @@ public final class HostDeployer {
      * Carries out {@code plan} on its host, for desired-state {@code revision}, and appends the
      * outcome to the host's history (unless the network failed). The steps that run on the host
      * go in as few commands as the plan allows: each run of consecutive host steps is one command
-     * (one round trip, one hold of the lock), broken only by what runs from here, the push and
-     * the health check. When the deploy succeeds, its history line is written by its last command.
+     * (one round trip, one hold of the lock), broken by what runs from here (the push, the health
+     * check) and before {@code switch}. A command that switches begins with the switch, sent once
+     * this controller has seen the release and env made: were they one command, a connection lost
+     * during a long env build would leave the host to switch and restart on its own, with no
+     * health check and no way back. When the deploy succeeds, its history line is written by its
+     * last command.
      */
     public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
@@ -70,18 +75,20 @@ public final class HostDeployer {
                 continue;
             }
             Optional<HostCommands.Step> onHost = hostStep(spec, action);
-            if (onHost.isPresent()) {
-                pending.add(onHost.get());
-                continue;
+            if (onHost.isEmpty() || action instanceof Action.Switch) {
+                // What runs from here, and the switch, wait for the host steps before them to end.
+                failure = steps.run(pending);
+                pending.clear();
+                if (failure.isEmpty() && onHost.isEmpty()) {
+                    listener.step(spec.id(), host, action.step());
+                    failure = guarded(action.step(), host, () -> here(spec, host, action))
+                            .or(() -> steps.ran(action.step()));
+                }
+                if (failure.isPresent()) {
+                    break;
+                }
             }
-            failure = steps.run(pending).or(() -> {
-                listener.step(spec.id(), host, action.step());
-                return guarded(action.step(), host, () -> here(spec, host, action)).or(() -> steps.ran(action.step()));
-            });
-            pending.clear();
-            if (failure.isPresent()) {
-                break;
-            }
+            onHost.ifPresent(pending::add);
         }
         if (failure.isEmpty()) {
             pending.add(HostCommands.record(HistoryLine.deployed(spec, revision, clock.instant())));
@@ -229,39 +236,85 @@ public final class HostDeployer {
             }
             RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock.env(clock.instant()));
             String first = steps.get(0).name();
-            StringBuilder said = new StringBuilder();
+            Progress progress = new Progress(spec.id(), host, listener);
             CommandResult result;
             try {
-                result = shell.run(HostCommands.target(spec, host), command, commandTimeout, line -> {
-                    said.append(line).append('\n');
-                    StepReport.starting(line).ifPresent(step -> listener.step(spec.id(), host, step));
-                });
+                result = shell.run(HostCommands.target(spec, host), command, commandTimeout, progress::hear);
             } catch (RemoteException e) {
-                StepReport report = StepReport.parse(said.toString());
-                took(report);
                 // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
-                return Optional.of(new StepFailure(report.blame(first), e.getMessage(), "", e.transientFailure()));
+                return failed(steps, progress.end(), new StepFailure(progress.end().blame(first), e.getMessage(), "",
+                        e.transientFailure()));
             } catch (TrueupException e) {
-                return Optional.of(new StepFailure(first, command.name() + " on " + host + " failed: "
+                String step = progress.end().blame(first);
+                return failed(steps, progress.end(), new StepFailure(step, step + " on " + host + " failed: "
                         + e.getMessage(), "", false));
             }
+            progress.end();
             StepReport report = StepReport.parse(result.stdout());
-            took(report);
             String output = result.stderr().isBlank() ? "" : result.tail(20);
             report.warned().forEach((step, code) -> warnings.add(step + " on " + host + " failed with exit " + code
                     + (output.isEmpty() ? "" : ": " + output)));
             if (result.ok()) {
+                took(report);
                 result.stderr().lines().filter(line -> line.startsWith("trueup: "))
                         .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host, line.substring(8)));
                 return Optional.empty();
             }
             String step = report.blame(first);
             if (result.exitCode() == LOCKED && report.started().isEmpty()) {
-                return Optional.of(new StepFailure(step, step + " on " + host
+                return failed(steps, report, new StepFailure(step, step + " on " + host
                         + " waits: another controller is working there", result.tail(3), true));
             }
-            return Optional.of(new StepFailure(step, step + " on " + host + " failed with exit "
+            return failed(steps, report, new StepFailure(step, step + " on " + host + " failed with exit "
                     + result.exitCode(), output, false));
+        }
+
+        /**
+         * The failure of a command that did not end well, as far as its {@code report} goes: none
+         * but a warning when every step it did not finish is one that may fail (prune, record), so
+         * that, say, a dropped connection during the last prune does not undo a healthy deploy.
+         */
+        private Optional<StepFailure> failed(List<HostCommands.Step> steps, StepReport report, StepFailure failure) {
+            took(report);
+            boolean onlyMayFail = steps.stream()
+                    .filter(s -> !report.done().contains(s.name()) && !report.warned().containsKey(s.name()))
+                    .allMatch(HostCommands.Step::mayFail);
+            if (!onlyMayFail) {
+                return Optional.of(failure);
+            }
+            warnings.add(failure.message() + (failure.output().isEmpty() ? "" : ": " + failure.output()));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The progress lines of one command, as they come (on the SSH client's thread), passed on to
+     * the listener until the command is over for this controller; read once it is.
+     */
+    private static final class Progress {
+        private final AppEnv id;
+        private final HostAddress host;
+        private final RolloutListener listener;
+        private final StringBuilder said = new StringBuilder();
+        private boolean over;
+
+        Progress(AppEnv id, HostAddress host, RolloutListener listener) {
+            this.id = id;
+            this.host = host;
+            this.listener = listener;
+        }
+
+        synchronized void hear(String line) {
+            if (!over) {
+                said.append(line).append('\n');
+                StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
+            }
+        }
+
+        /** Ends the progress: later lines are ignored. Returns what was said. */
+        synchronized StepReport end() {
+            over = true;
+            return StepReport.parse(said.toString());
         }
     }
 

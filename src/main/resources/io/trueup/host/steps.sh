@@ -9,6 +9,12 @@
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
 #   failed <step> <code>    it failed: no further step runs and the command exits with <code>
 home=$PWD
+# When trueup's end of the channel is gone, the next progress line raises SIGPIPE (and sshd may
+# send HUP or TERM): exit through the exit hooks, so that the lock goes too. The steps' subshells
+# get the default handlers back.
+trap 'exit 141' PIPE
+trap 'exit 129' HUP
+trap 'exit 143' TERM
 
 begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
   if [ $# -ge 2 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi

@@ -92,6 +92,21 @@ class HostCommandsTest {
     }
 
     @Test
+    void aCommandWhoseControllerIsGoneStopsAtItsNextProgressLineAndFreesTheLock() throws Exception {
+        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.restart("sleep 1"),
+                HostCommands.record("{\"n\":1}"))).withEnv(LOCK);
+        Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        process.getInputStream().close(); // trueup's end of the channel is gone
+
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(141, process.exitValue(), "SIGPIPE, handled");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "the lock went with it");
+        assertEquals(List.of(), history(), "no step ran after the controller was gone");
+    }
+
+    @Test
     void aBusyLockRunsNoStep() throws IOException {
         Files.createDirectories(base.resolve(".trueup/lock"));
         Files.writeString(base.resolve(".trueup/lock/owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");

@@ -62,10 +62,23 @@ class RolloutEngineTest {
     }
 
     @Test
-    void theStepsOnTheHostAfterThePushAreOneCommandThatAlsoWritesTheHistory() {
+    void theReleaseIsOneCommandAndTheSwitchOnwardsAnotherThatAlsoWritesTheHistory() {
         rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("web1 release+switch+restart+record"), shell.commands());
+        assertEquals(List.of("web1 release", "web1 switch+restart+record"), shell.commands(),
+                "the host switches only once trueup has seen the release made");
+    }
+
+    @Test
+    void aLastCommandCutOffAfterTheRestartLeavesTheHostDeployedWithAWarning() {
+        shell.timeOut("web1", "record");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        assertEquals(List.of(), result.failures(), "only the history line was lost: nothing to roll back");
+        HostOutcome.Deployed deployed = (HostOutcome.Deployed) result.outcomes().get(0);
+        assertTrue(deployed.warnings().get(0).contains("timed out"), deployed.warnings().toString());
+        assertEquals(List.of("web1 release", "web1 switch+restart+record"), shell.commands());
     }
 
     @Test
@@ -74,7 +87,7 @@ class RolloutEngineTest {
 
         rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("web1 release+switch+restart+record", "web1 switch+restart", "web1 record"),
+        assertEquals(List.of("web1 release", "web1 switch+restart+record", "web1 switch+restart", "web1 record"),
                 shell.commands());
     }
 
