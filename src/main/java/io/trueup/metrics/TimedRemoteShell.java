@@ -27,16 +27,20 @@ public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) imp
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
-        return run(target, command, timeout, line -> { });
+        return timed(command, () -> delegate.run(target, command, timeout));
     }
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
             Consumer<String> stdoutLines) {
+        return timed(command, () -> delegate.run(target, command, timeout, stdoutLines));
+    }
+
+    private CommandResult timed(RemoteCommand command, java.util.function.Supplier<CommandResult> run) {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try {
-            CommandResult result = delegate.run(target, command, timeout, stdoutLines);
+            CommandResult result = run.get();
             outcome = result.ok() ? "success" : "failure";
             return result;
         } finally {

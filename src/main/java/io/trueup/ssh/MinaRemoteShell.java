@@ -47,21 +47,28 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
-        return run(target, command, timeout, line -> { });
+        return execute(target, command, timeout, null);
     }
 
     /** Gives {@code stdoutLines} each line of stdout as it arrives, on the SSH client's thread. */
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, Consumer<String> stdoutLines) {
+        return execute(target, command, timeout, stdoutLines);
+    }
+
+    /** Runs {@code command}; {@code stdoutLines}, when not null, hears stdout line by line. */
+    private CommandResult execute(SshTarget target, RemoteCommand command, Duration timeout,
+            Consumer<String> stdoutLines) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         long started = System.nanoTime();
         TailBuffer stdout = new TailBuffer(OUTPUT_CAP_BYTES);
         TailBuffer stderr = new TailBuffer(OUTPUT_CAP_BYTES);
-        LineSplitter lines = new LineSplitter(stdout, stdoutLines);
+        // Inspections, the most frequent commands, have no listener: their output is not split as it comes.
+        java.io.OutputStream out = stdoutLines == null ? stdout : new LineSplitter(stdout, stdoutLines);
         ChannelExec channel = openExec(target, command.render(), c -> {
-            c.setOut(lines);
+            c.setOut(out);
             c.setErr(stderr);
         });
         try {
