@@ -130,8 +130,10 @@ def _timings(timings, names):
     out = ["### Where trueup's time goes", "",
            "trueup's own timers (`trueup_ssh_command_seconds` by command, a command's steps joined with `+`; "
            "`trueup_desired_state_fetch_seconds`, `trueup_reconcile_duration_seconds`), per timed run: how many, "
-           "× the mean milliseconds of one. Git pushes are not timed by trueup; they happen between inspect and "
-           "release.", "",
+           "× the mean milliseconds of one. Git pushes are not timed by trueup; they come before the first "
+           "command on a host. A deploy starts from the inspection made after the rollout before it; the "
+           "inspections counted here are those made after the rollout measured, once the run's time is taken, "
+           "and those of hosts that had changed since.", "",
            "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
     for (sid, n), entry in sorted(timings.items()):
         runs = entry["_runs"][0] or 1

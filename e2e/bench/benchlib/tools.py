@@ -57,6 +57,7 @@ class Trueup:
     def __init__(self, world):
         self.world = world
         self.process = world.trueup
+        self.reconciles = 0
 
     def start(self, log_name="trueup"):
         if self.world.jfr:
@@ -93,6 +94,7 @@ class Trueup:
     def stage(self, sha, requirements_hash, batch, real_app=False, rollback=False):
         """Commits the bump (or, for a rollback, reverts the last one) in desired state: what a
         person does (merging a pull request) before trueup's part begins. Not timed."""
+        self.reconciles = self.reconciles_ended()
         if rollback:
             self.world.desired.git("revert", "--no-edit", "HEAD")
         else:
@@ -109,7 +111,19 @@ class Trueup:
             # The run ends at the hosts' restart marks: wait for them as for the other tools (reading
             # files) before asking trueup's status API, whose answers would take CPU from the deploy.
             self.world.wait_restarted(sha, started)
-        return self.wait_synced(sha, after=started)
+        synced = self.wait_synced(sha, after=started)
+        self.wait_idle()
+        return synced
+
+    def reconciles_ended(self):
+        return self.timings().get("reconcile", (0, 0))[0]
+
+    def wait_idle(self):
+        """Waits, after the run's end, for the reconcile that stage()'s change started to end: trueup
+        reports Synced before it inspects the hosts it changed, and the next run starts with trueup
+        idle, as the other tools' runs start once their last process has exited."""
+        wait.until("trueup's reconcile to end", lambda: self.reconciles_ended() > self.reconciles, timeout=120,
+                   interval=0.05)
 
     # scenario 4: no-op cycles
 
@@ -152,9 +166,11 @@ class Trueup:
         self.world.write_env(sha, requirements_hash, batch, real_app)
         if self.world.desired.git("status", "--porcelain").stdout.strip():
             self.world.desired.commit("bench: rollout settings for the next scenario")
+            self.reconciles = self.reconciles_ended()
             started = time.time()
             self.trigger()
             self.wait_synced(sha, after=started, interval=0.1)
+            self.wait_idle()
 
     def ssh_commands(self):
         """How many commands trueup has run on hosts over SSH, from its own metrics."""

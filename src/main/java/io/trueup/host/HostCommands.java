@@ -43,7 +43,11 @@ public final class HostCommands {
     /** The script of each step a host command can run, by step name. */
     private static final Map<String, String> STEP_SCRIPTS = Map.of("cleanup", load("cleanup.sh"),
             "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
-            "switch", load("switch.sh"), "restart", RUN, "prune", load("prune.sh"), "record", load("record.sh"));
+            "switch", load("switch.sh"), "restart", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
+            "verify", load("verify.sh"));
+
+    /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
+    public static final int NOT_AS_SEEN = 76;
 
     private HostCommands() {
     }
@@ -127,6 +131,18 @@ public final class HostCommands {
             }
         }
         return steps;
+    }
+
+    /**
+     * Checks that {@code current} still points at {@code currentLink} (empty when missing) and
+     * {@code repo.git} is there, that {@code env} (when given) is complete, and that
+     * {@code usedAsIs} (when given) is still a pristine release linked to that env: what a plan
+     * made from an earlier inspection relies on. Exits {@link #NOT_AS_SEEN} when not.
+     */
+    public static Step verify(String currentLink, Optional<RequirementsHash> env, Optional<Sha> usedAsIs) {
+        List<String> args = new ArrayList<>(List.of(currentLink, env.map(RequirementsHash::hex).orElse("")));
+        usedAsIs.ifPresent(sha -> args.add(sha.hex()));
+        return new Step("verify", args, false);
     }
 
     public static Step prepare() {

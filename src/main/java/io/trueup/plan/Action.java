@@ -3,6 +3,7 @@ package io.trueup.plan;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
 import java.util.List;
+import java.util.Optional;
 
 /** One step of a host's deploy; see the package documentation for the order. */
 public sealed interface Action {
@@ -14,6 +15,24 @@ public sealed interface Action {
     record Cleanup() implements Action {
         public String step() {
             return "cleanup";
+        }
+    }
+
+    /**
+     * Check that the host is still as the earlier inspection the plan was made from saw it:
+     * {@code current} pointing at {@code currentLink}, {@code env} (one the plan does not build)
+     * complete, and {@code usedAsIs} (a release the plan switches to without making it again)
+     * unchanged and linked to that env.
+     */
+    record Verify(String currentLink, Optional<RequirementsHash> env, Optional<Sha> usedAsIs) implements Action {
+        public Verify {
+            if (usedAsIs.isPresent() && env.isEmpty()) {
+                throw new IllegalArgumentException("a release used as it is needs its env there");
+            }
+        }
+
+        public String step() {
+            return "verify";
         }
     }
 

@@ -38,6 +38,8 @@ public final class Planner {
             switch (inspection) {
                 case Inspection.Seen seen -> plans.add(withHealth(hostPlan(spec, seen.host(), seen.observation()),
                         unhealthy.get(seen.host())));
+                case Inspection.Recalled recalled -> plans.add(recalledPlan(spec, recalled.host(),
+                        recalled.observation()));
                 case Inspection.Failed failed -> unreachable.put(failed.host(), failed.error());
             }
         }
@@ -89,6 +91,37 @@ public final class Planner {
         Optional<Sha> rollbackTo = seen.current().filter(c -> !c.equals(sha) && seen.releases().containsKey(c));
         return new HostPlan(host, observedSha(seen), drift, actions, rollbackTo, seen.previous(),
                 detail(spec, seen));
+    }
+
+    /**
+     * The plan from an earlier inspection (see {@link Inspection.Recalled}) of a host whose base
+     * directory and repository were there and whose {@code current} was not the desired
+     * release. What that inspection did not ask about the desired release is assumed: that its
+     * commit may be missing (so it is pushed: a push sends only what is missing) and that its
+     * release, if there, is unchanged. The plan's first host step verifies, under the lock, what
+     * the rest relies on, before anything changes.
+     */
+    static HostPlan recalledPlan(AppSpec spec, HostAddress host, Observation seen) {
+        Sha sha = spec.sha();
+        if (!seen.basePresent() || !seen.repoPresent() || seen.current().filter(sha::equals).isPresent()) {
+            throw new IllegalArgumentException("an earlier inspection plans only a change of release on a prepared host");
+        }
+        boolean present = seen.releases().containsKey(sha);
+        Observation assumed = new Observation(true, true, false, seen.current(), seen.currentLink(), seen.previous(),
+                seen.releases(), seen.envs(), seen.partialEnvs(),
+                present ? Map.of(sha, new Observation.ReleaseCheck(sha, Optional.of(sha.hex()), List.of())) : Map.of(),
+                seen.leftovers());
+        HostPlan plan = hostPlan(spec, host, assumed);
+        List<Action> actions = new ArrayList<>(plan.actions());
+        boolean asIs = present && actions.stream().noneMatch(Action.MakeRelease.class::isInstance);
+        boolean envThere = actions.stream().noneMatch(Action.BuildEnv.class::isInstance);
+        // After the push, which changes nothing the host uses; before the first step on the host.
+        int first = actions.get(0) instanceof Action.Push ? 1 : 0;
+        actions.add(first, new Action.Verify(seen.currentLink(),
+                envThere ? Optional.of(spec.requirementsHash()) : Optional.empty(),
+                asIs ? Optional.of(sha) : Optional.empty()));
+        return new HostPlan(host, plan.observedSha(), plan.drift(), actions, plan.rollbackTo(), plan.previousBefore(),
+                plan.detail());
     }
 
     private static String leftoverNames(Observation seen) {

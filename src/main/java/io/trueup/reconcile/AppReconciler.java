@@ -4,8 +4,10 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
+import io.trueup.desired.Sha;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Inspector;
+import io.trueup.observe.Observation;
 import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,6 +55,7 @@ public final class AppReconciler {
     private final HealthChecker health;
     private final Clock clock;
     private final ReconcileObserver observer;
+    private final Map<LastSeen.Key, LastSeen> lastSeen = new ConcurrentHashMap<>();
 
     /** Tells {@code observer} when each rollout starts and how it ends. */
     public AppReconciler(Inspector inspector, HealthChecker health, RolloutEngine engine, StatusBoard board,
@@ -102,13 +106,15 @@ public final class AppReconciler {
                 plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
         observer.rolloutStarted(id);
         Instant start = clock.instant();
-        RolloutResult result = engine.execute(spec, revision, plan, new BoardListener());
+        RolloutResult result = engine.execute(spec, revision, plan, new BoardListener(),
+                host -> inspector.inspect(spec, host));
         finish(spec, problems, plan, result);
         try {
             history.add(id, RolloutRecords.entry(spec, revision, start, clock.instant(), result));
         } catch (RuntimeException e) {
             LOG.errorf("%s: cannot record the rollout in the history: %s", id, e.getMessage());
         }
+        inspectAfter(spec, result);
     }
 
     private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {
@@ -171,6 +177,7 @@ public final class AppReconciler {
     }
 
     private List<Inspection> inspectAll(AppSpec spec) {
+        lastSeen.keySet().removeIf(key -> key.id().equals(spec.id()) && !spec.hosts().contains(key.host()));
         List<Future<Inspection>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostAddress host : spec.hosts()) {
@@ -180,19 +187,75 @@ public final class AppReconciler {
         return futures.stream().map(Future::resultNow).toList();
     }
 
-    /** Inspects {@code host}, unless it failed lately and its backoff has not run out. */
+    /**
+     * Inspects the hosts a rollout worked on (but those the network failed), once it is over, as
+     * the next poll would: a deploy
+     * soon after this one (a revert of it, say) then starts from what is there now.
+     */
+    private void inspectAfter(AppSpec spec, RolloutResult result) {
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            result.outcomes().stream().filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
+                    .forEach(outcome -> workers.submit(() -> inspectNow(spec, outcome.host())));
+        }
+    }
+
+    /**
+     * Inspects {@code host}, unless it failed lately and its backoff has not run out, or unless
+     * what the last poll saw there can be {@linkplain #recall recalled}.
+     */
     private Inspection inspectOne(AppSpec spec, HostAddress host) {
         Optional<HostRetries.Retry> waiting = retries.waiting(spec.id(), host);
         if (waiting.isPresent()) {
             return new Inspection.Failed(host, retries.describe(waiting.get()), true);
         }
-        Inspection inspection = inspector.inspect(spec, host);
-        return switch (inspection) {
+        Optional<Inspection> recalled = recall(spec, host);
+        if (recalled.isPresent()) {
+            return recalled.get();
+        }
+        return switch (inspectNow(spec, host)) {
+            case Inspection.Recalled recall -> recall;
             case Inspection.Seen seen -> seen;
             case Inspection.Failed failed when failed.transientFailure() -> new Inspection.Failed(host,
                     retries.describe(retries.failed(spec.id(), host, failed.error())), true);
             case Inspection.Failed failed -> failed;
         };
+    }
+
+    /** Inspects {@code host} and keeps what it saw for {@link #recall}. */
+    private Inspection inspectNow(AppSpec spec, HostAddress host) {
+        Inspection inspection = inspector.inspect(spec, host);
+        LastSeen.Key key = new LastSeen.Key(spec.id(), host);
+        if (inspection instanceof Inspection.Seen seen) {
+            lastSeen.put(key, new LastSeen(spec.path(), spec.user(), spec.sha(), seen.observation()));
+        } else {
+            lastSeen.remove(key);
+        }
+        return inspection;
+    }
+
+    /**
+     * What the last poll's inspection saw on {@code host}, when desired state has moved it to
+     * another release since: a deploy then starts at once from that, verified on the host by its
+     * first command, instead of waiting for one more inspection. Used once: the poll after a
+     * deploy inspects again. Empty for a host not yet prepared, already at the desired release,
+     * or not inspected for this base directory and user.
+     */
+    private Optional<Inspection> recall(AppSpec spec, HostAddress host) {
+        LastSeen last = lastSeen.remove(new LastSeen.Key(spec.id(), host));
+        if (last == null || last.desired().equals(spec.sha()) || !last.path().equals(spec.path())
+                || !last.user().equals(spec.user())) {
+            return Optional.empty();
+        }
+        Observation seen = last.observation();
+        boolean prepared = seen.basePresent() && seen.repoPresent();
+        return prepared && seen.current().filter(spec.sha()::equals).isEmpty()
+                ? Optional.of(new Inspection.Recalled(host, seen)) : Optional.empty();
+    }
+
+    /** What an inspection saw on a host, for which base directory, user and desired SHA. */
+    private record LastSeen(String path, String user, Sha desired, Observation observation) {
+        record Key(AppEnv id, HostAddress host) {
+        }
     }
 
     /**

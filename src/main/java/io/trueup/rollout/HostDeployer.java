@@ -61,8 +61,12 @@ public final class HostDeployer {
      * check) and before {@code switch}. A command that switches begins with the switch, sent once
      * this controller has seen the release and env made: were they one command, a connection lost
      * during a long env build would leave the host to switch and restart on its own, with no
-     * health check and no way back. When the deploy succeeds, its history line is written by its
-     * last command.
+     * health check and no way back; only {@code verify}, which makes nothing, may come before it
+     * in its command. When the deploy succeeds, its history line is written by its last command.
+     *
+     * @throws HostChanged when the plan's {@code verify} step finds the host no longer as the
+     *     inspection the plan was made from saw it; nothing on the host has changed but the
+     *     objects a push before it may have added
      */
     public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
@@ -75,7 +79,7 @@ public final class HostDeployer {
                 continue;
             }
             Optional<HostCommands.Step> onHost = hostStep(spec, action);
-            if (onHost.isEmpty() || action instanceof Action.Switch) {
+            if (onHost.isEmpty() || action instanceof Action.Switch && !onlyVerify(pending)) {
                 // What runs from here, and the switch, wait for the host steps before them to end.
                 failure = steps.run(pending);
                 pending.clear();
@@ -114,6 +118,10 @@ public final class HostDeployer {
         return outcome;
     }
 
+    private static boolean onlyVerify(List<HostCommands.Step> steps) {
+        return steps.stream().allMatch(step -> step.name().equals("verify"));
+    }
+
     /** Whether {@code action} does anything for this app: a restart or health check it has, any other step. */
     private static boolean runs(AppSpec spec, Action action) {
         return switch (action) {
@@ -126,6 +134,7 @@ public final class HostDeployer {
     /** The step that carries out {@code action} on the host; empty for what runs from here (push, health). */
     private Optional<HostCommands.Step> hostStep(AppSpec spec, Action action) {
         return switch (action) {
+            case Action.Verify v -> Optional.of(HostCommands.verify(v.currentLink(), v.env(), v.usedAsIs()));
             case Action.Cleanup c -> Optional.of(HostCommands.cleanup());
             case Action.Prepare p -> Optional.of(HostCommands.prepare());
             case Action.MakeRelease r -> Optional.of(HostCommands.release(spec));
@@ -261,6 +270,9 @@ public final class HostDeployer {
                 return Optional.empty();
             }
             String step = report.blame(first);
+            if (result.exitCode() == HostCommands.NOT_AS_SEEN && step.equals("verify")) {
+                throw new HostChanged(host + " is not as inspected: " + result.tail(3).strip());
+            }
             if (result.exitCode() == LOCKED && report.started().isEmpty()) {
                 return failed(steps, report, new StepFailure(step, step + " on " + host
                         + " waits: another controller is working there", result.tail(3), true));
@@ -284,6 +296,16 @@ public final class HostDeployer {
             }
             warnings.add(failure.message() + (failure.output().isEmpty() ? "" : ": " + failure.output()));
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The host is no longer as the inspection that its plan was made from saw it: inspect it
+     * again and plan anew.
+     */
+    public static final class HostChanged extends RuntimeException {
+        HostChanged(String message) {
+            super(message);
         }
     }
 

@@ -3,17 +3,25 @@ package io.trueup.rollout;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
+import io.trueup.observe.Inspection;
+import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
+import io.trueup.plan.Planner;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Executes a plan in its batches: the hosts of a batch in parallel, a batch finished (every
@@ -25,6 +33,8 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 public final class RolloutEngine {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutEngine.class);
 
     private final HostDeployer deployer;
     private final Semaphore slots;
@@ -50,8 +60,13 @@ public final class RolloutEngine {
     /**
      * Runs the plan of desired-state {@code revision}; returns an outcome for every host worked
      * on, in batch order. Each host's outcome is also appended to its {@code .trueup/history.log}.
+     * A host whose plan was made from an earlier inspection and who turns out to have changed
+     * since (its {@code verify} step says so) is inspected again with {@code inspectAgain}
+     * and deployed by the plan made from what that sees.
      */
-    public RolloutResult execute(AppSpec spec, String revision, Plan plan, RolloutListener listener) {
+    public RolloutResult execute(AppSpec spec, String revision, Plan plan, RolloutListener listener,
+            Function<HostAddress, Inspection> inspectAgain) {
+        Plans plans = new Plans(plan, inspectAgain);
         Rollout policy = spec.rollout();
         List<HostOutcome> outcomes = new ArrayList<>();
         List<List<HostAddress>> batches = plan.batches();
@@ -62,17 +77,17 @@ public final class RolloutEngine {
                     sleeper.accept(pause);
                 }
             }
-            outcomes.addAll(runBatch(spec, revision, plan, batches.get(i), listener));
+            outcomes.addAll(runBatch(spec, revision, plans, batches.get(i), listener));
             long failed = outcomes.stream().filter(HostOutcome.Failed.class::isInstance).count();
             if (failed > policy.maxFailures()) {
-                return new RolloutResult(spec.id(), revertIfAsked(spec, revision, plan, outcomes, listener), i + 1,
+                return new RolloutResult(spec.id(), revertIfAsked(spec, revision, plans, outcomes, listener), i + 1,
                         batches.size(), true);
             }
         }
         return new RolloutResult(spec.id(), outcomes, batches.size(), batches.size(), false);
     }
 
-    private List<HostOutcome> revertIfAsked(AppSpec spec, String revision, Plan plan, List<HostOutcome> outcomes,
+    private List<HostOutcome> revertIfAsked(AppSpec spec, String revision, Plans plans, List<HostOutcome> outcomes,
             RolloutListener listener) {
         boolean releaseFailed = outcomes.stream()
                 .anyMatch(o -> o instanceof HostOutcome.Failed f && !f.transientFailure());
@@ -83,9 +98,9 @@ public final class RolloutEngine {
         for (HostOutcome outcome : outcomes) {
             if (outcome instanceof HostOutcome.Deployed deployed) {
                 listener.step(spec.id(), deployed.host(), "rollback");
+                HostPlan hostPlan = plans.of(deployed.host());
                 HostOutcome back = new HostOutcome.Reverted(deployed.host(),
-                        deployer.rollBack(spec, deployed.host(), plan.host(deployed.host()).rollbackTo(),
-                                plan.host(deployed.host()).previousBefore()));
+                        deployer.rollBack(spec, deployed.host(), hostPlan.rollbackTo(), hostPlan.previousBefore()));
                 deployer.recordHistory(spec, deployed.host(), HistoryLine.of(spec, revision, back, clock.instant()));
                 listener.finished(spec.id(), back);
                 reverted.add(back);
@@ -96,26 +111,62 @@ public final class RolloutEngine {
         return reverted;
     }
 
-    private List<HostOutcome> runBatch(AppSpec spec, String revision, Plan plan, List<HostAddress> batch,
+    private List<HostOutcome> runBatch(AppSpec spec, String revision, Plans plans, List<HostAddress> batch,
             RolloutListener listener) {
         List<Future<HostOutcome>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostAddress host : batch) {
-                futures.add(workers.submit(() -> deployOne(spec, revision, plan, host, listener)));
+                futures.add(workers.submit(() -> deployOne(spec, revision, plans, host, listener)));
             }
         }
         return futures.stream().map(RolloutEngine::join).toList();
     }
 
-    private HostOutcome deployOne(AppSpec spec, String revision, Plan plan, HostAddress host,
+    private HostOutcome deployOne(AppSpec spec, String revision, Plans plans, HostAddress host,
             RolloutListener listener) throws InterruptedException {
         slots.acquire();
         try {
-            HostOutcome outcome = deployer.deploy(spec, revision, plan.host(host), listener);
+            HostOutcome outcome;
+            try {
+                outcome = deployer.deploy(spec, revision, plans.of(host), listener);
+            } catch (HostDeployer.HostChanged changed) {
+                LOG.infof("%s: %s; inspecting it again", spec.id(), changed.getMessage());
+                outcome = deployAgain(spec, revision, plans, host, listener);
+            }
             listener.finished(spec.id(), outcome);
             return outcome;
         } finally {
             slots.release();
+        }
+    }
+
+    /** Inspects {@code host} again and deploys it by the plan made from what that sees. */
+    private HostOutcome deployAgain(AppSpec spec, String revision, Plans plans, HostAddress host,
+            RolloutListener listener) {
+        Instant start = clock.instant();
+        listener.step(spec.id(), host, "inspect");
+        Inspection again = plans.inspectAgain.apply(host);
+        if (again instanceof Inspection.Failed failed) {
+            // Tried again later, when a poll's inspection says what became of the host.
+            return new HostOutcome.Failed(host, "inspect", failed.error(), "", true, Optional.empty());
+        }
+        HostPlan fresh = Planner.plan(spec, List.of(again)).host(host);
+        plans.replanned.put(host, fresh);
+        return fresh.converged()
+                ? new HostOutcome.Deployed(host, spec.sha(), List.of(), Duration.between(start, clock.instant()),
+                        List.of())
+                : deployer.deploy(spec, revision, fresh, listener);
+    }
+
+    /** The plan of each host: the rollout's, or the one made when the host was inspected again. */
+    private record Plans(Plan plan, Function<HostAddress, Inspection> inspectAgain,
+            Map<HostAddress, HostPlan> replanned) {
+        Plans(Plan plan, Function<HostAddress, Inspection> inspectAgain) {
+            this(plan, inspectAgain, new ConcurrentHashMap<>());
+        }
+
+        HostPlan of(HostAddress host) {
+            return replanned.getOrDefault(host, plan.host(host));
         }
     }
 

@@ -107,6 +107,32 @@ class HostCommandsTest {
     }
 
     @Test
+    void verifyLetsTheStepsRunOnlyWhileTheHostIsAsInspected() throws IOException {
+        String seen = "releases/" + sha('a').hex();
+        CommandResult asSeen = run(List.of(HostCommands.verify(seen, java.util.Optional.empty(),
+                java.util.Optional.empty()), HostCommands.record("{\"n\":1}")));
+        assertEquals(0, asSeen.exitCode(), asSeen.stderr());
+
+        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
+        Files.delete(base.resolve("current"));
+        Files.createSymbolicLink(base.resolve("current"), Path.of("releases", sha('b').hex()));
+        CommandResult changed = run(List.of(HostCommands.verify(seen, java.util.Optional.empty(),
+                java.util.Optional.empty()), HostCommands.record("{\"n\":2}")));
+
+        assertEquals(HostCommands.NOT_AS_SEEN, changed.exitCode());
+        assertEquals("start verify\nfailed verify 76\n", changed.stdout());
+        assertTrue(changed.stderr().contains("current points at releases/" + sha('b').hex() + ", not " + seen),
+                changed.stderr());
+        assertEquals(List.of("{\"n\":1}"), history(), "nothing ran after the verify that failed");
+
+        CommandResult noRelease = run(List.of(HostCommands.verify("releases/" + sha('b').hex(),
+                java.util.Optional.of(env('1')), java.util.Optional.of(sha('c')))));
+        assertEquals(HostCommands.NOT_AS_SEEN, noRelease.exitCode());
+        assertTrue(noRelease.stderr().contains("env " + env('1').hex() + " is gone or incomplete"),
+                noRelease.stderr());
+    }
+
+    @Test
     void aBusyLockRunsNoStep() throws IOException {
         Files.createDirectories(base.resolve(".trueup/lock"));
         Files.writeString(base.resolve(".trueup/lock/owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");

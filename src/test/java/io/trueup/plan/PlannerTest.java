@@ -5,6 +5,7 @@ import static io.trueup.support.Specs.hosts;
 import static io.trueup.support.Specs.sha;
 import static io.trueup.support.Specs.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.desired.AppSpec;
@@ -134,5 +135,55 @@ class PlannerTest {
 
         assertEquals(List.of(hosts("h1", "h3"), hosts("h5")), plan.batches());
         assertEquals(Set.of(HostAddress.parse("h4")), plan.unreachable().keySet());
+    }
+
+    private static HostPlan recalledPlanFor(AppSpec spec, Observation seen) {
+        return Planner.plan(spec, List.of(new Inspection.Recalled(WEB1, seen))).host(WEB1);
+    }
+
+    @Test
+    void aRevertPlannedFromAnEarlierInspectionVerifiesTheReleaseItGoesBackToInItsFirstCommand() {
+        // Seen when b was desired: the check of a, and whether repo.git holds a, were not made then.
+        Observation seen = Observations.host().release(sha('a'), env('1'), 100).release(sha('b'), env('1'), 200)
+                .current(sha('b')).previous(sha('a')).modified(sha('a'), "?? unknown.txt").build();
+
+        HostPlan plan = recalledPlanFor(spec(sha('a'), env('1'), "web1"), seen);
+
+        assertEquals(List.of("verify", "switch", "restart", "health"), steps(plan));
+        assertEquals(new Action.Verify("releases/" + sha('b').hex(), Optional.of(env('1')), Optional.of(sha('a'))),
+                plan.actions().get(0));
+        assertEquals(Optional.of(sha('b')), plan.rollbackTo());
+    }
+
+    @Test
+    void aBumpPlannedFromAnEarlierInspectionPushesThenVerifiesBeforeTheReleaseIsMade() {
+        Observation seen = Observations.host().release(sha('a'), env('1'), 100).current(sha('a')).build();
+
+        HostPlan plan = recalledPlanFor(spec(sha('b'), env('1'), "web1"), seen);
+
+        assertEquals(List.of("push", "verify", "release", "switch", "restart", "health"), steps(plan),
+                "whether repo.git holds b was not asked: it is pushed (a push sends only what is missing)");
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), Optional.of(env('1')), Optional.empty()),
+                plan.actions().get(1));
+    }
+
+    @Test
+    void aRequirementsChangePlannedFromAnEarlierInspectionDoesNotExpectTheNewEnv() {
+        Observation seen = Observations.host().release(sha('a'), env('1'), 100).current(sha('a')).build();
+
+        HostPlan plan = recalledPlanFor(spec(sha('b'), env('2'), "web1"), seen);
+
+        assertEquals(List.of("push", "verify", "release", "env", "switch", "restart", "health"), steps(plan));
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), Optional.empty(), Optional.empty()),
+                plan.actions().get(1));
+    }
+
+    @Test
+    void anEarlierInspectionDoesNotPlanAHostNotPreparedOrAtTheDesiredRelease() {
+        Observation at = Observations.host().release(sha('a'), env('1'), 100).current(sha('a')).build();
+
+        assertThrows(IllegalArgumentException.class, () -> recalledPlanFor(spec(sha('a'), env('1'), "web1"), at));
+        assertThrows(IllegalArgumentException.class,
+                () -> recalledPlanFor(spec(sha('a'), env('1'), "web1"), Observations.empty()));
     }
 }

@@ -119,8 +119,9 @@ class DeployIntegrationTest {
 
         assertAllAt(bumped);
         List<String> steps = fleet.stepsSince(0, before);
-        assertEquals(List.of("inspect", "receive-pack", "release", "switch+restart", "health", "record"), steps,
-                "the switch and restart are one command");
+        assertEquals(List.of("receive-pack", "verify+release", "switch+restart", "health", "record", "inspect"), steps,
+                "planned from the inspection after the last rollout, verified by the first command on the host;"
+                        + " the switch and restart are one command");
         assertEquals(List.of(fleet.requirementsHash().hex()), fleet.list(0, "envs"));
     }
 
@@ -147,8 +148,37 @@ class DeployIntegrationTest {
         fleet.reconciler.runOnce();
 
         assertAllAt(first);
-        assertEquals(List.of("inspect", "switch+restart", "health", "record"), fleet.stepsSince(1, before),
-                "going back is a switch: no push, no release, no env");
+        assertEquals(List.of("verify+switch+restart", "health", "record", "inspect"), fleet.stepsSince(1, before),
+                "going back is a switch, verified as it starts: no push, no release, no env, and no inspection"
+                        + " before it (the one after the last rollout is recalled); the hosts are inspected after");
+    }
+
+    @Test
+    void aReleaseChangedByHandSinceTheLastInspectionIsMadeAgainWhenGoingBack() throws Exception {
+        String first = fleet.app.head();
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+        String second = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# v2\n");
+        fleet.deploy(second, "");
+        fleet.reconciler.runOnce();
+        assertAllAt(second);
+        Path old = fleet.base(1).resolve("releases").resolve(first).resolve("app.py");
+        String original = Files.readString(old);
+        Files.writeString(old, original + "print('edited after the last inspection')\n");
+        int before = fleet.server(1).commandsRun();
+        int elsewhere = fleet.server(0).commandsRun();
+
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+
+        assertAllAt(first);
+        assertEquals(original, Files.readString(fleet.base(1).resolve("current/app.py")),
+                "the edited release was not switched to: it was made again");
+        assertEquals(List.of("verify+switch+restart", "inspect", "release", "switch+restart", "health", "record",
+                "inspect"),
+                fleet.stepsSince(1, before), "the host that changed is inspected again and its plan made anew");
+        assertEquals(List.of("verify+switch+restart", "health", "record", "inspect"), fleet.stepsSince(0, elsewhere));
+        assertEquals("succeeded", fleet.history.recent(Fleet.ID).get(0).result());
     }
 
     @Test

@@ -44,7 +44,7 @@ class RolloutEngineTest {
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
                 new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
         return new RolloutEngine(deployer, 4, pauses::add, Clock.systemUTC()).execute(spec, "rev1", plan,
-                RolloutListener.NONE);
+                RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
     }
 
     private List<String> stepsOn(String host) {
