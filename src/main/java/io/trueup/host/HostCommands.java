@@ -134,13 +134,15 @@ public final class HostCommands {
     }
 
     /**
-     * Checks that {@code current} still points at {@code currentLink} (empty when missing) and
-     * {@code repo.git} is there, that {@code env} (when given) is complete, and that
-     * {@code usedAsIs} (when given) is still a pristine release linked to that env: what a plan
-     * made from an earlier inspection relies on. Exits {@link #NOT_AS_SEEN} when not.
+     * Checks that {@code repo.git} is there, that {@code current} and {@code previous} still
+     * point at {@code currentLink} and {@code previousLink} (empty: missing), that {@code env}
+     * is complete if {@code envComplete}, and that {@code usedAsIs} (when given) is still a
+     * pristine release linked to {@code env}: what a plan made from an earlier inspection relies
+     * on. Exits {@link #NOT_AS_SEEN} when not.
      */
-    public static Step verify(String currentLink, Optional<RequirementsHash> env, Optional<Sha> usedAsIs) {
-        List<String> args = new ArrayList<>(List.of(currentLink, env.map(RequirementsHash::hex).orElse("")));
+    public static Step verify(String currentLink, String previousLink, RequirementsHash env, boolean envComplete,
+            Optional<Sha> usedAsIs) {
+        List<String> args = new ArrayList<>(List.of(currentLink, previousLink, env.hex(), envComplete ? "complete" : ""));
         usedAsIs.ifPresent(sha -> args.add(sha.hex()));
         return new Step("verify", args, false);
     }

@@ -20,16 +20,13 @@ public sealed interface Action {
 
     /**
      * Check that the host is still as the earlier inspection the plan was made from saw it:
-     * {@code current} pointing at {@code currentLink}, {@code env} (one the plan does not build)
-     * complete, and {@code usedAsIs} (a release the plan switches to without making it again)
-     * unchanged and linked to that env.
+     * {@code current} and {@code previous} pointing at {@code currentLink} and
+     * {@code previousLink} (empty: missing), the desired {@code env} complete when the plan
+     * does not build it, and {@code usedAsIs} (a release the plan switches to without making it
+     * again) unchanged and linked to that env.
      */
-    record Verify(String currentLink, Optional<RequirementsHash> env, Optional<Sha> usedAsIs) implements Action {
-        public Verify {
-            if (usedAsIs.isPresent() && env.isEmpty()) {
-                throw new IllegalArgumentException("a release used as it is needs its env there");
-            }
-        }
+    record Verify(String currentLink, String previousLink, RequirementsHash env, boolean envComplete,
+            Optional<Sha> usedAsIs) implements Action {
 
         public String step() {
             return "verify";

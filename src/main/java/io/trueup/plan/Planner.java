@@ -117,9 +117,8 @@ public final class Planner {
         boolean envThere = actions.stream().noneMatch(Action.BuildEnv.class::isInstance);
         // After the push, which changes nothing the host uses; before the first step on the host.
         int first = actions.get(0) instanceof Action.Push ? 1 : 0;
-        actions.add(first, new Action.Verify(seen.currentLink(),
-                envThere ? Optional.of(spec.requirementsHash()) : Optional.empty(),
-                asIs ? Optional.of(sha) : Optional.empty()));
+        actions.add(first, new Action.Verify(seen.currentLink(), seen.previous().map(p -> "releases/" + p.hex())
+                .orElse(""), spec.requirementsHash(), envThere, asIs ? Optional.of(sha) : Optional.empty()));
         return new HostPlan(host, plan.observedSha(), plan.drift(), actions, plan.rollbackTo(), plan.previousBefore(),
                 plan.detail());
     }

@@ -9,6 +9,8 @@
  * <ol>
  * <li>{@code Prepare}: make the base directory and bare repository (first deploy only);
  * <li>{@code Push}: send the commit's missing objects to {@code repo.git};
+ * <li>{@code Verify}: only in a plan made from an earlier inspection
+ *     ({@link io.trueup.observe.Inspection.Recalled}): check that the host is still as seen;
  * <li>{@code MakeRelease}: a fresh local clone in {@code releases/<sha>} (replacing one
  *     modified by hand);
  * <li>{@code BuildEnv}: the virtualenv for the requirements hash, only if not present;

@@ -21,6 +21,7 @@ import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +35,10 @@ import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles one app/environment at a time: inspects its hosts, plans, rolls out, and keeps
- * the status board true throughout. A rollout that fails on a host's step (not the network)
+ * Reconciles one app/environment at a time: inspects its hosts (or, for a host that desired
+ * state has moved to another release since the last poll, recalls that poll's inspection, which
+ * the deploy verifies), plans, rolls out, inspects the hosts it rolled out to, and keeps the
+ * status board true throughout. A rollout that fails on a host's step (not the network)
  * halts: it is not retried for the same SHA and requirements until desired state changes or
  * an operator asks for a retry. A paused app/environment, or one with {@code selfHeal: false}
  * whose spec was rolled out already, is inspected and reported but not changed. Hosts that
@@ -45,6 +48,9 @@ import org.jboss.logging.Logger;
 public final class AppReconciler {
 
     private static final Logger LOG = Logger.getLogger(AppReconciler.class);
+
+    /** How long a reconcile waits for the inspections after its rollout. */
+    static final Duration AFTER_ROLLOUT_WAIT = Duration.ofSeconds(5);
 
     private final Inspector inspector;
     private final RolloutEngine engine;
@@ -78,7 +84,9 @@ public final class AppReconciler {
      */
     public void reconcile(AppSpec spec, String revision, List<Problem> problems) {
         AppEnv id = spec.id();
-        Plan plan = planWithHealth(spec, inspectAll(spec));
+        // A deploy may start from the last poll's inspection; a held app/environment deploys nothing.
+        boolean mayRecall = !control.paused(id) && control.halt(id).filter(h -> h.key().equals(key(spec))).isEmpty();
+        Plan plan = planWithHealth(spec, inspectAll(spec, mayRecall));
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
         Optional<ControlStore.Halt> halt = control.halt(id);
         if (halt.isPresent() && !halt.get().key().equals(key(spec))) {
@@ -119,8 +127,10 @@ public final class AppReconciler {
 
     private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {
         List<HostOutcome.Failed> failures = result.failures();
-        failures.stream().filter(HostOutcome.Failed::transientFailure)
-                .forEach(f -> retries.failed(spec.id(), f.host(), f.error()));
+        failures.stream().filter(HostOutcome.Failed::transientFailure).forEach(f -> {
+            retries.failed(spec.id(), f.host(), f.error());
+            lastSeen.remove(new LastSeen.Key(spec.id(), f.host()));
+        });
         result.outcomes().stream().filter(HostOutcome.Deployed.class::isInstance)
                 .forEach(o -> retries.succeeded(spec.id(), o.host()));
         Optional<String> error = Optional.empty();
@@ -176,12 +186,12 @@ public final class AppReconciler {
         return unhealthy.isEmpty() ? plan : Planner.plan(spec, inspections, unhealthy);
     }
 
-    private List<Inspection> inspectAll(AppSpec spec) {
+    private List<Inspection> inspectAll(AppSpec spec, boolean mayRecall) {
         lastSeen.keySet().removeIf(key -> key.id().equals(spec.id()) && !spec.hosts().contains(key.host()));
         List<Future<Inspection>> futures = new ArrayList<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostAddress host : spec.hosts()) {
-                futures.add(workers.submit(() -> inspectOne(spec, host)));
+                futures.add(workers.submit(() -> inspectOne(spec, host, mayRecall)));
             }
         }
         return futures.stream().map(Future::resultNow).toList();
@@ -189,26 +199,41 @@ public final class AppReconciler {
 
     /**
      * Inspects the hosts a rollout worked on (but those the network failed), once it is over, as
-     * the next poll would: a deploy
-     * soon after this one (a revert of it, say) then starts from what is there now.
+     * the next poll would: a deploy soon after this one (a revert of it, say) then starts from
+     * what is there now. Waits for them at most {@link #AFTER_ROLLOUT_WAIT}: a host slow to
+     * answer is left to finish in the background rather than hold up a change waiting behind
+     * this reconcile. What it sees, however late, is only ever used by a deploy that verifies it.
      */
     private void inspectAfter(AppSpec spec, RolloutResult result) {
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            result.outcomes().stream().filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
-                    .forEach(outcome -> workers.submit(() -> inspectNow(spec, outcome.host())));
+        long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
+        List<Thread> inspections = result.outcomes().stream()
+                .filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
+                .map(outcome -> Thread.ofVirtual().name("inspect-after-" + outcome.host())
+                        .start(() -> inspectNow(spec, outcome.host())))
+                .toList();
+        try {
+            for (Thread inspection : inspections) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !inspection.join(Duration.ofNanos(left))) {
+                    LOG.debugf("%s: inspections after the rollout go on in the background", spec.id());
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /**
      * Inspects {@code host}, unless it failed lately and its backoff has not run out, or unless
-     * what the last poll saw there can be {@linkplain #recall recalled}.
+     * {@code mayRecall} and what the last poll saw there can be {@linkplain #recall recalled}.
      */
-    private Inspection inspectOne(AppSpec spec, HostAddress host) {
+    private Inspection inspectOne(AppSpec spec, HostAddress host, boolean mayRecall) {
         Optional<HostRetries.Retry> waiting = retries.waiting(spec.id(), host);
         if (waiting.isPresent()) {
             return new Inspection.Failed(host, retries.describe(waiting.get()), true);
         }
-        Optional<Inspection> recalled = recall(spec, host);
+        Optional<Inspection> recalled = mayRecall ? recall(spec, host) : Optional.empty();
         if (recalled.isPresent()) {
             return recalled.get();
         }

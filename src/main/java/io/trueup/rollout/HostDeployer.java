@@ -65,8 +65,8 @@ public final class HostDeployer {
      * in its command. When the deploy succeeds, its history line is written by its last command.
      *
      * @throws HostChanged when the plan's {@code verify} step finds the host no longer as the
-     *     inspection the plan was made from saw it; nothing on the host has changed but the
-     *     objects a push before it may have added
+     *     inspection the plan was made from saw it, or the push before it fails; nothing on the
+     *     host has changed but the objects that push may have added
      */
     public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
@@ -87,6 +87,10 @@ public final class HostDeployer {
                     listener.step(spec.id(), host, action.step());
                     failure = guarded(action.step(), host, () -> here(spec, host, action))
                             .or(() -> steps.ran(action.step()));
+                    if (failure.isPresent() && action instanceof Action.Push && verifies(plan)) {
+                        // Its repository may be gone since it was inspected: that calls for a new plan.
+                        throw new HostChanged(failure.get().message() + " (planned from an earlier inspection)");
+                    }
                 }
                 if (failure.isPresent()) {
                     break;
@@ -118,6 +122,10 @@ public final class HostDeployer {
         return outcome;
     }
 
+    private static boolean verifies(HostPlan plan) {
+        return plan.actions().stream().anyMatch(Action.Verify.class::isInstance);
+    }
+
     private static boolean onlyVerify(List<HostCommands.Step> steps) {
         return steps.stream().allMatch(step -> step.name().equals("verify"));
     }
@@ -134,7 +142,8 @@ public final class HostDeployer {
     /** The step that carries out {@code action} on the host; empty for what runs from here (push, health). */
     private Optional<HostCommands.Step> hostStep(AppSpec spec, Action action) {
         return switch (action) {
-            case Action.Verify v -> Optional.of(HostCommands.verify(v.currentLink(), v.env(), v.usedAsIs()));
+            case Action.Verify v -> Optional.of(HostCommands.verify(v.currentLink(), v.previousLink(), v.env(),
+                    v.envComplete(), v.usedAsIs()));
             case Action.Cleanup c -> Optional.of(HostCommands.cleanup());
             case Action.Prepare p -> Optional.of(HostCommands.prepare());
             case Action.MakeRelease r -> Optional.of(HostCommands.release(spec));

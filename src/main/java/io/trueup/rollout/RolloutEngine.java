@@ -96,7 +96,8 @@ public final class RolloutEngine {
         }
         List<HostOutcome> reverted = new ArrayList<>();
         for (HostOutcome outcome : outcomes) {
-            if (outcome instanceof HostOutcome.Deployed deployed) {
+            // A host found at the desired release when inspected again was not changed: left as it is.
+            if (outcome instanceof HostOutcome.Deployed deployed && !deployed.steps().isEmpty()) {
                 listener.step(spec.id(), deployed.host(), "rollback");
                 HostPlan hostPlan = plans.of(deployed.host());
                 HostOutcome back = new HostOutcome.Reverted(deployed.host(),

@@ -109,15 +109,15 @@ class HostCommandsTest {
     @Test
     void verifyLetsTheStepsRunOnlyWhileTheHostIsAsInspected() throws IOException {
         String seen = "releases/" + sha('a').hex();
-        CommandResult asSeen = run(List.of(HostCommands.verify(seen, java.util.Optional.empty(),
-                java.util.Optional.empty()), HostCommands.record("{\"n\":1}")));
+        CommandResult asSeen = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty()),
+                HostCommands.record("{\"n\":1}")));
         assertEquals(0, asSeen.exitCode(), asSeen.stderr());
 
         Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
         Files.delete(base.resolve("current"));
         Files.createSymbolicLink(base.resolve("current"), Path.of("releases", sha('b').hex()));
-        CommandResult changed = run(List.of(HostCommands.verify(seen, java.util.Optional.empty(),
-                java.util.Optional.empty()), HostCommands.record("{\"n\":2}")));
+        CommandResult changed = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty()),
+                HostCommands.record("{\"n\":2}")));
 
         assertEquals(HostCommands.NOT_AS_SEEN, changed.exitCode());
         assertEquals("start verify\nfailed verify 76\n", changed.stdout());
@@ -125,11 +125,16 @@ class HostCommandsTest {
                 changed.stderr());
         assertEquals(List.of("{\"n\":1}"), history(), "nothing ran after the verify that failed");
 
-        CommandResult noRelease = run(List.of(HostCommands.verify("releases/" + sha('b').hex(),
-                java.util.Optional.of(env('1')), java.util.Optional.of(sha('c')))));
-        assertEquals(HostCommands.NOT_AS_SEEN, noRelease.exitCode());
-        assertTrue(noRelease.stderr().contains("env " + env('1').hex() + " is gone or incomplete"),
-                noRelease.stderr());
+        String now = "releases/" + sha('b').hex();
+        CommandResult previous = run(List.of(HostCommands.verify(now, seen, env('1'), false,
+                java.util.Optional.empty())));
+        assertEquals(HostCommands.NOT_AS_SEEN, previous.exitCode());
+        assertTrue(previous.stderr().contains("previous points at nothing, not " + seen), previous.stderr());
+
+        CommandResult noEnv = run(List.of(HostCommands.verify(now, "", env('1'), true,
+                java.util.Optional.of(sha('c')))));
+        assertEquals(HostCommands.NOT_AS_SEEN, noEnv.exitCode());
+        assertTrue(noEnv.stderr().contains("env " + env('1').hex() + " is gone or incomplete"), noEnv.stderr());
     }
 
     @Test

@@ -150,8 +150,8 @@ class PlannerTest {
         HostPlan plan = recalledPlanFor(spec(sha('a'), env('1'), "web1"), seen);
 
         assertEquals(List.of("verify", "switch", "restart", "health"), steps(plan));
-        assertEquals(new Action.Verify("releases/" + sha('b').hex(), Optional.of(env('1')), Optional.of(sha('a'))),
-                plan.actions().get(0));
+        assertEquals(new Action.Verify("releases/" + sha('b').hex(), "releases/" + sha('a').hex(), env('1'), true,
+                Optional.of(sha('a'))), plan.actions().get(0));
         assertEquals(Optional.of(sha('b')), plan.rollbackTo());
     }
 
@@ -163,7 +163,7 @@ class PlannerTest {
 
         assertEquals(List.of("push", "verify", "release", "switch", "restart", "health"), steps(plan),
                 "whether repo.git holds b was not asked: it is pushed (a push sends only what is missing)");
-        assertEquals(new Action.Verify("releases/" + sha('a').hex(), Optional.of(env('1')), Optional.empty()),
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('1'), true, Optional.empty()),
                 plan.actions().get(1));
     }
 
@@ -174,8 +174,21 @@ class PlannerTest {
         HostPlan plan = recalledPlanFor(spec(sha('b'), env('2'), "web1"), seen);
 
         assertEquals(List.of("push", "verify", "release", "env", "switch", "restart", "health"), steps(plan));
-        assertEquals(new Action.Verify("releases/" + sha('a').hex(), Optional.empty(), Optional.empty()),
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('2'), false, Optional.empty()),
                 plan.actions().get(1));
+    }
+
+    @Test
+    void aRevertToAReleaseWhoseEnvWasNotCompletedBuildsItAndVerifiesTheReleaseAsItIs() {
+        // An env build cut short: the release of a is there and linked, its env is not complete.
+        Observation seen = Observations.host().release(sha('a'), env('1'), 100).release(sha('b'), env('2'), 200)
+                .current(sha('b')).withoutEnv(env('1')).build();
+
+        HostPlan plan = recalledPlanFor(spec(sha('a'), env('1'), "web1"), seen);
+
+        assertEquals(List.of("verify", "env", "switch", "restart", "health"), steps(plan));
+        assertEquals(new Action.Verify("releases/" + sha('b').hex(), "", env('1'), false, Optional.of(sha('a'))),
+                plan.actions().get(0));
     }
 
     @Test

@@ -182,6 +182,27 @@ class DeployIntegrationTest {
     }
 
     @Test
+    void aRepositoryRemovedSinceTheLastInspectionIsMadeAgainByTheBump() throws Exception {
+        fleet.deploy(fleet.app.head(), "");
+        fleet.reconciler.runOnce();
+        org.eclipse.jgit.util.FileUtils.delete(fleet.base(2).resolve("repo.git").toFile(),
+                org.eclipse.jgit.util.FileUtils.RECURSIVE);
+        int before = fleet.server(2).commandsRun();
+
+        String bumped = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# v2\n");
+        fleet.deploy(bumped, "");
+        fleet.reconciler.runOnce();
+
+        assertAllAt(bumped);
+        List<String> steps = fleet.stepsSince(2, before);
+        assertEquals("receive-pack", steps.get(0), steps::toString);
+        assertEquals(List.of("inspect", "prepare", "receive-pack", "release", "switch+restart", "health", "record",
+                "inspect"), steps.subList(steps.indexOf("inspect"), steps.size()),
+                "the failed push is followed by a new inspection, and a plan that prepares the host");
+        assertEquals("succeeded", fleet.history.recent(Fleet.ID).get(0).result());
+    }
+
+    @Test
     void convergedHostsGetNoWriteAtAll() throws Exception {
         fleet.deploy(fleet.app.head(), "");
         fleet.reconciler.runOnce();
