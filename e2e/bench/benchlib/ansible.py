@@ -27,7 +27,7 @@ class Ansible:
         self.forks = FORKS
 
     def start(self):
-        self.write_inventory([(h.ip, bw.BASE, self.world.app_url_for(h)) for h in self.world.hosts])
+        self.write_inventory([(h.ip, bw.BASES[self.name], self.world.app_url_for(h)) for h in self.world.hosts])
 
     def stop(self):
         """Closes the connections ControlPersist keeps open after a run."""

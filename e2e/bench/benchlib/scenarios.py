@@ -63,47 +63,67 @@ def log(text):
     print("bench: " + text, flush=True)
 
 
-def run_deploys(world, tool, runs, only, rows):
-    """Every deploy scenario for one tool, on the world's hosts, from empty hosts."""
+def run_deploys(world, tools, runs, only, rows):
+    """Every deploy scenario for the tools, on the world's hosts, from empty hosts. The tools take
+    turns within each run (the first tool of run k is the k-th, in a cycle), each on its own base
+    directory with its own commit, so that the machine's drift (its disk, its CPU) during a
+    scenario falls on every tool alike rather than on whichever ran then."""
     n = len(world.hosts)
     world.reset_hosts()
-    tool.start()
+    started = []
+    current = {}
     try:
+        for tool in tools:
+            tool.start()
+            started.append(tool)
         base_sha = world.app.head()
-        current = (base_sha, world.app.requirements_hash(base_sha))
-        _deploy_untimed(world, tool, current)  # the first deploy
+        for tool in tools:  # the first deploy
+            current[tool.name] = _deploy_untimed(world, tool, (base_sha, world.app.requirements_hash(base_sha)))
         for sid, title, batch, real_app, new_requirements, rollback in DEPLOYS:
             if only and sid not in only:
                 continue
-            log("%s: %s" % (tool.name, title.format(n=n)))
-            if tool.name == "trueup":  # the scenario's batch size in desired state before a revert brings back an older one
-                tool.settle(*current, batch=batch, real_app=real_app)
+            log(title.format(n=n))
+            for tool in tools:
+                if tool.name == "trueup":  # the scenario's batch size in desired state before a revert brings back an older one
+                    tool.settle(*current[tool.name], batch=batch, real_app=real_app)
             for run in range(1, runs + 1):
-                if rollback:  # bump (not timed), then the timed rollback to what ran before
-                    target = current
-                    current = _deploy_untimed(world, tool, world.new_app_commit())
-                else:
-                    note = "bench requirements %d" % world.commits if new_requirements else None
-                    target = world.new_app_commit(requirements_note=note)
-                timings = tool.timings() if tool.name == "trueup" else None
-                # The change itself (for trueup, the commit in desired state) is made before the clock starts.
-                tool.stage(*target, batch=batch, real_app=real_app, rollback=rollback)
-                with Meter(tool, world.links()) as meter:
-                    done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
-                    end = done if real_app else world.wait_restarted(target[0], meter.start)
-                if timings is not None:  # deploy() returned at Synced: after prune and record too
-                    world.add_timings(sid, n, timings, tool.timings())
-                current = target
-                rows.append(Row(scenario=sid, hosts=n, tool=tool.name, run=run, seconds=end - meter.start,
-                                cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes))
-                log("  run %d: %.3fs, %s bytes" % (run, end - meter.start, meter.bytes))
+                turn = (run - 1) % len(tools)
+                for tool in tools[turn:] + tools[:turn]:
+                    current[tool.name] = _timed_run(world, tool, (sid, run, batch, real_app, new_requirements, rollback),
+                                                    current[tool.name], rows)
             if real_app:
                 for host in world.hosts:
                     host.stop_apps()
-        if tool.name == "floor" and (not only or "5" in only):
-            rows += tarball_rows(world, tool, current[0], runs)
+        floor = [t for t in tools if t.name == "floor"]
+        if floor and (not only or "5" in only):
+            rows += tarball_rows(world, floor[0], current["floor"][0], runs)
     finally:
-        tool.stop()
+        for tool in started:
+            tool.stop()
+
+
+def _timed_run(world, tool, scenario, current, rows):
+    """One timed run of a deploy scenario by one tool, from `current` (sha, requirements hash) on its
+    hosts; returns what they run after it."""
+    sid, run, batch, real_app, new_requirements, rollback = scenario
+    if rollback:  # bump (not timed), then the timed rollback to what ran before
+        target = current
+        _deploy_untimed(world, tool, world.new_app_commit())
+    else:
+        note = "bench requirements %d" % world.commits if new_requirements else None
+        target = world.new_app_commit(requirements_note=note)
+    timings = tool.timings() if tool.name == "trueup" else None
+    # The change itself (for trueup, the commit in desired state) is made before the clock starts.
+    tool.stage(*target, batch=batch, real_app=real_app, rollback=rollback)
+    with Meter(tool, world.links()) as meter:
+        done = tool.deploy(*target, batch=batch, real_app=real_app, rollback=rollback)
+        end = done if real_app else world.wait_restarted(target[0], meter.start)
+    if timings is not None:  # deploy() returned at Synced: after prune and record too
+        world.add_timings(sid, len(world.hosts), timings, tool.timings())
+    rows.append(Row(scenario=sid, hosts=len(world.hosts), tool=tool.name, run=run, seconds=end - meter.start,
+                    cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes))
+    log("  run %d, %s: %.3fs, %s bytes" % (run, tool.name, end - meter.start, meter.bytes))
+    return target
 
 
 def _deploy_untimed(world, tool, target):

@@ -222,7 +222,7 @@ if [ -n "$old" ] && [ "$old" != "releases/$sha" ]; then ln -s "$old" previous.ne
 cd current && eval "$restart"
 """
 
-    def __init__(self, world, ips, base=bw.BASE):
+    def __init__(self, world, ips, base=bw.BASES["floor"]):
         self.world = world
         self.ips = list(ips)
         self.base = base

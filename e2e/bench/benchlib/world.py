@@ -17,7 +17,9 @@ from harness.trueup import Trueup, service_java_options
 
 APP = "hello"
 ENV = "bench"
-BASE = "/srv/hello"          # base directory on each e2e host
+BASE = "/srv/hello"          # trueup's base directory on each e2e host
+# Each tool deploys to a base directory of its own, so that their runs can take turns on the same hosts.
+BASES = {"trueup": BASE, "floor": "/srv/floor/hello", "ansible": "/srv/ansible/hello"}
 MARKS = "/srv/home/restarts.log"
 # The restart that only records that it ran: the time, and the release it ran in.
 MARK_RESTART = 'echo "$(date +%s.%N) $(basename "$(pwd -P)")" >> "$HOME/restarts.log"'
@@ -160,10 +162,11 @@ class BenchWorld:
         return [h.name for h in self.hosts]
 
     def reset_hosts(self):
-        """Empty base directories (and no app running) on every host, for a tool to start afresh."""
+        """Empty base directories (and no app running) on every host, for the tools to start afresh."""
         for host in self.hosts:
             host.stop_apps()
-            shutil.rmtree(host.path(BASE), ignore_errors=True)
+            for base in BASES.values():
+                shutil.rmtree(host.path(base), ignore_errors=True)
             for path in (MARKS, "/srv/home/run"):
                 p = host.path(path)
                 if os.path.isdir(p):
