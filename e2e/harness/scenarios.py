@@ -299,12 +299,14 @@ def killed_mid_rollout(w):
         check(layout.current in layout.releases and layout.envs.get(layout.releases[layout.current]),
               "%s: current (%s) is not a complete release with a complete env" % (host, layout.current))
         check(observe.serving(host) in (sha0, sha1), "%s serves %s" % (host, observe.serving(host)))
+    restarted = _ticks_since_boot()
     w.start_trueup()
     w.wait_converged(sha1, timeout=120)
     w.assert_whole(sha1)
-    # Nothing the killed trueup started on a host still runs: only sshd and the app.
+    # Nothing the killed trueup started on a host still runs: only sshd, the app, and commands of
+    # the restarted trueup (it inspects the hosts once its rollout ends).
     for host in w.hosts:
-        stray = _deploy_commands(host)
+        stray = _deploy_commands(host, started_before=restarted)
         check(not stray, "%s still runs what the killed trueup started: %s" % (host, stray))
     w.good = (sha1, req1)
 
@@ -543,13 +545,14 @@ def _settled(w, hosts, shas):
     return True
 
 
-def _deploy_commands(host, pids=False):
+def _deploy_commands(host, pids=False, started_before=None):
     """The step scripts trueup started that still run on the host (their $0 is trueup-<step>):
-    "trueup-env (pid 123)", or (pid, "trueup-env") when pids."""
+    "trueup-env (pid 123)", or (pid, "trueup-env") when pids; only those started before
+    started_before (clock ticks since boot, see _ticks_since_boot) when it is given."""
     found = []
     for pid, command in sorted(host.processes().items()):
         words = [word for word in re.split(r"\s+", command) if word.startswith("trueup-")]
-        if words:
+        if words and (started_before is None or _stat_field(pid, 19, started_before) < started_before):
             found.append((pid, words[0]) if pids else "%s (pid %d)" % (words[0], pid))
     return found
 
@@ -579,11 +582,23 @@ def _resume(pids):
 
 
 def _parent(pid):
+    return _stat_field(pid, 1, 0)
+
+
+def _stat_field(pid, index, missing):
+    """A number from /proc/<pid>/stat, index counted from the field after the command's name
+    (1 is the parent's pid, 19 the start time in clock ticks since boot); missing when gone."""
     try:
         with open("/proc/%d/stat" % pid) as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
+            return int(f.read().rsplit(")", 1)[1].split()[index])
     except (OSError, ValueError, IndexError):
-        return 0
+        return missing
+
+
+def _ticks_since_boot():
+    """Now, in the clock ticks since boot that /proc/<pid>/stat gives a process's start time in."""
+    with open("/proc/uptime") as f:
+        return int(float(f.read().split()[0]) * os.sysconf("SC_CLK_TCK"))
 
 
 def _snapshot(w):

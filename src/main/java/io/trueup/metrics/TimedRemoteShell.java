@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * A {@link RemoteShell} that times every command into {@code trueup_ssh_command_seconds}, tagged
  * by the command's name (its step, or its steps joined with {@code +}) and outcome ({@code success},
  * {@code failure} for a non-zero exit, {@code error} when it threw), never by host, so the number
- * of series stays bounded by the step sequences trueup's plans have. Raw processes ({@link #start}) are passed through untimed. As thread-safe as
- * its delegate.
+ * of series stays bounded by the step sequences trueup's plans have. A raw process ({@link #start}:
+ * JGit's git commands, such as a push's {@code git-receive-pack}) is timed from its start to its
+ * exit, under its program's name. As thread-safe as its delegate.
  *
  * @param delegate the shell that runs the commands
  */
@@ -44,14 +45,28 @@ public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) imp
             outcome = result.ok() ? "success" : "failure";
             return result;
         } finally {
-            sample.stop(Timer.builder(NAME).description("Commands run on hosts over SSH, by step")
-                    .tag("step", command.name()).tag("outcome", outcome).serviceLevelObjectives(BUCKETS)
-                    .register(registry));
+            sample.stop(timer(command.name(), outcome));
         }
     }
 
     @Override
     public Process start(SshTarget target, String commandLine) {
-        return delegate.start(target, commandLine);
+        Timer.Sample sample = Timer.start(registry);
+        String program = commandLine.strip().split("\\s+", 2)[0];
+        Process process;
+        try {
+            process = delegate.start(target, commandLine);
+        } catch (RuntimeException e) {
+            sample.stop(timer(program, "error"));
+            throw e;
+        }
+        process.onExit().whenComplete((exited, e) -> sample.stop(
+                timer(program, e == null && exited.exitValue() == 0 ? "success" : "failure")));
+        return process;
+    }
+
+    private Timer timer(String step, String outcome) {
+        return Timer.builder(NAME).description("Commands run on hosts over SSH, by step")
+                .tag("step", step).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry);
     }
 }

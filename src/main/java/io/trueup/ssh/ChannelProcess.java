@@ -4,9 +4,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 
 /**
  * A remote command seen as a {@link Process}: its streams are the exec channel's, it is alive
@@ -22,10 +25,20 @@ final class ChannelProcess extends Process {
     private static final Set<ClientChannelEvent> CLOSED = EnumSet.of(ClientChannelEvent.CLOSED);
 
     private final ChannelExec channel;
+    private final CompletableFuture<Process> exited = new CompletableFuture<>();
 
     /** @param channel an opened exec channel whose streams were left to MINA to make */
     ChannelProcess(ChannelExec channel) {
         this.channel = channel;
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelClosed(Channel closed, Throwable reason) {
+                exited.complete(ChannelProcess.this);
+            }
+        });
+        if (!isAlive()) {
+            exited.complete(this);
+        }
     }
 
     @Override
@@ -72,6 +85,12 @@ final class ChannelProcess extends Process {
         return status == null ? NO_EXIT_STATUS : status;
     }
 
+    /** Completes when the channel closes, on the thread that closed it; no thread waits for it. */
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return exited.copy();
+    }
+
     @Override
     public void destroy() {
         channel.close(false);
@@ -86,7 +105,8 @@ final class ChannelProcess extends Process {
 
     @Override
     public boolean isAlive() {
-        return !channel.getChannelState().contains(ClientChannelEvent.CLOSED);
+        // The close listener runs before the channel's state says CLOSED; from then on it is over.
+        return !exited.isDone() && !channel.getChannelState().contains(ClientChannelEvent.CLOSED);
     }
 
     @Override

@@ -55,6 +55,43 @@ class TimedRemoteShellTest {
         assertEquals(1, timer("inspect", "error").count());
     }
 
+    @Test
+    void aRawProcessIsTimedUnderItsProgramUntilItExits() throws Exception {
+        RemoteShell local = new TimedRemoteShell(new RemoteShell() {
+            @Override
+            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Process start(SshTarget target, String commandLine) {
+                try {
+                    return new ProcessBuilder("sh", "-c", "read line; exit $line").start();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }, registry);
+
+        Process push = local.start(target("web1"), "git-receive-pack '/srv/app/repo.git'");
+        assertEquals(0, registry.find(TimedRemoteShell.NAME).timers().size());
+        try (var stdin = push.getOutputStream()) {
+            stdin.write("0\n".getBytes());
+        }
+        push.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Process refused = local.start(target("web2"), "git-receive-pack '/srv/app/repo.git'");
+        refused.getOutputStream().close();
+        refused.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // The timers are stopped on the thread that sees the exit, a moment after onExit completes.
+        for (int i = 0; i < 100 && registry.find(TimedRemoteShell.NAME).timers().stream()
+                .mapToLong(Timer::count).sum() < 2; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, timer("git-receive-pack", "success").count());
+        assertEquals(1, timer("git-receive-pack", "failure").count());
+    }
+
     private Timer timer(String step, String outcome) {
         return registry.get(TimedRemoteShell.NAME).tags("step", step, "outcome", outcome).timer();
     }

@@ -147,6 +147,7 @@ class MinaRemoteShellTest {
         assertEquals(7, process.exitValue());
         assertEquals(7, process.waitFor());
         assertFalse(process.isAlive());
+        assertEquals(7, process.onExit().get(1, TimeUnit.SECONDS).exitValue());
     }
 
     @Test
@@ -156,7 +157,11 @@ class MinaRemoteShellTest {
         assertFalse(process.waitFor(200, TimeUnit.MILLISECONDS));
         assertTrue(process.isAlive());
         assertThrows(IllegalThreadStateException.class, process::exitValue);
+        // What waits on onExit runs as the channel closes, and sees the process over.
+        var exited = process.onExit().thenApply(p -> p.isAlive() ? "alive" : "exited " + p.exitValue());
+        assertFalse(exited.isDone());
         process.destroy();
+        assertEquals("exited " + ChannelProcess.NO_EXIT_STATUS, exited.get(10, TimeUnit.SECONDS));
 
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
         assertFalse(process.isAlive());
