@@ -173,7 +173,7 @@ class Trueup:
             self.wait_idle()
 
     def ssh_commands(self):
-        """How many commands trueup has run on hosts over SSH, from its own metrics."""
+        """How many commands trueup has run on hosts over SSH (pushes included), from its own metrics."""
         return int(sum(count for what, (count, _) in self.timings().items() if what not in ("fetch", "reconcile")))
 
     def timings(self):

@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * by the command's name (its step, or its steps joined with {@code +}) and outcome ({@code success},
  * {@code failure} for a non-zero exit, {@code error} when it threw), never by host, so the number
  * of series stays bounded by the step sequences trueup's plans have. A raw process ({@link #start}:
- * JGit's git commands, such as a push's {@code git-receive-pack}) is timed from its start to its
- * exit, under its program's name. As thread-safe as its delegate.
+ * JGit's git commands, such as a push's {@code git-receive-pack}) is timed from its start (which
+ * includes a new login when the host's connection had closed) to its exit, under its program's
+ * name, {@code failure} also when the connection dropped. As thread-safe as its delegate.
  *
  * @param delegate the shell that runs the commands
  */
@@ -60,9 +61,17 @@ public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) imp
             sample.stop(timer(program, "error"));
             throw e;
         }
-        process.onExit().whenComplete((exited, e) -> sample.stop(
-                timer(program, e == null && exited.exitValue() == 0 ? "success" : "failure")));
+        process.onExit().whenComplete((exited, e) -> sample.stop(timer(program,
+                e == null && exitValue(exited) == 0 ? "success" : "failure")));
         return process;
+    }
+
+    private static int exitValue(Process exited) {
+        try {
+            return exited.exitValue();
+        } catch (IllegalThreadStateException e) {
+            return -1;
+        }
     }
 
     private Timer timer(String step, String outcome) {

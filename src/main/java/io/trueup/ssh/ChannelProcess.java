@@ -8,8 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.ChannelListener;
 
 /**
  * A remote command seen as a {@link Process}: its streams are the exec channel's, it is alive
@@ -30,15 +28,9 @@ final class ChannelProcess extends Process {
     /** @param channel an opened exec channel whose streams were left to MINA to make */
     ChannelProcess(ChannelExec channel) {
         this.channel = channel;
-        channel.addChannelListener(new ChannelListener() {
-            @Override
-            public void channelClosed(Channel closed, Throwable reason) {
-                exited.complete(ChannelProcess.this);
-            }
-        });
-        if (!isAlive()) {
-            exited.complete(this);
-        }
+        // The close future completes once the channel is closed on both sides (at once if it is
+        // already), after any exit status the host sent before its close.
+        channel.addCloseFutureListener(closed -> exited.complete(this));
     }
 
     @Override
@@ -85,7 +77,7 @@ final class ChannelProcess extends Process {
         return status == null ? NO_EXIT_STATUS : status;
     }
 
-    /** Completes when the channel closes, on the thread that closed it; no thread waits for it. */
+    /** Completes when the channel has closed, on the thread that closed it; no thread waits for it. */
     @Override
     public CompletableFuture<Process> onExit() {
         return exited.copy();
@@ -105,7 +97,7 @@ final class ChannelProcess extends Process {
 
     @Override
     public boolean isAlive() {
-        // The close listener runs before the channel's state says CLOSED; from then on it is over.
+        // What waits on onExit may run before the channel's state says CLOSED; it is over by then.
         return !exited.isDone() && !channel.getChannelState().contains(ClientChannelEvent.CLOSED);
     }
 
