@@ -112,8 +112,8 @@ def _targets(rows, context):
     return out
 
 
-STEPS = ("fetch", "inspect", "cleanup", "prepare", "git-receive-pack", "verify", "release", "env", "switch", "restart", "health", "prune", "record",
-         "reconcile")
+STEPS = ("fetch", "inspect", "cleanup", "prepare", "git-receive-pack", "verify", "release", "env", "switch",
+         "restart", "health", "prune", "record", "reconcile")
 
 
 def _column(name):
@@ -131,8 +131,8 @@ def _timings(timings, names):
            "trueup's own timers (`trueup_ssh_command_seconds` by command, a command's steps joined with `+`; "
            "`trueup_desired_state_fetch_seconds`, `trueup_reconcile_duration_seconds`), per timed run: how many, "
            "× the mean milliseconds of one. `git-receive-pack` is a push of git objects, timed from its "
-           "start to its end; it comes before the first command on a host. A deploy starts from the inspection made after the rollout before it; the "
-           "inspections counted here are those made after the rollout measured, once the run's time is taken, "
+           "start to its end; it comes before the first command on a host. A deploy starts from the "
+           "inspection made after the rollout before it; the inspections counted here are those made after the rollout measured, once the run's time is taken, "
            "and those of hosts that had changed since.", "",
            "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
     for (sid, n), entry in sorted(timings.items()):

@@ -12,7 +12,10 @@ import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
 import io.trueup.support.FakeRemoteShell;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TimedRemoteShellTest {
@@ -67,8 +70,8 @@ class TimedRemoteShellTest {
             public Process start(SshTarget target, String commandLine) {
                 try {
                     return new ProcessBuilder("sh", "-c", "read line; exit $line").start();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
         }, registry);
@@ -78,10 +81,10 @@ class TimedRemoteShellTest {
         try (var stdin = push.getOutputStream()) {
             stdin.write("0\n".getBytes());
         }
-        push.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        push.onExit().get(10, TimeUnit.SECONDS);
         Process refused = local.start(target("web2"), "git-receive-pack '/srv/app/repo.git'");
         refused.getOutputStream().close();
-        refused.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        refused.onExit().get(10, TimeUnit.SECONDS);
 
         // The timers are stopped on the thread that sees the exit, a moment after onExit completes.
         for (int i = 0; i < 100 && registry.find(TimedRemoteShell.NAME).timers().stream()
