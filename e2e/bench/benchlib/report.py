@@ -132,8 +132,8 @@ def _timings(timings, names):
            "`trueup_desired_state_fetch_seconds`, `trueup_reconcile_duration_seconds`), per timed run: how many, "
            "× the mean milliseconds of one. `git-receive-pack` is a push of git objects, timed from its "
            "start to its end; it comes before the first command on a host. A deploy starts from the "
-           "inspection made after the rollout before it; the inspections counted here are those made after the rollout measured, once the run's time is taken, "
-           "and those of hosts that had changed since.", "",
+           "inspection made after the rollout before it; the inspections counted here are those made after "
+           "the rollout measured, once the run's time is taken, and those of hosts that had changed since.", "",
            "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
     for (sid, n), entry in sorted(timings.items()):
         runs = entry["_runs"][0] or 1

@@ -2,12 +2,11 @@ package io.trueup.ssh;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 
 /**
  * A remote command seen as a {@link Process}: its streams are the exec channel's, it is alive
@@ -20,7 +19,6 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 final class ChannelProcess extends Process {
 
     static final int NO_EXIT_STATUS = 255;
-    private static final Set<ClientChannelEvent> CLOSED = EnumSet.of(ClientChannelEvent.CLOSED);
 
     private final ChannelExec channel;
     private final CompletableFuture<Process> exited = new CompletableFuture<>();
@@ -64,8 +62,14 @@ final class ChannelProcess extends Process {
         if (timeout <= 0) {
             return !isAlive();
         }
-        long millis = Math.max(1, unit.toMillis(timeout));
-        return !channel.waitFor(CLOSED, millis).contains(ClientChannelEvent.TIMEOUT);
+        try {
+            exited.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the close future never fails", e);
+        }
     }
 
     @Override
@@ -95,10 +99,10 @@ final class ChannelProcess extends Process {
         return this;
     }
 
+    /** Alive until the channel has closed on both sides, so an exit status sent before that is seen. */
     @Override
     public boolean isAlive() {
-        // What waits on onExit may run before the channel's state says CLOSED; it is over by then.
-        return !exited.isDone() && !channel.getChannelState().contains(ClientChannelEvent.CLOSED);
+        return !exited.isDone();
     }
 
     @Override
