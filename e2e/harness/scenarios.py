@@ -158,6 +158,7 @@ def link_down_mid_rollout(w):
     step = wait.until("%s to be building its env" % cut,
                       lambda: _deploying(w, cut) == "env" and os.path.isdir(building) and "env",
                       timeout=60, interval=0.02)
+    before = observe.Layout(cut).current
     cut.link_down()
     cut_at = time.monotonic()
 
@@ -180,6 +181,14 @@ def link_down_mid_rollout(w):
     note(w, "while cut off: " + ", ".join("%s serves %s" % (h, (observe.serving(h) or "-")[:12]) for h in others)
          + " (%s)" % ("the rollout went on past the cut host" if all(observe.serving(h) == sha1 for h in others)
                       else "the rollout halted"))
+    # The cut host's command goes on without trueup: it builds the env, then waits for trueup's
+    # word to switch, which cannot come; after 60 s it ends before the switch and frees the lock.
+    lock = cut.path("/srv/hello/.trueup/lock")
+    wait.until("the command on %s to end without trueup's word" % cut,
+               lambda: not _deploy_commands(cut) and not os.path.exists(lock) or None, timeout=150, interval=0.5)
+    check(observe.Layout(cut).current == before,
+          "%s switched to %s with its link down" % (cut, observe.Layout(cut).current))
+    note(w, "%s ended its command %.0fs after the cut, not switched, lock freed" % (cut, time.monotonic() - cut_at))
     check(cut.link_state() != "UP", "the link came back by itself")
 
     cut.link_up()
@@ -289,10 +298,17 @@ def killed_mid_rollout(w):
                         lambda: next((h for h in w.hosts if _deploying(w, h) == "env"
                                       and os.path.isdir(h.path("/srv/hello/envs/" + env1))), None),
                         timeout=60, interval=0.02)
+    before = observe.Layout(victim).current
     w.trueup.kill()
     running = _deploy_commands(victim)
     note(w, "killed trueup while %s was at step env; its deploy commands still running there: %s"
          % (victim, running or "none"))
+    # The killed trueup's command goes on (sshd does not end it) until its next progress line (a
+    # broken pipe) or, at confirm, the end of its stdin: either way it ends, not switched.
+    wait.until("the killed trueup's command on %s to end" % victim,
+               lambda: not _deploy_commands(victim) or None, timeout=120, interval=0.1)
+    check(observe.Layout(victim).current == before,
+          "%s switched to %s without trueup there" % (victim, observe.Layout(victim).current))
     # While trueup is down, every host's current is a whole release that serves.
     for host in w.hosts:
         layout = observe.Layout(host)

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,7 +45,19 @@ public final class HostCommands {
     private static final Map<String, String> STEP_SCRIPTS = Map.of("cleanup", load("cleanup.sh"),
             "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
             "switch", load("switch.sh"), "restart", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
-            "verify", load("verify.sh"));
+            "verify", load("verify.sh"), "confirm", load("confirm.sh"));
+
+    /** What trueup answers on a command's stdin when its {@link #confirm} step starts, for it to go on. */
+    public static final String GO = "go";
+
+    /**
+     * How long a {@link #confirm} step waits for trueup's word: far longer than a round trip, and
+     * short enough that a host whose link was cut in the meantime frees its lock soon.
+     */
+    static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+
+    /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
+    public static final int NO_WORD = 77;
 
     /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
     public static final int NOT_AS_SEEN = 76;
@@ -145,6 +158,22 @@ public final class HostCommands {
         List<String> args = new ArrayList<>(List.of(currentLink, previousLink, env.hex(), envComplete ? "complete" : ""));
         usedAsIs.ifPresent(sha -> args.add(sha.hex()));
         return new Step("verify", args, false);
+    }
+
+    /**
+     * Waits for trueup's word to go on: {@link #GO} on the command's stdin, which trueup answers
+     * when it hears the step start (see {@link #confirms}). Without it (trueup's connection gone,
+     * or no word within {@link #CONFIRM_WAIT}) the command ends there, so one command can make a
+     * release and switch to it and yet never switch without trueup there to check the host and
+     * switch it back.
+     */
+    public static Step confirm() {
+        return new Step("confirm", Long.toString(CONFIRM_WAIT.toSeconds()));
+    }
+
+    /** Whether a command's stdout {@code line} says its {@link #confirm} step waits for the word to go on. */
+    public static boolean confirms(String line) {
+        return StepReport.starting(line).filter("confirm"::equals).isPresent();
     }
 
     public static Step prepare() {

@@ -6,8 +6,8 @@ import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * A {@link RemoteShell} that times every command into {@code trueup_ssh_command_seconds}, tagged
@@ -34,8 +34,8 @@ public record TimedRemoteShell(RemoteShell delegate, MeterRegistry registry) imp
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
-            Consumer<String> stdoutLines) {
-        return timed(command, () -> delegate.run(target, command, timeout, stdoutLines));
+            StdoutListener listener) {
+        return timed(command, () -> delegate.run(target, command, timeout, listener));
     }
 
     private CommandResult timed(RemoteCommand command, java.util.function.Supplier<CommandResult> run) {

@@ -57,12 +57,13 @@ public final class HostDeployer {
      * Carries out {@code plan} on its host, for desired-state {@code revision}, and appends the
      * outcome to the host's history (unless the network failed). The steps that run on the host
      * go in as few commands as the plan allows: each run of consecutive host steps is one command
-     * (one round trip, one hold of the lock), broken by what runs from here (the push, the health
-     * check) and before {@code switch}. A command that switches begins with the switch, sent once
-     * this controller has seen the release and env made: were they one command, a connection lost
-     * during a long env build would leave the host to switch and restart on its own, with no
-     * health check and no way back; only {@code verify}, which makes nothing, may come before it
-     * in its command. When the deploy succeeds, its history line is written by its last command.
+     * (one round trip, one hold of the lock), broken only by what runs from here (the push, the
+     * health check). A command that makes a release or env and then switches to it waits, before
+     * the switch, for this controller's word to go on ({@link HostCommands#confirm}), sent when it
+     * hears that the steps before succeeded: were the host to go on by itself, a connection lost
+     * during a long env build would leave it to switch and restart with no health check and no
+     * way back. Only {@code verify}, which makes nothing, may come before a switch without it.
+     * When the deploy succeeds, its history line is written by its last command.
      *
      * @throws HostChanged when the plan's {@code verify} step finds the host no longer as the
      *     inspection the plan was made from saw it, or the push before it fails; nothing on the
@@ -79,24 +80,28 @@ public final class HostDeployer {
                 continue;
             }
             Optional<HostCommands.Step> onHost = hostStep(spec, action);
-            if (onHost.isEmpty() || action instanceof Action.Switch && !onlyVerify(pending)) {
-                // What runs from here, and the switch, wait for the host steps before them to end.
-                failure = steps.run(pending);
-                pending.clear();
-                if (failure.isEmpty() && onHost.isEmpty()) {
-                    listener.step(spec.id(), host, action.step());
-                    failure = guarded(action.step(), host, () -> here(spec, host, action))
-                            .or(() -> steps.ran(action.step()));
-                    if (failure.isPresent() && action instanceof Action.Push && verifies(plan)) {
-                        // Its repository may be gone since it was inspected: that calls for a new plan.
-                        throw new HostChanged(failure.get().message() + " (planned from an earlier inspection)");
-                    }
+            if (onHost.isPresent()) {
+                if (action instanceof Action.Switch && !onlyVerify(pending)) {
+                    pending.add(HostCommands.confirm());
                 }
-                if (failure.isPresent()) {
-                    break;
+                pending.add(onHost.get());
+                continue;
+            }
+            // What runs from here waits for the host steps before it to end.
+            failure = steps.run(pending);
+            pending.clear();
+            if (failure.isEmpty()) {
+                listener.step(spec.id(), host, action.step());
+                failure = guarded(action.step(), host, () -> here(spec, host, action))
+                        .or(() -> steps.ran(action.step()));
+                if (failure.isPresent() && action instanceof Action.Push && verifies(plan)) {
+                    // Its repository may be gone since it was inspected: that calls for a new plan.
+                    throw new HostChanged(failure.get().message() + " (planned from an earlier inspection)");
                 }
             }
-            onHost.ifPresent(pending::add);
+            if (failure.isPresent()) {
+                break;
+            }
         }
         if (failure.isEmpty()) {
             pending.add(HostCommands.record(HistoryLine.deployed(spec, revision, clock.instant())));
@@ -242,9 +247,13 @@ public final class HostDeployer {
             return Optional.empty();
         }
 
-        /** Notes the steps a command says succeeded; the history line is not a step of the deploy. */
+        /**
+         * Notes the steps a command says succeeded; neither the history line nor the wait for the
+         * word to switch is a step of the deploy.
+         */
         private void took(StepReport report) {
-            report.done().stream().filter(step -> !step.equals("record")).forEach(done::add);
+            report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm"))
+                    .forEach(done::add);
         }
 
         /** Runs {@code steps} (if any) as one command; empty when none failed but those that may. */
@@ -281,6 +290,11 @@ public final class HostDeployer {
             String step = report.blame(first);
             if (result.exitCode() == HostCommands.NOT_AS_SEEN && step.equals("verify")) {
                 throw new HostChanged(host + " is not as inspected: " + result.tail(3).strip());
+            }
+            if (result.exitCode() == HostCommands.NO_WORD && step.equals("confirm")) {
+                // This controller's word did not reach the host in time: the network's failure, not the release's.
+                return failed(steps, report, new StepFailure(step, step + " on " + host + " stopped before the switch:"
+                        + " trueup's word to go on did not reach it", result.tail(3), true));
             }
             if (result.exitCode() == LOCKED && report.started().isEmpty()) {
                 return failed(steps, report, new StepFailure(step, step + " on " + host
@@ -320,7 +334,8 @@ public final class HostDeployer {
 
     /**
      * The progress lines of one command, as they come (on the SSH client's thread), passed on to
-     * the listener until the command is over for this controller; read once it is.
+     * the listener until the command is over for this controller; read once it is. While it is not
+     * over, a {@code confirm} step that starts is told to go on.
      */
     private static final class Progress {
         private final AppEnv id;
@@ -335,11 +350,16 @@ public final class HostDeployer {
             this.listener = listener;
         }
 
-        synchronized void hear(String line) {
-            if (!over) {
-                said.append(line).append('\n');
-                StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
+        synchronized Optional<String> hear(String line) {
+            if (over) {
+                return Optional.empty();
             }
+            said.append(line).append('\n');
+            if (HostCommands.confirms(line)) {
+                return Optional.of(HostCommands.GO);
+            }
+            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
+            return Optional.empty();
         }
 
         /** Ends the progress: later lines are ignored. Returns what was said. */

@@ -1,10 +1,13 @@
 package io.trueup.ssh;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -15,13 +18,16 @@ import org.apache.sshd.client.session.ClientSession;
  * use and reused by every command, each command on its own channel; a session that has closed
  * is made again on the next command. A command whose session drops while it runs fails with
  * {@link HostUnreachableException} and is not run again: only a command that never reached
- * the host is retried, once, on a fresh session.
+ * the host is retried, once, on a fresh session. A command's stdin is closed at once, unless it
+ * runs with a {@link StdoutListener}: then it is closed after the listener's answer.
  *
  * <p>Logs in with the one given identity and checks host keys strictly against the given
  * known_hosts file (see {@link SessionOpener}); ignores {@code ~/.ssh}. Safe to call from many
  * threads at once. Not a CDI bean: the application makes one with a producer and closes it.
  */
 public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MinaRemoteShell.class);
 
     /**
      * Each of stdout and stderr is kept up to this many bytes, the last ones: enough for the end
@@ -50,15 +56,18 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         return execute(target, command, timeout, null);
     }
 
-    /** Gives {@code stdoutLines} each line of stdout as it arrives, on the SSH client's thread. */
+    /** Gives {@code listener} each line of stdout as it arrives, on the SSH client's thread. */
     @Override
-    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, Consumer<String> stdoutLines) {
-        return execute(target, command, timeout, stdoutLines);
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, StdoutListener listener) {
+        return execute(target, command, timeout, listener);
     }
 
-    /** Runs {@code command}; {@code stdoutLines}, when not null, hears stdout line by line. */
+    /**
+     * Runs {@code command}; {@code listener}, when not null, hears stdout line by line, and the
+     * command's stdin stays open for its answer.
+     */
     private CommandResult execute(SshTarget target, RemoteCommand command, Duration timeout,
-            Consumer<String> stdoutLines) {
+            StdoutListener listener) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
@@ -66,17 +75,24 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         TailBuffer stdout = new TailBuffer(OUTPUT_CAP_BYTES);
         TailBuffer stderr = new TailBuffer(OUTPUT_CAP_BYTES);
         // Inspections, the most frequent commands, have no listener: their output is not split as it comes.
-        java.io.OutputStream out = stdoutLines == null ? stdout : new LineSplitter(stdout, stdoutLines);
+        Stdin stdin = new Stdin();
+        OutputStream out = listener == null ? stdout
+                : new LineSplitter(stdout, line -> listener.hear(line).ifPresent(stdin::answer));
         ChannelExec channel = openExec(target, command.render(), c -> {
             c.setOut(out);
             c.setErr(stderr);
+            stdin.channel = c;
         });
         try {
-            channel.getInvertedIn().close();
-            if (channel.waitFor(CLOSED, timeout).contains(ClientChannelEvent.TIMEOUT)) {
+            if (listener == null) {
+                channel.getInvertedIn().close();
+            }
+            if (!awaitClose(channel, stdin, started, timeout)) {
+                stdin.refuse();
                 closeTelling(channel);
                 throw new CommandTimeoutException(target, "command " + command.name() + " on " + target
-                        + " did not finish within " + Failures.readable(timeout) + "; closed it");
+                        + " did not finish within " + Failures.readable(timeout)
+                        + (stdin.since(started) != started ? " of trueup's answer" : "") + "; closed it");
             }
         } catch (IOException e) {
             throw dropped(target, command, e);
@@ -85,6 +101,62 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         return result(target, command, channel, stdout, stderr, took);
+    }
+
+    /**
+     * Waits for the channel to close until {@code timeout} has passed since the command started
+     * or, once it has been answered, since its answer. Says whether it closed.
+     */
+    private static boolean awaitClose(ChannelExec channel, Stdin stdin, long started, Duration timeout) {
+        // The deadline moves once at most (one answer): a third wait is never needed.
+        for (int wait = 0; wait < 3; wait++) {
+            // In whole milliseconds, as MINA waits: a wait of 0 would be one without end.
+            long left = (stdin.since(started) + timeout.toNanos() - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            if (!channel.waitFor(CLOSED, Duration.ofMillis(left)).contains(ClientChannelEvent.TIMEOUT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A command's stdin, answered once by its listener: the answer is written and stdin closed on
+     * a thread of its own, never on the SSH client's, whose threads must not wait for a write.
+     */
+    private static final class Stdin {
+        volatile ChannelExec channel;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private volatile long answeredAt;
+
+        void answer(String line) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            answeredAt = System.nanoTime();
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            Thread.ofVirtual().name("trueup-stdin").start(() -> {
+                try (OutputStream in = channel.getInvertedIn()) {
+                    in.write(bytes);
+                } catch (IOException | RuntimeException e) {
+                    // The channel is closing: the command ends without the answer, as it does without trueup.
+                    LOG.debugf("could not answer a command: %s", e.getMessage());
+                }
+            });
+        }
+
+        /** No answer goes out from now on: the command timed out and is being closed. */
+        void refuse() {
+            answered.set(true);
+        }
+
+        /** When the answer was given (System.nanoTime), else {@code started}. */
+        long since(long started) {
+            long at = answeredAt;
+            return at != 0 ? at : started;
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.trueup.ssh;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Runs commands on hosts over SSH. Implementations keep one connection per target and reuse
@@ -13,7 +12,8 @@ import java.util.function.Consumer;
 public interface RemoteShell {
 
     /**
-     * Runs {@code command} on {@code target} and waits at most {@code timeout} for it.
+     * Runs {@code command} on {@code target} and waits at most {@code timeout} for it. The command's
+     * stdin is at its end from the start.
      *
      * @throws HostUnreachableException when no connection can be made or it drops
      * @throws HostKeyException when the host's key is unknown or changed
@@ -23,14 +23,11 @@ public interface RemoteShell {
 
     /**
      * Like {@link #run(SshTarget, RemoteCommand, Duration)}, and gives each line of the command's
-     * stdout to {@code stdoutLines} (without its newline), as soon as the line is complete where
-     * the shell can stream it; this one hands them over once the command has ended.
+     * stdout to {@code listener} as soon as the line is complete, and writes the listener's answer,
+     * if it gives one, to the command's stdin (see {@link StdoutListener}). The timeout counts
+     * anew from that answer: the work a command does once answered gets as long as it had before.
      */
-    default CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, Consumer<String> stdoutLines) {
-        CommandResult result = run(target, command, timeout);
-        result.stdout().lines().forEach(stdoutLines);
-        return result;
-    }
+    CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, StdoutListener listener);
 
     /**
      * Starts a raw command line (one built by a library that quotes for itself, such as a

@@ -21,6 +21,11 @@ public final class UnconfiguredShell implements RemoteShell {
     }
 
     @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, StdoutListener listener) {
+        throw refusal(target);
+    }
+
+    @Override
     public Process start(SshTarget target, String commandLine) {
         throw refusal(target);
     }

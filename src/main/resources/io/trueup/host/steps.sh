@@ -3,7 +3,8 @@
 # after these functions, written by trueup (HostCommands.command), say which steps run and with
 # which of the command's arguments: `begin` once, then `step` for each.
 #
-# Each step's own output goes to stderr; stdout carries only these lines:
+# Each step's own output goes to stderr, and its stdin is /dev/null: the command's stdin is kept as
+# fd 3 for the one step that reads it, confirm. Stdout carries only these lines:
 #   start <step>            the step begins
 #   done <step>             it succeeded
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
@@ -15,6 +16,7 @@ home=$PWD
 trap 'exit 141' PIPE
 trap 'exit 129' HUP
 trap 'exit 143' TERM
+exec 3<&0 </dev/null
 
 begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
   if [ $# -ge 2 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
@@ -29,7 +31,7 @@ step() { # $1 step name  $2 "stop" or "warn" (on failure)  then the step's argum
   name=$1 onfail=$2
   shift 2
   echo "start $name"
-  ( exit_hooks=; "step_$name" "$@" ) >&2
+  ( exit_hooks=; [ "$name" = confirm ] || exec 3<&-; "step_$name" "$@" ) >&2
   code=$?
   if [ "$code" -eq 0 ]; then
     echo "done $name"

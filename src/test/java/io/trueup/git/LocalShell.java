@@ -4,6 +4,7 @@ import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ final class LocalShell implements RemoteShell {
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        throw new UnsupportedOperationException("this fake only starts raw command lines");
+    }
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, StdoutListener listener) {
         throw new UnsupportedOperationException("this fake only starts raw command lines");
     }
 

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Commands of several steps, run by the host's {@code /bin/sh} in a local directory as a host would. */
 @Timeout(60)
@@ -106,6 +108,58 @@ class HostCommandsTest {
         assertEquals(List.of(), history(), "no step ran after the controller was gone");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void confirmGoesOnOnlyOnTrueupsWordAndNoOtherStepReadsIt(String shell) throws Exception {
+        List<HostCommands.Step> steps = List.of(
+                HostCommands.restart("cat; if (: <&3) 2>/dev/null; then echo fd 3 open; fi"),
+                HostCommands.confirm(), HostCommands.record("{\"n\":1}"));
+
+        CommandResult told = runIn(shell, steps, HostCommands.GO + "\n", true);
+
+        assertEquals(0, told.exitCode(), told.stderr());
+        assertEquals("start restart\ndone restart\nstart confirm\ndone confirm\nstart record\ndone record\n",
+                told.stdout());
+        assertEquals(List.of("{\"n\":1}"), history());
+        assertFalse(told.stderr().contains("go"), "the step before read the word: " + told.stderr());
+        assertFalse(told.stderr().contains("fd 3 open"), "the step before could read the word: " + told.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void withoutTrueupsWordConfirmEndsTheCommandBeforeTheNextStepAndFreesTheLock(String shell) throws Exception {
+        List<HostCommands.Step> steps = List.of(HostCommands.confirm(), HostCommands.record("{\"n\":1}"));
+
+        CommandResult gone = runIn(shell, steps, "", true);
+        CommandResult other = runIn(shell, steps, "stop\n", true);
+
+        for (CommandResult result : List.of(gone, other)) {
+            assertEquals(HostCommands.NO_WORD, result.exitCode());
+            assertEquals("start confirm\nfailed confirm 77\n", result.stdout());
+            assertTrue(result.stderr().contains("stopped before the switch"), result.stderr());
+        }
+        assertEquals(List.of(), history(), "no step after confirm ran");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")));
+        assertTrue(HostCommands.confirms("start confirm"));
+        assertFalse(HostCommands.confirms("done confirm"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void confirmWaitsForTrueupsWordOnlySoLongAndThenFreesTheLock(String shell) throws Exception {
+        List<HostCommands.Step> steps = List.of(new HostCommands.Step("confirm", List.of("1"), false),
+                HostCommands.record("{\"n\":1}"));
+
+        // Its stdin stays open with nothing said: a connection whose other end fell silent.
+        CommandResult silent = runIn(shell, steps, "", false);
+
+        assertEquals(HostCommands.NO_WORD, silent.exitCode());
+        assertEquals("start confirm\nfailed confirm 77\n", silent.stdout());
+        assertTrue(silent.stderr().contains("no word from trueup to switch within 1s"), silent.stderr());
+        assertEquals(List.of(), history());
+        assertFalse(Files.exists(base.resolve(".trueup/lock")));
+    }
+
     @Test
     void verifyLetsTheStepsRunOnlyWhileTheHostIsAsInspected() throws IOException {
         String seen = "releases/" + sha('a').hex();
@@ -176,6 +230,37 @@ class HostCommandsTest {
     private List<String> history() throws IOException {
         Path log = base.resolve(".trueup/history.log");
         return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /**
+     * Runs the command's script with {@code shell} (as {@code sh} would run it) in the home
+     * directory, gives it {@code stdin}, then end of file if {@code close}, and waits at most 20 s
+     * for it to end with its streams closed.
+     */
+    private CommandResult runIn(String shell, List<HostCommands.Step> steps, String stdin, boolean close)
+            throws Exception {
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        List<String> line = new java.util.ArrayList<>(
+                List.of(shell, "-c", command.script(), "trueup-" + command.name()));
+        line.addAll(command.args());
+        Path out = home.resolve("stdout");
+        Path err = home.resolve("stderr");
+        ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().putAll(command.env());
+        Process process = builder.start();
+        try {
+            process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            if (close) {
+                process.getOutputStream().close();
+            }
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "still running after 20 s");
+            return new CommandResult(process.exitValue(), Files.readString(out), Files.readString(err), Duration.ZERO);
+        } finally {
+            process.destroyForcibly();
+            process.getOutputStream().close();
+        }
     }
 
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */

@@ -11,6 +11,7 @@ import io.trueup.ssh.HostUnreachableException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import io.trueup.support.FakeRemoteShell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,12 @@ class TimedRemoteShellTest {
             }
 
             @Override
+            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+                    StdoutListener listener) {
+                return run(target, command, timeout);
+            }
+
+            @Override
             public Process start(SshTarget target, String commandLine) {
                 throw new UnsupportedOperationException();
             }
@@ -63,6 +70,12 @@ class TimedRemoteShellTest {
         RemoteShell local = new TimedRemoteShell(new RemoteShell() {
             @Override
             public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+                    StdoutListener listener) {
                 throw new UnsupportedOperationException();
             }
 

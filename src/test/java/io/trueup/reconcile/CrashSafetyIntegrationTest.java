@@ -8,6 +8,7 @@ import io.trueup.ssh.HostUnreachableException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import io.trueup.status.SyncStatus;
 import io.trueup.support.Fleet;
 import java.nio.file.Files;
@@ -52,10 +53,21 @@ class CrashSafetyIntegrationTest {
         return new RemoteShell() {
             @Override
             public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+                reaches(target, command);
+                return fleet.shell.run(target, command, timeout);
+            }
+
+            @Override
+            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+                    StdoutListener listener) {
+                reaches(target, command);
+                return fleet.shell.run(target, command, timeout, listener);
+            }
+
+            private void reaches(SshTarget target, RemoteCommand command) {
                 if (!command.name().equals("inspect") && left.getAndDecrement() <= 0) {
                     throw new HostUnreachableException(target, "controller stopped", null);
                 }
-                return fleet.shell.run(target, command, timeout);
             }
 
             @Override

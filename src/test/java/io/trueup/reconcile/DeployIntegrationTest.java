@@ -119,9 +119,9 @@ class DeployIntegrationTest {
 
         assertAllAt(bumped);
         List<String> steps = fleet.stepsSince(0, before);
-        assertEquals(List.of("receive-pack", "verify+release", "switch+restart", "health", "record", "inspect"), steps,
-                "planned from the inspection after the last rollout, verified by the first command on the host;"
-                        + " the switch and restart are one command");
+        assertEquals(List.of("receive-pack", "verify+release+confirm+switch+restart", "health", "record", "inspect"),
+                steps, "planned from the inspection after the last rollout, verified by the first command on the host,"
+                        + " which switches on trueup's word once it has made the release");
         assertEquals(List.of(fleet.requirementsHash().hex()), fleet.list(0, "envs"));
     }
 
@@ -174,7 +174,7 @@ class DeployIntegrationTest {
         assertAllAt(first);
         assertEquals(original, Files.readString(fleet.base(1).resolve("current/app.py")),
                 "the edited release was not switched to: it was made again");
-        assertEquals(List.of("verify+switch+restart", "inspect", "release", "switch+restart", "health", "record",
+        assertEquals(List.of("verify+switch+restart", "inspect", "release+confirm+switch+restart", "health", "record",
                 "inspect"),
                 fleet.stepsSince(1, before), "the host that changed is inspected again and its plan made anew");
         assertEquals(List.of("verify+switch+restart", "health", "record", "inspect"), fleet.stepsSince(0, elsewhere));
@@ -196,8 +196,8 @@ class DeployIntegrationTest {
         assertAllAt(bumped);
         List<String> steps = fleet.stepsSince(2, before);
         assertEquals("receive-pack", steps.get(0), steps::toString);
-        assertEquals(List.of("inspect", "prepare", "receive-pack", "release", "switch+restart", "health", "record",
-                "inspect"), steps.subList(steps.indexOf("inspect"), steps.size()),
+        assertEquals(List.of("inspect", "prepare", "receive-pack", "release+confirm+switch+restart", "health",
+                "record", "inspect"), steps.subList(steps.indexOf("inspect"), steps.size()),
                 "the failed push is followed by a new inspection, and a plan that prepares the host");
         assertEquals("succeeded", fleet.history.recent(Fleet.ID).get(0).result());
     }

@@ -8,6 +8,7 @@ import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import io.trueup.status.AppStatus;
 import io.trueup.status.HostState;
 import io.trueup.status.HostStatus;
@@ -88,8 +89,9 @@ class FaultIntegrationTest {
         AtomicBoolean cut = new AtomicBoolean();
         RemoteShell cutsHost1AfterHost0 = new Wrapping(fleet.shell) {
             @Override
-            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
-                CommandResult result = super.run(target, command, timeout);
+            public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+                    StdoutListener listener) {
+                CommandResult result = super.run(target, command, timeout, listener);
                 if (command.name().equals("record") && target.port() == fleet.server(0).port()
                         && cut.compareAndSet(false, true)) {
                     fleet.server(1).stop();
@@ -180,6 +182,12 @@ class FaultIntegrationTest {
         @Override
         public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
             return real.run(target, command, timeout);
+        }
+
+        @Override
+        public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
+                StdoutListener listener) {
+            return real.run(target, command, timeout, listener);
         }
 
         @Override

@@ -13,6 +13,7 @@ import io.trueup.desired.BatchSize;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
 import io.trueup.git.PushResult;
+import io.trueup.host.HostCommands;
 import io.trueup.observe.Inspection;
 import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
@@ -57,16 +58,46 @@ class RolloutEngineTest {
         RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
 
         assertFalse(result.stopped());
-        assertEquals(List.of("release", "switch", "restart", "record"), stepsOn("web1"));
+        assertEquals(List.of("release", "confirm", "switch", "restart", "record"), stepsOn("web1"));
         assertEquals(List.of("web1"), pushes);
     }
 
     @Test
-    void theReleaseIsOneCommandAndTheSwitchOnwardsAnotherThatAlsoWritesTheHistory() {
-        rollOut(spec(sha('b'), env('1'), "web1"));
+    void aDeployIsOneCommandThatSwitchesOnTrueupsWordOnceTheReleaseIsMade() {
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("web1 release", "web1 switch+restart+record"), shell.commands(),
-                "the host switches only once trueup has seen the release made");
+        assertEquals(List.of("web1 release+confirm+switch+restart+record"), shell.commands(),
+                "the host switches only once trueup has heard the release made");
+        assertEquals(List.of("push", "release", "switch", "restart"),
+                ((HostOutcome.Deployed) result.outcomes().get(0)).steps(),
+                "waiting for the word is no step of the deploy");
+    }
+
+    @Test
+    void aHostThatNeverHearsTrueupsWordNeverSwitchesAndKeepsTheReleaseForTheNextTry() {
+        shell.timeOut("web1", "confirm");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("confirm", failed.step());
+        assertTrue(failed.transientFailure(), "a connection gone: tried again later");
+        assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
+        assertEquals(List.of("release", "confirm"), stepsOn("web1"), "no switch, and the release is kept");
+    }
+
+    @Test
+    void aHostThatStoppedForWantOfTrueupsWordIsTriedAgainNotFailedForItsRelease() {
+        shell.fail("web1", "confirm", HostCommands.NO_WORD, "no word from trueup to switch within 60s");
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("confirm", failed.step());
+        assertTrue(failed.transientFailure(), "the network's failure, not the release's: " + failed.error());
+        assertTrue(failed.error().contains("stopped before the switch"), failed.error());
+        assertTrue(failed.rollback().isEmpty());
+        assertEquals(List.of("release", "confirm"), stepsOn("web1"), "no switch, no prune, no history line");
     }
 
     @Test
@@ -78,7 +109,7 @@ class RolloutEngineTest {
         assertEquals(List.of(), result.failures(), "only the history line was lost: nothing to roll back");
         HostOutcome.Deployed deployed = (HostOutcome.Deployed) result.outcomes().get(0);
         assertTrue(deployed.warnings().get(0).contains("timed out"), deployed.warnings().toString());
-        assertEquals(List.of("web1 release", "web1 switch+restart+record"), shell.commands());
+        assertEquals(List.of("web1 release+confirm+switch+restart+record"), shell.commands());
     }
 
     @Test
@@ -87,7 +118,7 @@ class RolloutEngineTest {
 
         rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("web1 release", "web1 switch+restart+record", "web1 switch+restart", "web1 record"),
+        assertEquals(List.of("web1 release+confirm+switch+restart+record", "web1 switch+restart", "web1 record"),
                 shell.commands());
     }
 
@@ -123,7 +154,8 @@ class RolloutEngineTest {
 
         RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
 
-        assertEquals(List.of("release", "switch", "restart", "switch", "restart", "record"), stepsOn("web1"));
+        assertEquals(List.of("release", "confirm", "switch", "restart", "switch", "restart", "record"),
+                stepsOn("web1"));
         HostOutcome.Rollback rollback = result.failures().get(0).rollback().orElseThrow();
         assertEquals(sha('a'), rollback.to());
         assertFalse(rollback.succeeded(), "the restart after switching back failed too");
@@ -201,9 +233,9 @@ class RolloutEngineTest {
         RolloutResult result = rollOut(spec);
 
         assertTrue(result.stopped());
-        assertEquals(List.of("release", "switch", "restart", "record", "switch", "restart", "record"),
+        assertEquals(List.of("release", "confirm", "switch", "restart", "record", "switch", "restart", "record"),
                 stepsOn("h1"));
-        assertEquals(List.of("release", "switch", "restart", "record", "switch", "restart", "record"),
+        assertEquals(List.of("release", "confirm", "switch", "restart", "record", "switch", "restart", "record"),
                 stepsOn("h2"));
         assertEquals(List.of(), stepsOn("h4"));
         assertTrue(result.outcomes().get(0) instanceof HostOutcome.Reverted reverted

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -96,10 +97,53 @@ class MinaRemoteShellTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
+            return Optional.empty();
         });
 
         assertEquals(List.of("ready", "after"), lines, "the first line came while the command still ran");
         assertEquals("ready\nafter\n", result.stdout());
+    }
+
+    @Test
+    void writesTheListenersAnswerToStdinOnceAndThenClosesIt() {
+        RemoteCommand asks = RemoteCommand.of("asks", """
+                echo 'go on?'
+                read -r word
+                echo "heard $word"
+                echo 'and again?'
+                read -r word || echo 'stdin closed'
+                """);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CommandResult result = shell.run(fixture.target(), asks, TIMEOUT, line -> {
+            heard.add(line);
+            return line.endsWith("?") ? Optional.of("yes") : Optional.empty();
+        });
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("go on?\nheard yes\nand again?\nstdin closed\n", result.stdout());
+        assertEquals(result.stdout().lines().toList(), heard);
+    }
+
+    @Test
+    void theTimeoutCountsAnewFromTheAnswer() {
+        RemoteCommand twoHalves = RemoteCommand.of("halves",
+                "sleep 2; echo 'go on?'; read -r word; sleep 2; echo done");
+
+        CommandResult result = shell.run(fixture.target(), twoHalves, Duration.ofSeconds(3),
+                line -> line.endsWith("?") ? Optional.of("yes") : Optional.empty());
+
+        assertEquals("go on?\ndone\n", result.stdout(), "each half within the timeout, both together beyond it");
+        CommandTimeoutException timeout = assertThrows(CommandTimeoutException.class,
+                () -> shell.run(fixture.target(), twoHalves, Duration.ofSeconds(3), StdoutListener.NONE));
+        assertTrue(timeout.getMessage().contains("did not finish within 3s;"), timeout.getMessage());
+    }
+
+    @Test
+    void withoutAListenerStdinIsClosedFromTheStart() {
+        RemoteCommand reads = RemoteCommand.of("reads", "read -r word || echo 'stdin closed'");
+
+        assertEquals("stdin closed\n", shell.run(fixture.target(), reads, TIMEOUT).stdout());
     }
 
     @Test

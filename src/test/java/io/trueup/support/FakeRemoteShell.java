@@ -7,11 +7,13 @@ import io.trueup.ssh.CommandTimeoutException;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
+import io.trueup.ssh.StdoutListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A scripted {@link RemoteShell}: answers each step by name (exit 0 unless scripted otherwise)
@@ -53,12 +55,17 @@ public final class FakeRemoteShell implements RemoteShell {
 
     @Override
     public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
-        return run(target, command, timeout, line -> { });
+        return run(target, command, timeout, StdoutListener.NONE);
     }
 
+    /**
+     * Answers as the host would; a {@code confirm} step goes on when the listener answers
+     * {@link HostCommands#GO} to its start, and fails with {@link HostCommands#NO_WORD}
+     * otherwise, as it does when trueup's connection is gone.
+     */
     @Override
     public synchronized CommandResult run(SshTarget target, RemoteCommand command, Duration timeout,
-            java.util.function.Consumer<String> stdoutLines) {
+            StdoutListener listener) {
         String host = target.address();
         commands.add(host + " " + command.name());
         List<HostCommands.Step> steps = HostCommands.stepsOf(command);
@@ -75,12 +82,15 @@ public final class FakeRemoteShell implements RemoteShell {
         for (HostCommands.Step step : steps) {
             calls.add(host + " " + step.name());
             Answer answer = answer(host, step.name());
+            Optional<String> word = listener.hear("start " + step.name());
             if (answer.code() == null) {
-                stdoutLines.accept("start " + step.name());
                 throw new CommandTimeoutException(target, command.name() + " on " + host + " timed out");
             }
+            if (step.name().equals("confirm") && answer.code() == 0 && !word.equals(Optional.of(HostCommands.GO))) {
+                answer = new Answer(HostCommands.NO_WORD, "no word from trueup to switch; stopped before the switch\n");
+            }
             String lines = StepReport.lines(step.name(), answer.code(), step.mayFail());
-            lines.lines().forEach(stdoutLines);
+            lines.lines().skip(1).forEach(listener::hear);
             stdout.append(lines);
             stderr.append(answer.stderr());
             if (answer.code() != 0 && !step.mayFail()) {
