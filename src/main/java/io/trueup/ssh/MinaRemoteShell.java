@@ -92,7 +92,7 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
                 closeTelling(channel);
                 throw new CommandTimeoutException(target, "command " + command.name() + " on " + target
                         + " did not finish within " + Failures.readable(timeout)
-                        + (stdin.since(started) != started ? " of trueup's answer" : "") + "; closed it");
+                        + (stdin.given() ? " of trueup's answer" : "") + "; closed it");
             }
         } catch (IOException e) {
             throw dropped(target, command, e);
@@ -152,10 +152,14 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
             answered.set(true);
         }
 
+        /** Whether an answer went out. */
+        boolean given() {
+            return answeredAt != 0;
+        }
+
         /** When the answer was given (System.nanoTime), else {@code started}. */
         long since(long started) {
-            long at = answeredAt;
-            return at != 0 ? at : started;
+            return given() ? answeredAt : started;
         }
     }
 
