@@ -1,9 +1,12 @@
 """A small web app for trueup's demo and end-to-end tests.
 
-It serves /healthz and reports the release it runs (the SHA is the name of its release
-directory, releases/<sha>) and the greeting of its one dependency, so a test can tell from
-outside the host which release and which env each host really serves.
+It serves /healthz and reports the release it runs (the name of its release directory:
+releases/<sha>, or releases/<sha>-<config hash> when trueup renders config into it) and the
+greeting of its one dependency, so a test can tell from outside the host which release and
+which env each host really serves. When trueup rendered hello.ini into the release, its
+greeting is reported too (never its secret_key).
 """
+import configparser
 import json
 import os
 import sys
@@ -12,13 +15,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import greeting
 
 RELEASE = os.path.dirname(os.path.realpath(__file__))
-SHA = os.path.basename(RELEASE)
+SHA = os.path.basename(RELEASE).split("-")[0]
+SETTINGS = configparser.ConfigParser()
+SETTINGS.read(os.path.join(RELEASE, "hello.ini"))
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/healthz":
-            body = {"status": "ok", "sha": SHA, "greeting": greeting.hello(), "python": sys.prefix}
+            body = {"status": "ok", "sha": SHA, "release": os.path.basename(RELEASE), "greeting": greeting.hello(),
+                    "python": sys.prefix}
+            if SETTINGS.has_option("hello", "greeting"):
+                body["configured_greeting"] = SETTINGS.get("hello", "greeting")
             self._send(200, body)
         elif self.path == "/":
             self._send(200, {"app": "hello", "sha": SHA, "greeting": greeting.hello()})

@@ -9,12 +9,16 @@ import java.util.List;
 public record AppView(String app, String env, String sha, String status, String error, List<String> problems,
         boolean paused, Instant updated, List<HostView> hosts) {
 
-    /** One host: observed SHA, state, the step running or failed, error and drift. */
-    public record HostView(String host, String sha, String state, String step, String error, List<String> drift,
-            List<String> detail) {
+    /**
+     * One host: the SHA and release it runs (the release's name is the SHA, followed by the hash of
+     * its rendered config for an app with config), state, the step running or failed, error and drift.
+     */
+    public record HostView(String host, String sha, String release, String state, String step, String error,
+            List<String> drift, List<String> detail) {
 
         static HostView of(HostStatus h) {
-            return new HostView(h.host().toString(), h.sha().orElse(null), h.state().name(), h.step().orElse(null),
+            return new HostView(h.host().toString(), h.sha().orElse(null), h.release().orElse(null), h.state().name(),
+                    h.step().orElse(null),
                     h.error().orElse(null), h.drift().stream().map(Enum::name).sorted().toList(), h.detail());
         }
     }

@@ -15,13 +15,14 @@ public final class Cli {
 
     static final String USAGE = """
             usage: java -jar quarkus-run.jar                  run the trueup service
-                   java -jar quarkus-run.jar validate DIR [--dir SUBDIR] [--user USER]
+                   java -jar quarkus-run.jar validate DIR [--dir SUBDIR] [--user USER] [--secrets-dir DIR]
                                                  [--identity FILE --known-hosts FILE]
                    java -jar quarkus-run.jar plan --base REV --head REV [--repo DIR] [--dir SUBDIR]
                                                  [--user USER] [--identity FILE --known-hosts FILE]
 
               validate  check the desired state under DIR/apps (or DIR/SUBDIR/apps): every file
-                        parses, and each pinned sha and requirementsHash holds in its app repository
+                        parses, each pinned sha and requirementsHash holds in its app repository,
+                        and each config renders (with the secrets of --secrets-dir, if given)
               plan      show what merging revision --head over --base would deploy, in the
                         desired-state repository DIR (default: the current directory)
             exit status: 0 ok, 1 problems found, 2 the check could not run""";

@@ -6,6 +6,8 @@ import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
 import io.trueup.git.LocalRevisions;
 import io.trueup.git.Snapshot;
+import io.trueup.render.ConfigRenderer;
+import io.trueup.render.MaskedSecrets;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,8 +17,9 @@ import java.util.Set;
 /**
  * {@code plan --base REV --head REV}: what merging a desired-state change would make trueup
  * do, read from two revisions of a local desired-state repository. App commits between the
- * old and new SHAs are listed when the app repository can be reached. Exit status 1 only when
- * the head revision is invalid.
+ * old and new SHAs are listed when the app repository can be reached, and the lines of rendered
+ * config files that change, per host, with every secret masked. Exit status 1 only when the head
+ * revision is invalid.
  */
 final class PlanCommand {
 
@@ -51,8 +54,10 @@ final class PlanCommand {
         return invalid(head) ? 1 : 0;
     }
 
+    /** The desired state of {@code snapshot}, each config rendered with its secrets masked: a plan shows none. */
     private DesiredState parse(Snapshot snapshot, String user) {
-        return parser.parse(snapshot.revision(), snapshot.files(), user);
+        return Renderings.of(parser.parse(snapshot.revision(), snapshot.files(), user), snapshot.files(),
+                new ConfigRenderer(new MaskedSecrets()));
     }
 
     private static boolean invalid(DesiredState head) {

@@ -3,10 +3,13 @@ package io.trueup.cli;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
+import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.plan.Planner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
@@ -16,6 +19,9 @@ import java.util.stream.Collectors;
  * counted. Pure, given the commit logs.
  */
 final class PlanReport {
+
+    /** How many different changes of rendered config are shown: with {host} in a template, each host has its own. */
+    static final int CONFIG_GROUPS_SHOWN = 3;
 
     private final BiFunction<AppSpec, AppSpec, CommitLog> logs;
     private final List<String> lines = new ArrayList<>();
@@ -57,6 +63,7 @@ final class PlanReport {
         lines.add(head.id() + (added.wasInvalid() ? ": valid again (invalid at base)" : ": added"));
         lines.add("  sha: " + head.sha().abbrev());
         lines.add("  env: " + hash(head.requirementsHash()));
+        config(host -> RenderedConfig.NONE, head);
         rollout(head, head.hosts());
     }
 
@@ -82,8 +89,37 @@ final class PlanReport {
             lines.add("  hosts removed: " + join(removed) + " (left as they are)");
         }
         SpecSettings.changes(base, head).forEach(c -> lines.add("  " + c));
+        List<HostAddress> newConfig = config(host -> base.hosts().contains(host) ? base.rendered(host)
+                : RenderedConfig.NONE, head);
         boolean everyHost = newSha || newEnv || !base.path().equals(head.path()) || !base.user().equals(head.user());
-        rollout(head, everyHost ? head.hosts() : added);
+        rollout(head, everyHost ? head.hosts()
+                : head.hosts().stream().filter(h -> added.contains(h) || newConfig.contains(h)).toList());
+    }
+
+    /**
+     * The lines of rendered config files that change from what each host had {@code before},
+     * hosts with the same change together (the secrets masked: a plan renders with stand-ins);
+     * returns the hosts whose config changes.
+     */
+    private List<HostAddress> config(java.util.function.Function<HostAddress, RenderedConfig> before, AppSpec head) {
+        Map<List<String>, List<HostAddress>> byChange = new LinkedHashMap<>();
+        for (HostAddress host : head.hosts()) {
+            List<String> change = ConfigChange.lines(before.apply(host), head.rendered(host));
+            if (!change.isEmpty()) {
+                byChange.computeIfAbsent(change, c -> new ArrayList<>()).add(host);
+            }
+        }
+        List<Map.Entry<List<String>, List<HostAddress>>> groups = new ArrayList<>(byChange.entrySet());
+        groups.stream().limit(CONFIG_GROUPS_SHOWN).forEach(group -> {
+            lines.add("  config of " + join(group.getValue()) + ":");
+            group.getKey().forEach(line -> lines.add("    " + line));
+        });
+        List<HostAddress> rest = groups.stream().skip(CONFIG_GROUPS_SHOWN).flatMap(g -> g.getValue().stream()).toList();
+        if (!rest.isEmpty()) {
+            lines.add("  config changes on " + Words.count(rest.size(), "more host") + " too (not shown): "
+                    + join(rest));
+        }
+        return groups.stream().flatMap(g -> g.getValue().stream()).toList();
     }
 
     private void commits(CommitLog log) {

@@ -2,6 +2,8 @@ package io.trueup.cli;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.Health;
+import io.trueup.desired.Hooks;
+import io.trueup.desired.ReleaseRecipe;
 import io.trueup.desired.Rollout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.Optional;
 /**
  * The settings of a spec as they are written in desired state, by dotted field name: every
  * field but {@code sha}, {@code requirementsHash} and {@code hosts}, which a plan shows on
- * their own. Pure.
+ * their own (and what config renders, which it shows line by line). Pure.
  */
 final class SpecSettings {
 
@@ -46,7 +48,26 @@ final class SpecSettings {
         rollout(spec.rollout(), settings);
         settings.put("keep", Integer.toString(spec.keep()));
         settings.put("selfHeal", Boolean.toString(spec.selfHeal()));
+        recipe(spec.recipe(), settings);
         return settings;
+    }
+
+    private static void recipe(ReleaseRecipe recipe, Map<String, String> settings) {
+        settings.put("shared", list(recipe.shared().stream().map(Object::toString).toList()));
+        settings.put("config", list(recipe.config().stream()
+                .map(c -> c.template() + " -> " + c.dest() + " (" + c.modeText() + ")").toList()));
+        settings.put("vars", recipe.vars().isEmpty() ? "(none)" : recipe.vars().toString());
+        settings.put("hostVars", recipe.hostVars().isEmpty() ? "(none)" : recipe.hostVars().toString());
+        Hooks hooks = recipe.hooks();
+        settings.put("hooks.build", text(hooks.build()));
+        settings.put("hooks.migrate", text(hooks.migrate()));
+        settings.put("hooks.beforeSwitch", text(hooks.beforeSwitch()));
+        settings.put("hooks.afterSwitch", text(hooks.afterSwitch()));
+        settings.put("hooks.timeout", duration(hooks.timeout()));
+    }
+
+    private static String list(List<String> items) {
+        return items.isEmpty() ? "(none)" : "[" + String.join(", ", items) + "]";
     }
 
     private static void health(Health health, Map<String, String> settings) {

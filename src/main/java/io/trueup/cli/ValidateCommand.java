@@ -6,6 +6,10 @@ import io.trueup.desired.DesiredState;
 import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
 import io.trueup.reconcile.MirrorSourceCheck;
+import io.trueup.render.ConfigRenderer;
+import io.trueup.render.MaskedSecrets;
+import io.trueup.render.SecretSource;
+import io.trueup.render.SecretsDir;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +24,14 @@ import java.util.Set;
  * checked-out directory before the commit is merged. Every file under {@code apps/} is parsed
  * and validated; each valid entry is checked against its app repository (the pinned SHA is
  * there, the requirements file hashes to {@code requirementsHash}) when that repository can
- * be reached. A repository that cannot be reached is a warning, not a problem.
+ * be reached. A repository that cannot be reached is a warning, not a problem. Each config is
+ * rendered for each host: its templates parse, and every variable they use is there; so is every
+ * secret, when {@code --secrets-dir} names the directory trueup reads them from (without it,
+ * secrets are stand-ins).
  */
 final class ValidateCommand {
 
-    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts");
+    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts", "secrets-dir");
 
     private final DesiredStateParser parser = new DesiredStateParser();
     private final Clock clock;
@@ -37,7 +44,10 @@ final class ValidateCommand {
         Path dir = Path.of(args.single("DIR"));
         Path root = args.option("dir").map(dir::resolve).orElse(dir);
         Map<String, byte[]> files = DesiredDir.read(root);
-        DesiredState state = parser.parse("working tree", files, args.option("user").orElse("deploy"));
+        ConfigRenderer renderer = new ConfigRenderer(args.option("secrets-dir")
+                .<SecretSource>map(d -> new SecretsDir(Optional.of(Path.of(d)))).orElseGet(MaskedSecrets::new));
+        DesiredState state = Renderings.of(parser.parse("working tree", files, args.option("user").orElse("deploy")),
+                files, renderer);
         List<Finding> findings = new ArrayList<>();
         state.problems().forEach(p -> findings.add(Finding.problem(p)));
         try (AppRepos repos = AppRepos.open(args, clock)) {

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param url the desired-state repository, if configured
  * @param identity the private key for hosts and ssh:// git URLs
  * @param knownHosts the known_hosts file host keys are checked against
+ * @param secretsDir where secrets are read when {@code trueup.secrets.dir} is not set (the demo's)
  */
 public record Connections(Optional<String> url, String branch, Optional<String> dir, Optional<Path> identity,
-        Path knownHosts) {
+        Path knownHosts, Optional<Path> secretsDir) {
 
     private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
@@ -25,6 +26,6 @@ public record Connections(Optional<String> url, String branch, Optional<String> 
                 .or(() -> DEFAULT_KEYS.stream().map(ssh::resolve).filter(Files::isRegularFile).findFirst());
         return new Connections(config.desiredState().url(), config.desiredState().branch(),
                 config.desiredState().dir().filter(d -> !d.isBlank()), identity,
-                config.ssh().knownHosts().orElse(ssh.resolve("known_hosts")));
+                config.ssh().knownHosts().orElse(ssh.resolve("known_hosts")), Optional.empty());
     }
 }

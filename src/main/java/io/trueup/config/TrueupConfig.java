@@ -31,6 +31,17 @@ public interface TrueupConfig {
     @WithDefault("30m")
     Duration lockTtl();
 
+    /** Where the secrets of templates ({@code {secret:NAME}}) come from. */
+    Secrets secrets();
+
+    interface Secrets {
+        /**
+         * Directory of secrets, one per file named as the secret (as Kubernetes and systemd
+         * credentials mount them); read at every poll, never from git.
+         */
+        Optional<Path> dir();
+    }
+
     /** Hosts worked on at once, across all apps. */
     @WithDefault("16")
     int concurrency();

@@ -20,6 +20,9 @@ import io.trueup.reconcile.Trigger;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.HostLock;
+import io.trueup.render.ConfigRenderer;
+import io.trueup.render.SecretSource;
+import io.trueup.render.SecretsDir;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
@@ -66,7 +69,7 @@ public class Wiring {
         return demo.map(d -> {
             DemoEnvironment.Endpoints e = d.start();
             return new Connections(Optional.of(e.desiredState().toString()), "main", Optional.empty(),
-                    Optional.of(e.identity()), e.knownHosts());
+                    Optional.of(e.identity()), e.knownHosts(), Optional.of(e.secrets()));
         }).orElseGet(() -> Connections.of(config));
     }
 
@@ -134,7 +137,13 @@ public class Wiring {
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()));
-        return reconciler(source, shell, mirrors, board, control, history, clock, limits, observer);
+        return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board, control,
+                history, clock, limits, observer);
+    }
+
+    /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
+    private static Optional<Path> secretsDir(TrueupConfig config, Connections connections) {
+        return config.secrets().dir().or(connections::secretsDir);
     }
 
     @Produces
@@ -164,16 +173,20 @@ public class Wiring {
             HostLock lock) {
     }
 
-    /** The reconciler and everything it drives, over the given ports. Also used by integration tests. */
+    /**
+     * The reconciler and everything it drives, over the given ports, with no secrets. Also used by
+     * integration tests.
+     */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
-        return reconciler(source, remote, mirrors, board, control, history, clock, limits, ReconcileObserver.NONE);
+        return reconciler(source, remote, mirrors, new SecretsDir(Optional.empty()), board, control, history, clock,
+                limits, ReconcileObserver.NONE);
     }
 
-    /** The same, telling {@code observer} what the reconciler does. */
+    /** The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does. */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits,
-            ReconcileObserver observer) {
+            SecretSource secrets, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
+            Limits limits, ReconcileObserver observer) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -183,7 +196,7 @@ public class Wiring {
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, control, history, backoff, clock, observer);
-        return new Reconciler(source, new MirrorSourceCheck(mirrors), apps, board, clock, limits.defaultUser(),
-                observer);
+        return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
+                limits.defaultUser(), observer);
     }
 }

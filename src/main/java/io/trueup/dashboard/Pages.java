@@ -49,7 +49,7 @@ final class Pages {
     }
 
     static Page.Host host(HostStatus h, Optional<String> desiredSha) {
-        return new Page.Host(h.host().toString(), h.state().name(), tone(h.state()), Words.commit(h.sha()),
+        return new Page.Host(h.host().toString(), h.state().name(), tone(h.state()), Words.release(h.release()),
                 Words.commit(desiredSha), h.sha().isPresent() && h.sha().equals(desiredSha), h.step().orElse(null),
                 h.error().orElse(null),
                 h.drift().stream().map(d -> d.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).sorted()

@@ -1,5 +1,6 @@
 package io.trueup.dashboard;
 
+import io.trueup.desired.ReleaseId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,6 +24,15 @@ final class Words {
         return sha.filter(s -> !s.isBlank())
                 .map(s -> new Page.Commit(s.length() > 7 ? s.substring(0, 7) : s, s))
                 .orElse(new Page.Commit(NONE, ""));
+    }
+
+    /**
+     * A release a host runs: its SHA abbreviated, and the hash of its rendered config when it has
+     * one ({@code abc1234-0123456789ab}); the whole name for a title.
+     */
+    static Page.Commit release(Optional<String> release) {
+        return release.flatMap(r -> ReleaseId.parse(r).map(id -> new Page.Commit(id.abbrev(), r)))
+                .orElseGet(() -> commit(release));
     }
 
     static Page.Commit commit(String sha) {

@@ -34,7 +34,7 @@ public final class DemoEnvironment implements AutoCloseable {
 
     /** Where the reconciler finds the demo: desired-state repository, key and known_hosts. */
     public record Endpoints(Path desiredState, Path appRepository, Path identity, Path knownHosts,
-            List<String> hosts) {
+            List<String> hosts, Path secrets) {
     }
 
     public DemoEnvironment(Path stateDir, int hosts, int sshPort, int appPort) {
@@ -60,7 +60,7 @@ public final class DemoEnvironment implements AutoCloseable {
             WorkingRepo desired = desiredState(app, names);
             LOG.infof("demo: %d hosts on 127.0.0.1 (%s), app repository %s, desired state %s", hosts,
                     String.join(", ", names), app.dir(), desired.dir());
-            return new Endpoints(desired.dir(), app.dir(), identity, knownHosts, names);
+            return new Endpoints(desired.dir(), app.dir(), identity, knownHosts, names, secrets());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up the demo in " + dir, e);
         }
@@ -82,14 +82,20 @@ public final class DemoEnvironment implements AutoCloseable {
         return "127.0.0.1:" + server.port();
     }
 
-    /** The desired-state repository: the example's app.yaml plus a {@code demo} environment for the demo hosts. */
+    /**
+     * The desired-state repository: the example's app.yaml and the template it renders (with the
+     * secret {@code hello_secret_key} from the demo's secrets directory), plus a {@code demo}
+     * environment for the demo hosts.
+     */
     private WorkingRepo desiredState(WorkingRepo app, List<String> names) throws IOException {
         Path repoDir = dir.resolve("desired-state");
         if (Files.isDirectory(repoDir.resolve(".git"))) {
             return WorkingRepo.open(repoDir);
         }
         Path appDir = Files.createDirectories(repoDir.resolve("apps/hello"));
-        Files.write(appDir.resolve("app.yaml"), DemoApp.resource("demo/desired-state/apps/hello/app.yaml"));
+        for (String file : List.of("app.yaml", "hello.ini.tmpl")) {
+            Files.write(appDir.resolve(file), DemoApp.resource("demo/desired-state/apps/hello/" + file));
+        }
         String sha = app.head();
         RequirementsHash hash = RequirementsHash.of(Files.readAllBytes(app.dir().resolve("requirements.txt")));
         Files.writeString(appDir.resolve("demo.yaml"), """
@@ -110,6 +116,22 @@ public final class DemoEnvironment implements AutoCloseable {
         WorkingRepo desired = WorkingRepo.open(repoDir);
         desired.commitAll("Deploy hello " + sha.substring(0, 7) + " to the demo hosts");
         return desired;
+    }
+
+    /**
+     * The demo's secrets directory, with the secret its config renders made on first start: a
+     * random key, as a person would put in {@code trueup.secrets.dir}.
+     */
+    private Path secrets() throws IOException {
+        Path secrets = dir.resolve("secrets");
+        Path key = secrets.resolve("hello_secret_key");
+        if (!Files.exists(key)) {
+            Files.createDirectories(secrets);
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.writeString(key, java.util.HexFormat.of().formatHex(random) + "\n");
+        }
+        return secrets;
     }
 
     /** Stops the demo hosts and the demo apps they started. */

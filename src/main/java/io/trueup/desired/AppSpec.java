@@ -1,8 +1,11 @@
 package io.trueup.desired;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The validated desired state of one app in one environment: {@code apps/<app>/app.yaml}
@@ -25,6 +28,9 @@ import java.util.Optional;
  * @param requirementsHash sha256 of the requirements file at {@code sha}
  * @param hosts the hosts, in rollout order, no duplicates
  * @param file the environment file, relative to the desired-state root, for messages
+ * @param recipe what a release holds beyond its commit (shared paths, config) and the hooks around it
+ * @param rendered per host, the config rendered for it from {@code recipe}'s templates; empty until
+ *     rendered, and always empty for an app without config
  */
 public record AppSpec(
         AppEnv id,
@@ -42,7 +48,9 @@ public record AppSpec(
         Sha sha,
         RequirementsHash requirementsHash,
         List<HostAddress> hosts,
-        String file) {
+        String file,
+        ReleaseRecipe recipe,
+        Map<HostAddress, RenderedConfig> rendered) {
 
     public AppSpec {
         Objects.requireNonNull(id);
@@ -58,12 +66,52 @@ public record AppSpec(
         Objects.requireNonNull(sha);
         Objects.requireNonNull(requirementsHash);
         Objects.requireNonNull(file);
+        Objects.requireNonNull(recipe);
         hosts = List.copyOf(hosts);
+        rendered = Collections.unmodifiableMap(new TreeMap<>(rendered));
         if (keep < 2) {
             throw new IllegalArgumentException("keep must be at least 2 (the current and the previous release)");
         }
         if (hosts.size() != hosts.stream().distinct().count()) {
             throw new IllegalArgumentException("hosts must not repeat");
         }
+    }
+
+    /** This spec with {@code config} rendered for every host ({@code byHost}). */
+    public AppSpec withRendered(Map<HostAddress, RenderedConfig> byHost) {
+        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, health, rollout, keep,
+                selfHeal, sha, requirementsHash, hosts, file, recipe, byHost);
+    }
+
+    /** This spec with another recipe, nothing rendered. */
+    public AppSpec withRecipe(ReleaseRecipe other) {
+        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, health, rollout, keep,
+                selfHeal, sha, requirementsHash, hosts, file, other, Map.of());
+    }
+
+    /** The config rendered for {@code host}: none for an app without config. */
+    public RenderedConfig rendered(HostAddress host) {
+        if (recipe.config().isEmpty()) {
+            return RenderedConfig.NONE;
+        }
+        RenderedConfig config = rendered.get(host);
+        if (config == null) {
+            throw new IllegalStateException("the config of " + id + " is not rendered for " + host);
+        }
+        return config;
+    }
+
+    /** The release {@code host} should run: the commit, with the config rendered for that host. */
+    public ReleaseId release(HostAddress host) {
+        return rendered(host).release(sha);
+    }
+
+    /** {@code text} with every secret that the config rendered for any host holds masked (see {@link RenderedConfig#redact}). */
+    public String redact(String text) {
+        String masked = text;
+        for (RenderedConfig config : rendered.values()) {
+            masked = config.redact(masked);
+        }
+        return masked;
     }
 }

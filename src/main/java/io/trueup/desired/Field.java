@@ -7,7 +7,8 @@ import java.util.function.Function;
  * One field of the desired-state format, typed by the value it yields: its dotted name
  * ({@code health.timeout}), the YAML shape it takes and the rule that turns the written text
  * into a value (throwing {@link IllegalArgumentException} with a message for a user). For
- * {@link Shape#TEXT_LIST} the rule applies to each element. Immutable.
+ * {@link Shape#TEXT_LIST} the rule applies to each element; for {@link Shape#MAPPING} and
+ * {@link Shape#HOST_MAPPING}, to each key. Immutable.
  *
  * @param <T> the value the field yields
  */
@@ -31,6 +32,11 @@ record Field<T>(String name, Shape shape, Function<String, ?> rule) {
 
     static <E> Field<List<E>> list(String name, Function<String, E> elementRule) {
         return new Field<>(name, Shape.TEXT_LIST, elementRule);
+    }
+
+    /** A mapping or list of mappings, read by {@link SettingsReader} as its shape says; {@code rule} checks keys. */
+    static <T> Field<T> structured(String name, Shape shape, Function<String, ?> keyRule) {
+        return new Field<>(name, shape, keyRule);
     }
 
     /** The mapping this field sits in: {@code health} for {@code health.timeout}, "" at the top. */

@@ -3,6 +3,7 @@ package io.trueup.desired;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,16 @@ final class Schema {
             Rollout.OnFailure::parse);
     static final Field<Boolean> SELF_HEAL = Field.bool("selfHeal");
     static final Field<Integer> KEEP = Field.wholeNumber("keep", ValueRules::keep);
+    static final Field<List<SharedPath>> SHARED = Field.list("shared", SharedPath::parse);
+    static final Field<List<ConfigFile>> CONFIG = Field.structured("config", Shape.MAPPING_LIST, null);
+    static final Field<Map<String, Object>> VARS = Field.structured("vars", Shape.MAPPING, ValueRules::varName);
+    static final Field<Map<HostAddress, Map<String, Object>>> HOST_VARS = Field.structured("hostVars",
+            Shape.HOST_MAPPING, HostAddress::parse);
+    static final Field<String> HOOKS_BUILD = Field.text("hooks.build", ValueRules::shellCommand);
+    static final Field<String> HOOKS_MIGRATE = Field.text("hooks.migrate", ValueRules::shellCommand);
+    static final Field<String> HOOKS_BEFORE_SWITCH = Field.text("hooks.beforeSwitch", ValueRules::shellCommand);
+    static final Field<String> HOOKS_AFTER_SWITCH = Field.text("hooks.afterSwitch", ValueRules::shellCommand);
+    static final Field<Duration> HOOKS_TIMEOUT = Field.text("hooks.timeout", ValueRules::duration);
     static final Field<Sha> SHA = Field.text("sha", ValueRules::sha);
     static final Field<RequirementsHash> REQUIREMENTS_HASH =
             Field.text("requirementsHash", RequirementsHash::parse);
@@ -42,7 +53,11 @@ final class Schema {
     static final List<Field<?>> ALL = List.of(SOURCE, PATH, USER, REQUIREMENTS, WHEELHOUSE, PYTHON, RESTART,
             HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, HEALTH_RETRIES, HEALTH_GRACE,
             ROLLOUT_BATCH, ROLLOUT_MAX_FAILURES, ROLLOUT_CANARY, ROLLOUT_CANARY_PAUSE, ROLLOUT_PAUSE,
-            ROLLOUT_ON_FAILURE, KEEP, SELF_HEAL, SHA, REQUIREMENTS_HASH, HOSTS);
+            ROLLOUT_ON_FAILURE, KEEP, SELF_HEAL, SHARED, CONFIG, VARS, HOST_VARS, HOOKS_BUILD, HOOKS_MIGRATE,
+            HOOKS_BEFORE_SWITCH, HOOKS_AFTER_SWITCH, HOOKS_TIMEOUT, SHA, REQUIREMENTS_HASH, HOSTS);
+
+    /** The keys of one {@code config} entry, in documented order. */
+    static final List<String> CONFIG_KEYS = List.of("template", "dest", "mode");
 
     /** Fields that must have a value once app.yaml and the environment file are merged. */
     static final List<Field<?>> REQUIRED = List.of(SOURCE, PATH, SHA, REQUIREMENTS_HASH, HOSTS);

@@ -14,11 +14,32 @@ record Settings(Map<String, Setting> byField) {
         byField = Collections.unmodifiableMap(new LinkedHashMap<>(byField));
     }
 
-    /** These settings with each field that {@code overrides} sets replaced by its setting there. */
+    /**
+     * These settings with each field that {@code overrides} sets replaced by its setting there. A
+     * mapping of names ({@code vars}) merges name by name; cleared as a whole ({@code vars: null}),
+     * it drops every name it had here.
+     */
     Settings overriddenBy(Settings overrides) {
         var merged = new LinkedHashMap<>(byField);
-        merged.putAll(overrides.byField);
+        overrides.byField.forEach((name, setting) -> {
+            if (setting instanceof Setting.Cleared) {
+                merged.keySet().removeIf(key -> key.startsWith(name + "."));
+            }
+            merged.put(name, setting);
+        });
         return new Settings(merged);
+    }
+
+    /** The named values of a mapping field such as {@code vars}, each set one by one ({@code vars.NAME}). */
+    Map<String, Object> mapping(Field<?> field) {
+        String prefix = field.name() + ".";
+        Map<String, Object> values = new LinkedHashMap<>();
+        byField.forEach((name, setting) -> {
+            if (name.startsWith(prefix) && setting instanceof Setting.Value v) {
+                values.put(name.substring(prefix.length()), v.value());
+            }
+        });
+        return values;
     }
 
     /** What is said about {@code field}, if anything. */

@@ -14,7 +14,13 @@ enum Shape {
     /** A list of strings. */
     TEXT_LIST,
     /** true or false. */
-    BOOLEAN;
+    BOOLEAN,
+    /** A mapping of names to strings, numbers or booleans ({@code vars}). */
+    MAPPING,
+    /** A mapping of hosts to mappings of names to strings, numbers or booleans ({@code hostVars}). */
+    HOST_MAPPING,
+    /** A list of mappings ({@code config}). */
+    MAPPING_LIST;
 
     /** What is wrong with {@code node}'s shape, or empty when it fits (lists: the list itself). */
     Optional<String> complaint(JsonNode node) {
@@ -24,6 +30,8 @@ enum Shape {
             case TEXT_OR_NUMBER -> node.isTextual() || node.isIntegralNumber();
             case TEXT_LIST -> node.isArray();
             case BOOLEAN -> node.isBoolean();
+            case MAPPING, HOST_MAPPING -> node.isObject();
+            case MAPPING_LIST -> node.isArray();
         };
         if (fits) {
             return Optional.empty();
@@ -34,6 +42,9 @@ enum Shape {
             case TEXT_OR_NUMBER -> "a string or a whole number";
             case TEXT_LIST -> "a list of strings";
             case BOOLEAN -> "true or false";
+            case MAPPING -> "a mapping of names to values";
+            case HOST_MAPPING -> "a mapping of hosts to mappings of names to values";
+            case MAPPING_LIST -> "a list of mappings";
         };
         boolean quotingHelps = this == TEXT && (node.isNumber() || node.isBoolean());
         return Optional.of("must be " + wanted + ", not " + describe(node) + (quotingHelps ? "; put it in quotes" : ""));

@@ -37,6 +37,7 @@ final class SpecAssembler {
             problems.addAll(missing(merged, app.file(), env.file()));
         }
         healthConflict(merged, env.file()).ifPresent(problems::add);
+        problems.addAll(recipeProblems(app, merged));
         if (!problems.isEmpty()) {
             return new DesiredEntry.Invalid(id, problems);
         }
@@ -69,6 +70,33 @@ final class SpecAssembler {
                 message));
     }
 
+    /**
+     * What spans the fields of a release's recipe: {@code hostVars} only in an environment file
+     * and only for its hosts; no config file rendered into a shared directory.
+     */
+    private static List<Problem> recipeProblems(FileSettings app, Settings merged) {
+        List<Problem> problems = new ArrayList<>();
+        app.settings().setting(Schema.HOST_VARS).filter(s -> !(s instanceof Setting.Cleared)).ifPresent(s ->
+                problems.add(new Problem(s.file(), s.line(), Schema.HOST_VARS.name(), "set it in an environment file:"
+                        + " it names that environment's hosts")));
+        Optional<List<HostAddress>> hosts = merged.value(Schema.HOSTS);
+        merged.value(Schema.HOST_VARS).ifPresent(byHost -> hosts.ifPresent(listed -> byHost.keySet().stream()
+                .filter(host -> !listed.contains(host)).forEach(host -> {
+                    Setting at = merged.setting(Schema.HOST_VARS).orElseThrow();
+                    problems.add(new Problem(at.file(), at.line(), Schema.HOST_VARS.name(), host
+                            + " is not one of hosts"));
+                })));
+        List<SharedPath> shared = merged.value(Schema.SHARED).orElse(List.of());
+        merged.value(Schema.CONFIG).ifPresent(files -> files.forEach(f -> shared.stream()
+                .filter(p -> p.directory() && p.covers(f.dest())).findFirst().ifPresent(p -> {
+                    Setting at = merged.setting(Schema.CONFIG).orElseThrow();
+                    problems.add(new Problem(at.file(), at.line(), Schema.CONFIG.name(), "dest " + f.dest()
+                            + " lies in the shared directory " + p + "; a rendered file belongs to its release (so"
+                            + " that a rollback brings back its config): write it elsewhere"));
+                })));
+        return problems;
+    }
+
     private static AppSpec spec(AppEnv id, Settings s, String envFile, String defaultUser) {
         return new AppSpec(
                 id,
@@ -86,7 +114,17 @@ final class SpecAssembler {
                 s.value(Schema.SHA).orElseThrow(),
                 s.value(Schema.REQUIREMENTS_HASH).orElseThrow(),
                 s.value(Schema.HOSTS).orElseThrow(),
-                envFile);
+                envFile,
+                recipe(s),
+                java.util.Map.of());
+    }
+
+    private static ReleaseRecipe recipe(Settings s) {
+        Hooks hooks = new Hooks(s.value(Schema.HOOKS_BUILD), s.value(Schema.HOOKS_MIGRATE),
+                s.value(Schema.HOOKS_BEFORE_SWITCH), s.value(Schema.HOOKS_AFTER_SWITCH),
+                s.value(Schema.HOOKS_TIMEOUT).orElse(Hooks.DEFAULT_TIMEOUT));
+        return new ReleaseRecipe(s.value(Schema.SHARED).orElse(List.of()), s.value(Schema.CONFIG).orElse(List.of()),
+                s.mapping(Schema.VARS), s.value(Schema.HOST_VARS).orElse(java.util.Map.of()), hooks);
     }
 
     private static Health health(Settings s) {

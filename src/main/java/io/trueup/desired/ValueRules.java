@@ -23,6 +23,8 @@ final class ValueRules {
             "ssh://(" + GIT_USER + "@)?" + GIT_HOST + "(:[0-9]{1,5})?/.+");
     private static final Pattern SCP_LIKE = Pattern.compile(GIT_USER + "@" + GIT_HOST + ":[^:].*");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+    private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
 
     private ValueRules() {
     }
@@ -43,6 +45,60 @@ final class ValueRules {
         }
         checkSegments(text, text);
         return text;
+    }
+
+    /**
+     * A path inside a release (a shared path, where a config file goes): relative, never leaving
+     * the release, and not in what trueup keeps there itself ({@code .git}, {@code .venv}).
+     */
+    static String releasePath(String text) {
+        if (text.startsWith("/")) {
+            throw new IllegalArgumentException("must be relative to the release, without a leading /");
+        }
+        checkSegments(text, text);
+        String first = text.split("/", 2)[0];
+        if (first.equals(".git") || first.equals(".venv")) {
+            throw new IllegalArgumentException("must not be in " + first + ", which trueup keeps in every release");
+        }
+        return text;
+    }
+
+    /**
+     * A template, as a path relative to the app's directory of the desired-state repository. It
+     * must not end in {@code .yaml} or {@code .yml}: trueup would read it as an environment.
+     */
+    static String template(String text) {
+        if (text.startsWith("/")) {
+            throw new IllegalArgumentException("must be relative to the app's directory (apps/<app>/), without a"
+                    + " leading /");
+        }
+        checkSegments(text, text);
+        if (text.endsWith(".yaml") || text.endsWith(".yml")) {
+            throw new IllegalArgumentException("must not end in .yaml or .yml, which trueup reads as an environment"
+                    + " file; name it " + text + ".tmpl, say");
+        }
+        return text;
+    }
+
+    /** A template variable's name: what a template writes after {@code vars.}. */
+    static String varName(String text) {
+        if (!VAR_NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException("must be a variable name: a letter or _, then at most 63 letters,"
+                    + " digits or _");
+        }
+        return text;
+    }
+
+    /** A file's permission bits in octal, as chmod takes them: {@code "0640"}; the owner must be able to read. */
+    static int mode(String text) {
+        if (!MODE.matcher(text).matches()) {
+            throw new IllegalArgumentException("must be octal permission bits such as \"0640\" (in quotes)");
+        }
+        int mode = Integer.parseInt(text, 8);
+        if ((mode & 0400) == 0) {
+            throw new IllegalArgumentException("must let the owner read the file (0400), as trueup checks it");
+        }
+        return mode;
     }
 
     /** An SSH login name. */

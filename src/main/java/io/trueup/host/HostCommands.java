@@ -2,8 +2,11 @@ package io.trueup.host;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.ReleaseId;
+import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
+import io.trueup.desired.SharedPath;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.SshTarget;
 import java.io.IOException;
@@ -25,12 +28,13 @@ import java.util.Set;
  * more steps in a row under the host lock ({@link #command}). The scripts keep the host layout:
  *
  * <pre>
- * &lt;path&gt;/repo.git              bare repository that trueup pushes objects into
- * &lt;path&gt;/releases/&lt;sha&gt;/       one fresh local clone per release
- * &lt;path&gt;/envs/&lt;hash&gt;/          virtualenv for one requirements hash
- * &lt;path&gt;/releases/&lt;sha&gt;/.venv  -&gt; ../../envs/&lt;hash&gt;
- * &lt;path&gt;/current               -&gt; releases/&lt;sha&gt;   (switched atomically)
- * &lt;path&gt;/previous              -&gt; the release current pointed at before
+ * &lt;path&gt;/repo.git               bare repository that trueup pushes objects into
+ * &lt;path&gt;/releases/&lt;name&gt;/       one fresh local clone per release: &lt;sha&gt;, or &lt;sha&gt;-&lt;config hash&gt;
+ * &lt;path&gt;/envs/&lt;hash&gt;/           virtualenv for one requirements hash
+ * &lt;path&gt;/releases/&lt;name&gt;/.venv  -&gt; ../../envs/&lt;hash&gt;
+ * &lt;path&gt;/shared/&lt;p&gt;             what outlives releases; each release links &lt;p&gt; to it
+ * &lt;path&gt;/current                -&gt; releases/&lt;name&gt;   (switched atomically)
+ * &lt;path&gt;/previous               -&gt; the release current pointed at before
  * </pre>
  *
  * Stateless and safe to share.
@@ -41,11 +45,29 @@ public final class HostCommands {
     private static final String INSPECT = load("inspect.sh");
     private static final String RUN = load("run.sh");
     private static final String STEPS = load("steps.sh");
-    /** The script of each step a host command can run, by step name. */
-    private static final Map<String, String> STEP_SCRIPTS = Map.of("cleanup", load("cleanup.sh"),
+    /**
+     * Functions that only some commands need, sent only with those, by name: what a release of an
+     * app with shared paths or config does besides a clone ({@code recipe}), a hook's bounded run
+     * ({@code hook}), the digests of rendered files ({@code digests}).
+     */
+    private static final Map<String, String> SUPPORT = Map.of("recipe", load("recipe.sh"), "hook", load("hook.sh"),
+            "digests", load("digests.sh"));
+    /** The script of each function a step can run, by function name. */
+    private static final Map<String, String> FUNCTIONS = Map.of("cleanup", load("cleanup.sh"),
             "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
-            "switch", load("switch.sh"), "restart", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
+            "switch", load("switch.sh"), "run", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
             "verify", load("verify.sh"), "confirm", load("confirm.sh"));
+    /** The function each step runs, by step name: a user's command (restart, the hooks) runs through run.sh. */
+    private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
+            Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
+            Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
+            Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("restart", "run"),
+            Map.entry("build", "run"), Map.entry("migrate", "run"), Map.entry("beforeSwitch", "run"),
+            Map.entry("afterSwitch", "run"));
+
+    /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
+    public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
+            "afterSwitch");
 
     /** What trueup answers on a command's stdin when its {@link #confirm} step starts, for it to go on. */
     public static final String GO = "go";
@@ -59,6 +81,9 @@ public final class HostCommands {
     /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
     public static final int NO_WORD = 77;
 
+    /** Exit code of a command that found the base directory locked by another controller: try later. */
+    public static final int LOCKED = 75;
+
     /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
     public static final int NOT_AS_SEEN = 76;
 
@@ -71,13 +96,25 @@ public final class HostCommands {
      * @param name the step's name: which script it runs
      * @param args the script's arguments after the base directory
      * @param mayFail whether the steps after it run even if it fails (its failure is a warning)
+     * @param input what the step reads on the command's stdin (the config rendered into a release)
+     * @param support the support functions ({@link #SUPPORT}) its script calls with these arguments
      */
-    public record Step(String name, List<String> args, boolean mayFail) {
+    public record Step(String name, List<String> args, boolean mayFail, RemoteCommand.Input input,
+            Set<String> support) {
         public Step {
-            if (!STEP_SCRIPTS.containsKey(name)) {
+            if (!STEP_FUNCTIONS.containsKey(name)) {
                 throw new IllegalArgumentException("no such step: " + name);
             }
             args = List.copyOf(args);
+            java.util.Objects.requireNonNull(input);
+            support = Set.copyOf(support);
+            if (!SUPPORT.keySet().containsAll(support)) {
+                throw new IllegalArgumentException("no such support: " + support);
+            }
+        }
+
+        public Step(String name, List<String> args, boolean mayFail) {
+            this(name, args, mayFail, RemoteCommand.Input.NONE, Set.of());
         }
 
         private Step(String name, String... args) {
@@ -90,9 +127,14 @@ public final class HostCommands {
         return new SshTarget(host.name(), host.port(), spec.user());
     }
 
-    /** Reports the base directory's state; read-only. See {@code observe.Observation}. */
-    public static RemoteCommand inspect(AppSpec spec) {
-        return RemoteCommand.of("inspect", INSPECT, spec.path(), spec.sha().hex());
+    /**
+     * Reports the base directory's state, and that of the release {@code host} should run (with
+     * the SHA-256 of each file rendered into it); read-only. See {@code observe.Observation}.
+     */
+    public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
+        List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
+        spec.rendered(host).files().forEach(f -> args.add(f.dest()));
+        return new RemoteCommand("inspect", args.size() > 2 ? SUPPORT.get("digests") + INSPECT : INSPECT, args);
     }
 
     /**
@@ -108,11 +150,19 @@ public final class HostCommands {
         }
         StringBuilder script = new StringBuilder(COMMON);
         Set<String> defined = new LinkedHashSet<>();
+        RemoteCommand.Input input = RemoteCommand.Input.NONE;
         for (Step step : steps) {
-            if (defined.add(step.name())) {
-                script.append("step_").append(step.name()).append("() {\n").append(STEP_SCRIPTS.get(step.name()))
+            for (String support : step.support()) {
+                if (defined.add(support)) {
+                    script.append(SUPPORT.get(support));
+                }
+            }
+            String function = STEP_FUNCTIONS.get(step.name());
+            if (defined.add(function)) {
+                script.append("step_").append(function).append("() {\n").append(FUNCTIONS.get(function))
                         .append("}\n");
             }
+            input = input.then(step.input());
         }
         script.append(STEPS);
         // The lines below name only steps and argument positions: the arguments stay data.
@@ -120,7 +170,8 @@ public final class HostCommands {
         args.add(spec.path());
         script.append("begin \"${1}\"").append(steps.get(0).name().equals("prepare") ? " make" : "").append('\n');
         for (Step step : steps) {
-            script.append("step ").append(step.name()).append(step.mayFail() ? " warn" : " stop").append(" \"${1}\"");
+            script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
+                    .append(STEP_FUNCTIONS.get(step.name())).append(" \"${1}\"");
             for (String arg : step.args()) {
                 args.add(arg);
                 script.append(" \"${").append(args.size()).append("}\"");
@@ -128,7 +179,7 @@ public final class HostCommands {
             script.append('\n');
         }
         List<String> names = steps.stream().map(Step::name).toList();
-        return new RemoteCommand(String.join("+", names), script.toString(), args);
+        return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input);
     }
 
     /**
@@ -139,7 +190,7 @@ public final class HostCommands {
         List<Step> steps = new ArrayList<>();
         for (String line : command.script().split("\n")) {
             String[] words = line.split(" ");
-            if (words.length >= 3 && words[0].equals("step") && STEP_SCRIPTS.containsKey(words[1])) {
+            if (words.length >= 3 && words[0].equals("step") && STEP_FUNCTIONS.containsKey(words[1])) {
                 steps.add(new Step(words[1], List.of(), words[2].equals("warn")));
             }
         }
@@ -150,14 +201,29 @@ public final class HostCommands {
      * Checks that {@code repo.git} is there, that {@code current} and {@code previous} still
      * point at {@code currentLink} and {@code previousLink} (empty: missing), that {@code env}
      * is complete if {@code envComplete}, and that {@code usedAsIs} (when given) is still a
-     * pristine release linked to {@code env}: what a plan made from an earlier inspection relies
-     * on. Exits {@link #NOT_AS_SEEN} when not.
+     * pristine release linked to {@code env}, its rendered files as {@code rendered}, and built to
+     * the end if {@code built}: what a plan made from an earlier inspection relies on. Exits
+     * {@link #NOT_AS_SEEN} when not.
      */
     public static Step verify(String currentLink, String previousLink, RequirementsHash env, boolean envComplete,
-            Optional<Sha> usedAsIs) {
-        List<String> args = new ArrayList<>(List.of(currentLink, previousLink, env.hex(), envComplete ? "complete" : ""));
-        usedAsIs.ifPresent(sha -> args.add(sha.hex()));
-        return new Step("verify", args, false);
+            Optional<ReleaseId> usedAsIs, boolean built, RenderedConfig rendered) {
+        List<String> must = new ArrayList<>();
+        if (envComplete) {
+            must.add("complete");
+        }
+        if (built && usedAsIs.isPresent()) {
+            must.add("built");
+        }
+        List<String> args = new ArrayList<>(List.of(currentLink, previousLink, env.hex(), String.join(",", must)));
+        usedAsIs.ifPresent(release -> {
+            args.add(release.name());
+            rendered.files().forEach(f -> {
+                args.add(f.dest());
+                args.add(f.digest());
+            });
+        });
+        boolean digests = usedAsIs.isPresent() && !rendered.files().isEmpty();
+        return new Step("verify", args, false, RemoteCommand.Input.NONE, digests ? Set.of("digests") : Set.of());
     }
 
     /**
@@ -185,23 +251,81 @@ public final class HostCommands {
         return spec.path() + "/repo.git";
     }
 
-    public static Step release(AppSpec spec) {
-        return new Step("release", spec.sha().hex(), spec.requirementsHash().hex());
+    /**
+     * Makes the release {@code host} should run: a fresh clone of the commit, the shared paths
+     * linked in (but a file that config renders), and the config rendered for the host written
+     * with its mode. The rendered files travel on the command's stdin, never on its command line.
+     */
+    public static Step release(AppSpec spec, HostAddress host) {
+        ReleaseId release = spec.release(host);
+        RenderedConfig config = spec.rendered(host);
+        List<String> args = new ArrayList<>(List.of(release.name(), release.sha().hex(), spec.requirementsHash().hex()));
+        if (spec.recipe().shared().isEmpty() && config.files().isEmpty()) {
+            return new Step("release", args, false);
+        }
+        for (SharedPath shared : spec.recipe().shared()) {
+            if (config.files().stream().noneMatch(f -> f.dest().equals(shared.path()))) {
+                args.add(shared.directory() ? "d" : "f");
+                args.add(shared.path());
+                args.add(linkTarget(shared.path()));
+            }
+        }
+        args.add("--");
+        RemoteCommand.Input input = RemoteCommand.Input.NONE;
+        for (RenderedConfig.File file : config.files()) {
+            byte[] content = file.content();
+            args.add(file.dest());
+            args.add(String.format("%04o", file.mode()));
+            args.add(Integer.toString(content.length));
+            input = input.then(new RemoteCommand.Input(content));
+        }
+        return new Step("release", args, false, input, Set.of("recipe"));
     }
 
-    public static Step buildEnv(AppSpec spec) {
-        return new Step("env", spec.requirementsHash().hex(), spec.sha().hex(), spec.requirements(),
+    /** Where the link at {@code path} in a release points: {@code <path>/shared/<path>}, relatively. */
+    static String linkTarget(String path) {
+        int depth = path.split("/").length - 1;
+        return "../../" + "../".repeat(depth) + "shared/" + path;
+    }
+
+    public static Step buildEnv(AppSpec spec, HostAddress host) {
+        return new Step("env", spec.requirementsHash().hex(), spec.release(host).name(), spec.requirements(),
                 spec.wheelhouse(), spec.python());
     }
 
-    /** Points {@code current} at {@code sha}'s release, recording {@code now} as its switch time. */
-    public static Step switchTo(Sha sha, Instant now) {
-        return new Step("switch", sha.hex(), Long.toString(now.getEpochSecond()));
+    /**
+     * Runs one of the app's hooks ({@link #HOOKS}), as {@link #run} runs a user's command, bounded
+     * by {@code hooks.timeout}: {@code build}, {@code migrate} and {@code beforeSwitch} in the
+     * release being deployed, {@code afterSwitch} in the current release.
+     *
+     * @param previous the SHA that was current before the deploy, if any
+     */
+    public static Step hook(String step, String command, AppSpec spec, HostAddress host, Optional<ReleaseId> in,
+            Optional<Sha> previous) {
+        if (!HOOKS.contains(step)) {
+            throw new IllegalArgumentException("not a hook: " + step);
+        }
+        long seconds = Math.max(1, (spec.recipe().hooks().timeout().toMillis() + 999) / 1000);
+        List<String> args = new ArrayList<>(run(command, spec, host, in, Optional.of(seconds), previous));
+        // What else it does (hook.sh): check the build; mark the host taken out of its load balancer, and back.
+        switch (step) {
+            case "build" -> args.add("build");
+            case "beforeSwitch" -> args.add("drain");
+            case "afterSwitch" -> args.add("undrain");
+            default -> { }
+        }
+        return new Step(step, args, false, RemoteCommand.Input.NONE, Set.of("hook"));
     }
 
-    /** Switches back to {@code sha} after a failed deploy, with {@code previous} restored as it was. */
-    public static Step switchBack(Sha sha, Optional<Sha> previous, Instant now) {
-        return new Step("switch", sha.hex(), Long.toString(now.getEpochSecond()), previous.map(Sha::hex).orElse(""));
+    /** Points {@code current} at {@code release}, recording {@code now} as its switch time. */
+    public static Step switchTo(ReleaseId release, Instant now) {
+        return new Step("switch", release.name(), Long.toString(now.getEpochSecond()));
+    }
+
+    /** Switches back to {@code release} after a failed deploy, with {@code previous} restored as it was. */
+    public static Step switchBack(ReleaseId release, Optional<ReleaseId> previous, Instant now) {
+        return new Step("switch", release.name(), Long.toString(now.getEpochSecond()),
+                previous.map(ReleaseId::name).orElse(""));
     }
 
     /**
@@ -220,20 +344,33 @@ public final class HostCommands {
         return new Step("cleanup");
     }
 
-    /** Runs the app's {@code restart} command (shell text from desired state) in the current release. */
-    public static Step restart(String shellText) {
-        return new Step("restart", shellText);
+    /**
+     * Runs the app's {@code restart} command (shell text from desired state) in the current release.
+     *
+     * @param previous the SHA that was current before the deploy, if any
+     */
+    public static Step restart(String shellText, AppSpec spec, HostAddress host, Optional<Sha> previous) {
+        return new Step("restart", run(shellText, spec, host, Optional.empty(), Optional.empty(), previous), false);
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */
-    public static RemoteCommand health(AppSpec spec, String shellText) {
-        return RemoteCommand.of("health", COMMON + RUN, spec.path(), shellText);
+    public static RemoteCommand health(AppSpec spec, HostAddress host, String shellText) {
+        List<String> args = new ArrayList<>(List.of(spec.path()));
+        args.addAll(run(shellText, spec, host, Optional.empty(), Optional.empty(), Optional.empty()));
+        return new RemoteCommand("health", COMMON + RUN, args);
+    }
+
+    /** The arguments of run.sh after the base directory: what to run, where, for how long, and for whom. */
+    private static List<String> run(String command, AppSpec spec, HostAddress host, Optional<ReleaseId> in,
+            Optional<Long> seconds, Optional<Sha> previous) {
+        return List.of(command, in.map(ReleaseId::name).orElse(""), seconds.map(Object::toString).orElse(""),
+                spec.id().app(), spec.id().env(), host.name(), previous.map(Sha::hex).orElse(""));
     }
 
     /** Removes old releases and envs; a failed prune does not stop the steps after it. */
-    public static Step prune(List<Sha> releases, List<RequirementsHash> envs) {
+    public static Step prune(List<ReleaseId> releases, List<RequirementsHash> envs) {
         List<String> args = new ArrayList<>();
-        releases.forEach(sha -> args.add(sha.hex()));
+        releases.forEach(release -> args.add(release.name()));
         args.add("--");
         envs.forEach(env -> args.add(env.hex()));
         return new Step("prune", args, true);

@@ -49,6 +49,12 @@ public record StepReport(List<String> started, List<String> done, Map<String, In
                 : Optional.empty();
     }
 
+    /** The step a stdout line says succeeded, if it is such a line. */
+    public static Optional<String> finishing(String line) {
+        return line.startsWith("done ") && line.indexOf(' ', 5) < 0 ? Optional.of(line.substring(5))
+                : Optional.empty();
+    }
+
     /**
      * The step to blame when the command did not succeed: the one it says failed, else the one
      * that began and never ended (the command was cut off or timed out), else {@code first} (the

@@ -41,7 +41,7 @@ public final class Inspector {
 
     private Inspection inspectNow(AppSpec spec, HostAddress host) {
         try {
-            CommandResult result = shell.run(HostCommands.target(spec, host), HostCommands.inspect(spec), timeout);
+            CommandResult result = shell.run(HostCommands.target(spec, host), HostCommands.inspect(spec, host), timeout);
             if (!result.ok()) {
                 return new Inspection.Failed(host, "inspection failed (exit " + result.exitCode() + "): "
                         + result.tail(5), true);

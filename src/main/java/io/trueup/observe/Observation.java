@@ -1,7 +1,7 @@
 package io.trueup.observe;
 
+import io.trueup.desired.ReleaseId;
 import io.trueup.desired.RequirementsHash;
-import io.trueup.desired.Sha;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,21 +20,24 @@ import java.util.Set;
  * @param releases the complete releases present, by SHA
  * @param envs the complete virtualenvs present
  * @param partialEnvs env directories without their completion marker
- * @param checks the git state of the current and the desired release, by SHA
+ * @param checks the state of the desired release, when it is there
  * @param leftovers temporary paths a crashed step left behind
+ * @param drained whether {@code hooks.beforeSwitch} took the host out of its load balancer and
+ *     {@code hooks.afterSwitch} has not put it back since
  */
 public record Observation(
         boolean basePresent,
         boolean repoPresent,
         boolean commitPresent,
-        Optional<Sha> current,
+        Optional<ReleaseId> current,
         String currentLink,
-        Optional<Sha> previous,
-        Map<Sha, Release> releases,
+        Optional<ReleaseId> previous,
+        Map<ReleaseId, Release> releases,
         Set<RequirementsHash> envs,
         Set<RequirementsHash> partialEnvs,
-        Map<Sha, ReleaseCheck> checks,
-        List<String> leftovers) {
+        Map<ReleaseId, ReleaseCheck> checks,
+        List<String> leftovers,
+        boolean drained) {
 
     public Observation {
         releases = Map.copyOf(releases);
@@ -45,26 +48,30 @@ public record Observation(
     }
 
     /** A release directory: when it was last switched to (epoch seconds, 0 never) and its env. */
-    public record Release(Sha sha, long switchedAt, Optional<RequirementsHash> env) {
+    public record Release(ReleaseId id, long switchedAt, Optional<RequirementsHash> env) {
     }
 
     /**
-     * The git state of a release: the commit its HEAD is at and the files that differ from it
-     * (modified, deleted or untracked; at most a few, for messages).
+     * The state of a release: the commit its HEAD is at, the files that differ from it (modified,
+     * deleted or untracked; at most a few, for messages), the SHA-256 of each file rendered
+     * into it, by its path in the release (a file that is gone is not listed), and whether its
+     * build hook ran to its end.
      */
-    public record ReleaseCheck(Sha sha, Optional<String> head, List<String> changes) {
+    public record ReleaseCheck(ReleaseId release, Optional<String> head, List<String> changes,
+            Map<String, String> rendered, boolean built) {
         public ReleaseCheck {
             changes = List.copyOf(changes);
+            rendered = Map.copyOf(rendered);
         }
 
-        /** Whether the release is exactly its commit, as a fresh clone would be. */
+        /** Whether the release's checkout is exactly its commit, as a fresh clone would be. */
         public boolean pristine() {
-            return head.filter(sha.hex()::equals).isPresent() && changes.isEmpty();
+            return head.filter(release.sha().hex()::equals).isPresent() && changes.isEmpty();
         }
     }
 
-    /** The check of {@code sha}'s release, when the inspection made one. */
-    public Optional<ReleaseCheck> check(Sha sha) {
-        return Optional.ofNullable(checks.get(sha));
+    /** The check of {@code release}, when the inspection made one. */
+    public Optional<ReleaseCheck> check(ReleaseId release) {
+        return Optional.ofNullable(checks.get(release));
     }
 }

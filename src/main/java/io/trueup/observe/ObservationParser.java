@@ -1,5 +1,6 @@
 package io.trueup.observe;
 
+import io.trueup.desired.ReleaseId;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
 import java.util.ArrayList;
@@ -33,9 +34,8 @@ public final class ObservationParser {
         return acc.build();
     }
 
-    private static Optional<Sha> releaseSha(String link) {
-        String name = link.startsWith("releases/") ? link.substring("releases/".length()) : "";
-        return Sha.valid(name) ? Optional.of(new Sha(name)) : Optional.empty();
+    private static Optional<ReleaseId> releaseAt(String link) {
+        return link.startsWith("releases/") ? ReleaseId.parse(link.substring("releases/".length())) : Optional.empty();
     }
 
     private static Optional<RequirementsHash> envHash(String name) {
@@ -48,12 +48,15 @@ public final class ObservationParser {
         boolean commit;
         String current = "";
         String previous = "";
-        final Map<Sha, Observation.Release> releases = new HashMap<>();
+        final Map<ReleaseId, Observation.Release> releases = new HashMap<>();
         final Set<RequirementsHash> envs = new HashSet<>();
         final Set<RequirementsHash> partial = new HashSet<>();
-        final Map<Sha, String> heads = new HashMap<>();
-        final Map<Sha, List<String>> changes = new HashMap<>();
+        final Map<ReleaseId, String> heads = new HashMap<>();
+        final Map<ReleaseId, List<String>> changes = new HashMap<>();
+        final Map<ReleaseId, Map<String, String>> rendered = new HashMap<>();
+        final Set<ReleaseId> built = new HashSet<>();
         final List<String> leftovers = new ArrayList<>();
+        boolean drained;
 
         void accept(String key, String value) {
             switch (key) {
@@ -66,38 +69,49 @@ public final class ObservationParser {
                 case "env" -> envHash(value).ifPresent(envs::add);
                 case "partial" -> envHash(value).ifPresent(partial::add);
                 case "leftover" -> leftovers.add(value);
-                case "head" -> withSha(value, (sha, rest) -> heads.put(sha, rest));
-                case "change" -> withSha(value, (sha, rest) -> changes.computeIfAbsent(sha, s -> new ArrayList<>()).add(rest));
+                case "drained" -> drained = value.equals("yes");
+                case "head" -> withRelease(value, (id, rest) -> heads.put(id, rest));
+                case "change" -> withRelease(value, (id, rest) -> changes.computeIfAbsent(id, s -> new ArrayList<>())
+                        .add(rest));
+                case "rendered" -> withRelease(value, (id, rest) -> renderedFile(id, rest));
+                case "built" -> withRelease(value, (id, rest) -> built.add(id));
                 default -> { }
             }
         }
 
         void release(String[] parts) {
-            if (!Sha.valid(parts[0])) {
+            Optional<ReleaseId> id = ReleaseId.parse(parts[0]);
+            if (id.isEmpty()) {
                 return;
             }
             long switched = parts.length > 1 && parts[1].matches("[0-9]{1,12}") ? Long.parseLong(parts[1]) : 0;
             String link = parts.length > 2 ? parts[2] : "";
             Optional<RequirementsHash> env = link.startsWith(ENV_LINK_PREFIX)
                     ? envHash(link.substring(ENV_LINK_PREFIX.length())) : Optional.empty();
-            Sha sha = new Sha(parts[0]);
-            releases.put(sha, new Observation.Release(sha, switched, env));
+            releases.put(id.get(), new Observation.Release(id.get(), switched, env));
         }
 
-        void withSha(String value, java.util.function.BiConsumer<Sha, String> then) {
-            int space = value.indexOf(' ');
-            String name = space < 0 ? value : value.substring(0, space);
-            if (Sha.valid(name)) {
-                then.accept(new Sha(name), space < 0 ? "" : value.substring(space + 1));
+        /** {@code <digest> <path>}: a file rendered into a release, as the host has it now. */
+        void renderedFile(ReleaseId id, String rest) {
+            int space = rest.indexOf(' ');
+            if (space == 64 && rest.substring(0, 64).matches("[0-9a-f]{64}")) {
+                rendered.computeIfAbsent(id, r -> new HashMap<>()).put(rest.substring(65), rest.substring(0, 64));
             }
         }
 
+        void withRelease(String value, java.util.function.BiConsumer<ReleaseId, String> then) {
+            int space = value.indexOf(' ');
+            String name = space < 0 ? value : value.substring(0, space);
+            ReleaseId.parse(name).ifPresent(id -> then.accept(id, space < 0 ? "" : value.substring(space + 1)));
+        }
+
         Observation build() {
-            Map<Sha, Observation.ReleaseCheck> checks = new HashMap<>();
-            heads.forEach((sha, head) -> checks.put(sha, new Observation.ReleaseCheck(sha,
-                    Sha.valid(head) ? Optional.of(head) : Optional.empty(), changes.getOrDefault(sha, List.of()))));
-            return new Observation(base, repo, commit, releaseSha(current), current, releaseSha(previous),
-                    releases, envs, partial, checks, leftovers);
+            Map<ReleaseId, Observation.ReleaseCheck> checks = new HashMap<>();
+            heads.forEach((id, head) -> checks.put(id, new Observation.ReleaseCheck(id,
+                    Sha.valid(head) ? Optional.of(head) : Optional.empty(), changes.getOrDefault(id, List.of()),
+                    rendered.getOrDefault(id, Map.of()), built.contains(id))));
+            return new Observation(base, repo, commit, releaseAt(current), current, releaseAt(previous),
+                    releases, envs, partial, checks, leftovers, drained);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.trueup.plan;
 
+import io.trueup.desired.ReleaseId;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
 import java.util.List;
@@ -23,10 +24,10 @@ public sealed interface Action {
      * {@code current} and {@code previous} pointing at {@code currentLink} and
      * {@code previousLink} (empty: missing), the desired {@code env} complete when the plan
      * does not build it, and {@code usedAsIs} (a release the plan switches to without making it
-     * again) unchanged and linked to that env.
+     * again) unchanged, linked to that env and, when {@code built}, built to the end.
      */
     record Verify(String currentLink, String previousLink, RequirementsHash env, boolean envComplete,
-            Optional<Sha> usedAsIs) implements Action {
+            Optional<ReleaseId> usedAsIs, boolean built) implements Action {
 
         public String step() {
             return "verify";
@@ -45,8 +46,13 @@ public sealed interface Action {
         }
     }
 
-    /** @param replaces whether a release of that SHA is there already (modified by hand) */
-    record MakeRelease(Sha sha, boolean replaces) implements Action {
+    /**
+     * Make the release: a fresh clone of its commit, with the shared paths linked and the config
+     * rendered into it.
+     *
+     * @param replaces whether that release is there already (modified by hand)
+     */
+    record MakeRelease(ReleaseId release, boolean replaces) implements Action {
         public String step() {
             return "release";
         }
@@ -58,7 +64,28 @@ public sealed interface Action {
         }
     }
 
-    record Switch(Sha sha) implements Action {
+    /** Run {@code hooks.build} in the new release, once its env is there. */
+    record Build() implements Action {
+        public String step() {
+            return "build";
+        }
+    }
+
+    /** Run {@code hooks.migrate} in the new release: once per rollout, on one host, before any host switches. */
+    record Migrate() implements Action {
+        public String step() {
+            return "migrate";
+        }
+    }
+
+    /** Run {@code hooks.beforeSwitch} (take the host out of a load balancer). */
+    record BeforeSwitch() implements Action {
+        public String step() {
+            return "beforeSwitch";
+        }
+    }
+
+    record Switch(ReleaseId release) implements Action {
         public String step() {
             return "switch";
         }
@@ -76,7 +103,14 @@ public sealed interface Action {
         }
     }
 
-    record Prune(List<Sha> releases, List<RequirementsHash> envs) implements Action {
+    /** Run {@code hooks.afterSwitch} once the host is healthy (put it back into its load balancer). */
+    record AfterSwitch() implements Action {
+        public String step() {
+            return "afterSwitch";
+        }
+    }
+
+    record Prune(List<ReleaseId> releases, List<RequirementsHash> envs) implements Action {
         public Prune {
             releases = List.copyOf(releases);
             envs = List.copyOf(envs);

@@ -4,6 +4,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.HostAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a reconcile of one app/environment will do.
@@ -12,9 +13,11 @@ import java.util.Map;
  * @param hosts a plan per inspected host, in desired order
  * @param unreachable hosts that could not be inspected, with the reason, in desired order; not worked on
  * @param batches the hosts that need work, in rollout batches
+ * @param migrateOn the host that runs {@code hooks.migrate} (its plan has the step), before any
+ *     other host of its batch starts; empty when the rollout migrates nothing
  */
 public record Plan(AppEnv id, List<HostPlan> hosts, Map<HostAddress, String> unreachable,
-        List<List<HostAddress>> batches) {
+        List<List<HostAddress>> batches, Optional<HostAddress> migrateOn) {
 
     public Plan {
         hosts = List.copyOf(hosts);

@@ -4,7 +4,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
-import io.trueup.desired.Sha;
+import io.trueup.desired.ReleaseId;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Inspector;
 import io.trueup.observe.Observation;
@@ -150,7 +150,8 @@ public final class AppReconciler {
         } else {
             LOG.infof("%s: %s deployed to %d host(s)", spec.id(), spec.sha().abbrev(), result.outcomes().size());
             observer.rolledOut(spec.id(), ReconcileObserver.RolloutEnd.SUCCEEDED);
-            if (plan.unreachable().isEmpty()) {
+            // A rollout stopped with no failure left hosts out (its migrating host did not migrate).
+            if (plan.unreachable().isEmpty() && !result.stopped()) {
                 control.applied(spec.id(), key(spec));
             }
         }
@@ -182,7 +183,7 @@ public final class AppReconciler {
                     probes.put(h.host(), workers.submit(() -> health.probe(spec, h.host()))));
         }
         Map<HostAddress, String> unhealthy = new LinkedHashMap<>();
-        probes.forEach((host, probe) -> probe.resultNow().ifPresent(reason -> unhealthy.put(host, reason)));
+        probes.forEach((host, probe) -> probe.resultNow().ifPresent(reason -> unhealthy.put(host, spec.redact(reason))));
         return unhealthy.isEmpty() ? plan : Planner.plan(spec, inspections, unhealthy);
     }
 
@@ -251,7 +252,7 @@ public final class AppReconciler {
         Inspection inspection = inspector.inspect(spec, host);
         LastSeen.Key key = new LastSeen.Key(spec.id(), host);
         if (inspection instanceof Inspection.Seen seen) {
-            lastSeen.put(key, new LastSeen(spec.path(), spec.user(), spec.sha(), seen.observation()));
+            lastSeen.put(key, new LastSeen(spec.path(), spec.user(), spec.release(host), seen.observation()));
         } else {
             lastSeen.remove(key);
         }
@@ -267,18 +268,18 @@ public final class AppReconciler {
      */
     private Optional<Inspection> recall(AppSpec spec, HostAddress host) {
         LastSeen last = lastSeen.remove(new LastSeen.Key(spec.id(), host));
-        if (last == null || last.desired().equals(spec.sha()) || !last.path().equals(spec.path())
+        if (last == null || last.desired().equals(spec.release(host)) || !last.path().equals(spec.path())
                 || !last.user().equals(spec.user())) {
             return Optional.empty();
         }
         Observation seen = last.observation();
         boolean prepared = seen.basePresent() && seen.repoPresent();
-        return prepared && seen.current().filter(spec.sha()::equals).isEmpty()
+        return prepared && seen.current().filter(spec.release(host)::equals).isEmpty()
                 ? Optional.of(new Inspection.Recalled(host, seen)) : Optional.empty();
     }
 
-    /** What an inspection saw on a host, for which base directory, user and desired SHA. */
-    private record LastSeen(String path, String user, Sha desired, Observation observation) {
+    /** What an inspection saw on a host, for which base directory, user and desired release. */
+    private record LastSeen(String path, String user, ReleaseId desired, Observation observation) {
         record Key(AppEnv id, HostAddress host) {
         }
     }

@@ -9,6 +9,7 @@ import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
 import io.trueup.git.DesiredStateSource;
 import io.trueup.git.Snapshot;
+import io.trueup.render.ConfigRenderer;
 import io.trueup.status.AppStatus;
 import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.HostStatus;
@@ -45,6 +46,7 @@ public final class Reconciler {
 
     private final Optional<DesiredStateSource> source;
     private final SourceCheck sourceCheck;
+    private final ConfigRenderer renderer;
     private final AppReconciler apps;
     private final StatusBoard board;
     private final Clock clock;
@@ -58,12 +60,16 @@ public final class Reconciler {
     private final Set<AppEnv> again = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** Tells {@code observer} of every fetch and every reconcile. */
-    public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, AppReconciler apps,
-            StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer) {
+    /**
+     * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
+     * secret is seen at the next one), and tells {@code observer} of every fetch and every reconcile.
+     */
+    public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, ConfigRenderer renderer,
+            AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer) {
         this.observer = observer;
         this.source = source;
         this.sourceCheck = sourceCheck;
+        this.renderer = renderer;
         this.apps = apps;
         this.board = board;
         this.clock = clock;
@@ -223,9 +229,14 @@ public final class Reconciler {
                 case DesiredEntry.Invalid bad -> bad.problems();
             };
             if (problems.isEmpty()) {
-                lastValid.put(entry.id(), ((DesiredEntry.Valid) entry).spec());
-                revisionOf.put(entry.id(), state.revision());
-                continue;
+                switch (renderer.render(((DesiredEntry.Valid) entry).spec(), fetched.files())) {
+                    case ConfigRenderer.Rendering.Rendered rendered -> {
+                        lastValid.put(entry.id(), rendered.spec());
+                        revisionOf.put(entry.id(), state.revision());
+                        continue;
+                    }
+                    case ConfigRenderer.Rendering.Failed failed -> problems = failed.problems();
+                }
             }
             invalid.put(entry.id(), problems);
             if (!lastValid.containsKey(entry.id())) {

@@ -38,8 +38,11 @@ public final class RolloutHistory {
         }
     }
 
-    /** One host's result: {@code deployed}, {@code failed} (with step and error) or {@code reverted}. */
-    public record HostResult(String host, String result, String step, String error) {
+    /**
+     * One host's result: {@code deployed}, {@code failed} (with step, error and the tail of the
+     * step's output) or {@code reverted}.
+     */
+    public record HostResult(String host, String result, String step, String error, String output) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -28,13 +28,14 @@ final class RolloutRecords {
 
     private static RolloutHistory.HostResult host(HostOutcome outcome) {
         return switch (outcome) {
-            case HostOutcome.Deployed d -> new RolloutHistory.HostResult(d.host().toString(), "deployed", null, null);
+            case HostOutcome.Deployed d -> new RolloutHistory.HostResult(d.host().toString(), "deployed", null, null,
+                    null);
             case HostOutcome.Failed f -> new RolloutHistory.HostResult(f.host().toString(),
                     f.rollback().filter(HostOutcome.Rollback::succeeded).isPresent() ? "failed, rolled back" : "failed",
-                    f.step(), f.error());
+                    f.step(), f.error(), f.output().isBlank() ? null : f.output());
             case HostOutcome.Reverted r -> new RolloutHistory.HostResult(r.host().toString(),
                     r.rollback().succeeded() ? "reverted" : "revert failed", "rollback",
-                    r.rollback().succeeded() ? null : r.rollback().detail());
+                    r.rollback().succeeded() ? null : r.rollback().detail(), null);
         };
     }
 }

@@ -24,13 +24,13 @@ final class Statuses {
         List<HostStatus> hosts = new ArrayList<>();
         for (HostPlan p : plan.hosts()) {
             HostState state = p.converged() ? HostState.Synced : HostState.OutOfSync;
-            hosts.add(new HostStatus(p.host(), p.observedSha(), state, Optional.empty(), Optional.empty(),
+            hosts.add(new HostStatus(p.host(), p.observed(), state, Optional.empty(), Optional.empty(),
                     p.drift(), p.detail()));
         }
         for (Map.Entry<HostAddress, String> e : plan.unreachable().entrySet()) {
-            Optional<String> lastSha = before.flatMap(b -> b.hosts().stream()
-                    .filter(h -> h.host().equals(e.getKey())).findFirst()).flatMap(HostStatus::sha);
-            hosts.add(new HostStatus(e.getKey(), lastSha, HostState.Unreachable, Optional.empty(),
+            Optional<String> last = before.flatMap(b -> b.hosts().stream()
+                    .filter(h -> h.host().equals(e.getKey())).findFirst()).flatMap(HostStatus::release);
+            hosts.add(new HostStatus(e.getKey(), last, HostState.Unreachable, Optional.empty(),
                     Optional.of(e.getValue()), Set.of(), List.of()));
         }
         return hosts;
@@ -38,15 +38,15 @@ final class Statuses {
 
     static HostStatus afterDeploy(HostStatus host, HostOutcome outcome) {
         return switch (outcome) {
-            case HostOutcome.Deployed d -> new HostStatus(host.host(), Optional.of(d.sha().hex()), HostState.Synced,
+            case HostOutcome.Deployed d -> new HostStatus(host.host(), Optional.of(d.release().name()), HostState.Synced,
                     Optional.empty(), Optional.empty(), Set.of(), d.warnings());
             case HostOutcome.Failed f -> new HostStatus(host.host(),
-                    f.rollback().filter(HostOutcome.Rollback::succeeded).map(r -> r.to().hex()).or(host::sha),
+                    f.rollback().filter(HostOutcome.Rollback::succeeded).map(r -> r.to().name()).or(host::release),
                     f.transientFailure() ? HostState.Unreachable : HostState.Failed, Optional.of(f.step()),
                     Optional.of(describe(f, "")), host.drift(),
                     f.rollback().map(r -> List.of("rollback: " + r.detail())).orElse(List.of()));
             case HostOutcome.Reverted r -> new HostStatus(host.host(),
-                    r.rollback().succeeded() ? Optional.of(r.rollback().to().hex()) : host.sha(),
+                    r.rollback().succeeded() ? Optional.of(r.rollback().to().name()) : host.release(),
                     r.rollback().succeeded() ? HostState.OutOfSync : HostState.Failed, Optional.of("rollback"),
                     r.rollback().succeeded() ? Optional.empty() : Optional.of(r.rollback().detail()), host.drift(),
                     List.of("rolled back because the rollout halted: " + r.rollback().detail()));

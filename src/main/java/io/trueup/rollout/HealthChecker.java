@@ -89,7 +89,7 @@ public final class HealthChecker {
         }
         try {
             CommandResult result = shell.run(HostCommands.target(spec, host),
-                    HostCommands.health(spec, health.command().orElseThrow()), left);
+                    HostCommands.health(spec, host, health.command().orElseThrow()), left);
             return result.ok() ? Optional.empty()
                     : Optional.of(new Failure("exit " + result.exitCode() + ": " + result.tail(10), true));
         } catch (RemoteException e) {

@@ -3,6 +3,7 @@ package io.trueup.rollout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueup.desired.AppSpec;
+import io.trueup.desired.HostAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,34 +17,38 @@ final class HistoryLine {
     }
 
     /** The line of a deploy that succeeded, written at {@code time}. */
-    static String deployed(AppSpec spec, String revision, Instant time) {
-        Map<String, Object> line = fields(spec, revision, time);
+    static String deployed(AppSpec spec, HostAddress host, String revision, Instant time) {
+        Map<String, Object> line = fields(spec, host, revision, time);
         line.put("result", "deployed");
         return write(line);
     }
 
-    static String of(AppSpec spec, String revision, HostOutcome outcome, Instant time) {
-        Map<String, Object> line = fields(spec, revision, time);
+    static String of(AppSpec spec, HostAddress host, String revision, HostOutcome outcome, Instant time) {
+        Map<String, Object> line = fields(spec, host, revision, time);
         switch (outcome) {
             case HostOutcome.Deployed d -> line.put("result", "deployed");
             case HostOutcome.Failed f -> {
                 line.put("result", f.rollback().filter(HostOutcome.Rollback::succeeded).isPresent()
-                        ? "failed, rolled back to " + f.rollback().get().to().hex() : "failed");
+                        ? "failed, rolled back to " + f.rollback().get().to().name() : "failed");
                 line.put("step", f.step());
                 line.put("error", f.error());
+                if (!f.output().isBlank()) {
+                    line.put("output", f.output());
+                }
             }
             case HostOutcome.Reverted r -> line.put("result", r.rollback().succeeded()
-                    ? "reverted to " + r.rollback().to().hex() : "revert failed: " + r.rollback().detail());
+                    ? "reverted to " + r.rollback().to().name() : "revert failed: " + r.rollback().detail());
         }
         return write(line);
     }
 
-    private static Map<String, Object> fields(AppSpec spec, String revision, Instant time) {
+    private static Map<String, Object> fields(AppSpec spec, HostAddress host, String revision, Instant time) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", time.toString());
         line.put("app", spec.id().app());
         line.put("env", spec.id().env());
         line.put("sha", spec.sha().hex());
+        line.put("release", spec.release(host).name());
         line.put("requirementsHash", spec.requirementsHash().toString());
         line.put("revision", revision);
         return line;

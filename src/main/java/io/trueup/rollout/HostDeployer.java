@@ -1,17 +1,14 @@
 package io.trueup.rollout;
 
 import io.trueup.TrueupException;
-import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.ReleaseId;
 import io.trueup.desired.Sha;
 import io.trueup.git.CommitPusher;
 import io.trueup.host.HostCommands;
-import io.trueup.host.StepReport;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
-import io.trueup.ssh.CommandResult;
-import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
 import java.time.Clock;
@@ -28,16 +25,9 @@ import java.util.Optional;
  */
 public final class HostDeployer {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HostDeployer.class);
-
-    /** Exit code of a step that found the base directory locked by another controller: try later. */
-    static final int LOCKED = 75;
-
-    private final RemoteShell shell;
+    private final HostSteps.Runner runner;
     private final CommitPusher pusher;
     private final HealthChecker health;
-    private final Duration commandTimeout;
-    private final HostLock lock;
     private final Clock clock;
 
     /**
@@ -45,11 +35,9 @@ public final class HostDeployer {
      */
     public HostDeployer(RemoteShell shell, CommitPusher pusher, HealthChecker health, Duration commandTimeout,
             HostLock lock, Clock clock) {
-        this.shell = shell;
+        this.runner = new HostSteps.Runner(shell, lock, clock, commandTimeout);
         this.pusher = pusher;
         this.health = health;
-        this.commandTimeout = commandTimeout;
-        this.lock = lock;
         this.clock = clock;
     }
 
@@ -72,14 +60,15 @@ public final class HostDeployer {
     public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
         HostAddress host = plan.host();
-        Steps steps = new Steps(spec, host, listener);
+        ActionSteps actions = ActionSteps.forDeploy(spec, plan);
+        HostSteps steps = new HostSteps(runner, spec, host, actions, listener);
         List<HostCommands.Step> pending = new ArrayList<>();
         Optional<StepFailure> failure = Optional.empty();
         for (Action action : plan.actions()) {
             if (!runs(spec, action)) {
                 continue;
             }
-            Optional<HostCommands.Step> onHost = hostStep(spec, action);
+            Optional<HostCommands.Step> onHost = actions.of(action, clock.instant());
             if (onHost.isPresent()) {
                 if (action instanceof Action.Switch && !onlyVerify(pending)) {
                     pending.add(HostCommands.confirm());
@@ -104,60 +93,52 @@ public final class HostDeployer {
             }
         }
         if (failure.isEmpty()) {
-            pending.add(HostCommands.record(HistoryLine.deployed(spec, revision, clock.instant())));
+            pending.add(HostCommands.record(HistoryLine.deployed(spec, host, revision, clock.instant())));
             failure = steps.run(pending);
         }
         if (failure.isEmpty()) {
-            return new HostOutcome.Deployed(host, spec.sha(), steps.done, Duration.between(start, clock.instant()),
-                    steps.warnings);
+            return new HostOutcome.Deployed(host, spec.release(host), steps.done,
+                    Duration.between(start, clock.instant()), steps.warnings);
         }
-        StepFailure f = failure.get();
+        StepFailure f = redacted(spec, failure.get());
         boolean switched = steps.done.contains("switch");
-        Optional<HostOutcome.Rollback> rollback = switched
-                ? Optional.of(rollBack(spec, host, plan.rollbackTo(), plan.previousBefore()))
+        // A failed afterSwitch leaves the host healthy on the new release: switching back would not help.
+        boolean healthy = f.step().equals("afterSwitch");
+        Optional<HostOutcome.Rollback> rollback = switched && !healthy
+                ? Optional.of(rollBack(spec, plan, false))
                 : Optional.empty();
+        if (!switched && steps.started.contains("beforeSwitch")) {
+            f = f.noting(putBack(spec, plan));
+        }
         if (!f.transientFailure() && rollback.map(HostOutcome.Rollback::succeeded).orElse(!switched)) {
             removeFailedRelease(spec, host, plan, steps.done);
         }
         HostOutcome outcome = new HostOutcome.Failed(host, f.step(), f.message(), f.output(), f.transientFailure(),
                 rollback);
         if (!f.transientFailure()) {
-            recordHistory(spec, host, HistoryLine.of(spec, revision, outcome, clock.instant()));
+            recordHistory(spec, host, HistoryLine.of(spec, host, revision, outcome, clock.instant()));
         }
         return outcome;
     }
 
     private static boolean verifies(HostPlan plan) {
-        return plan.actions().stream().anyMatch(Action.Verify.class::isInstance);
+        return plan.has(Action.Verify.class);
     }
 
     private static boolean onlyVerify(List<HostCommands.Step> steps) {
         return steps.stream().allMatch(step -> step.name().equals("verify"));
     }
 
-    /** Whether {@code action} does anything for this app: a restart or health check it has, any other step. */
+    /** Whether {@code action} does anything for this app: a restart, health check or hook it has, any other step. */
     private static boolean runs(AppSpec spec, Action action) {
         return switch (action) {
             case Action.Restart r -> spec.restart().isPresent();
             case Action.CheckHealth c -> spec.health().configured();
+            case Action.Build b -> spec.recipe().hooks().build().isPresent();
+            case Action.Migrate m -> spec.recipe().hooks().migrate().isPresent();
+            case Action.BeforeSwitch b -> spec.recipe().hooks().beforeSwitch().isPresent();
+            case Action.AfterSwitch a -> spec.recipe().hooks().afterSwitch().isPresent();
             default -> true;
-        };
-    }
-
-    /** The step that carries out {@code action} on the host; empty for what runs from here (push, health). */
-    private Optional<HostCommands.Step> hostStep(AppSpec spec, Action action) {
-        return switch (action) {
-            case Action.Verify v -> Optional.of(HostCommands.verify(v.currentLink(), v.previousLink(), v.env(),
-                    v.envComplete(), v.usedAsIs()));
-            case Action.Cleanup c -> Optional.of(HostCommands.cleanup());
-            case Action.Prepare p -> Optional.of(HostCommands.prepare());
-            case Action.MakeRelease r -> Optional.of(HostCommands.release(spec));
-            case Action.BuildEnv e -> Optional.of(HostCommands.buildEnv(spec));
-            case Action.Switch s -> Optional.of(HostCommands.switchTo(s.sha(), clock.instant()));
-            case Action.Restart r -> spec.restart().map(HostCommands::restart);
-            case Action.Prune p -> Optional.of(HostCommands.prune(p.releases(), p.envs()));
-            case Action.Push p -> Optional.empty();
-            case Action.CheckHealth c -> Optional.empty();
         };
     }
 
@@ -180,26 +161,65 @@ public final class HostDeployer {
         if (made) {
             List<io.trueup.desired.RequirementsHash> envs = done.contains("env")
                     ? List.of(spec.requirementsHash()) : List.of();
-            new Steps(spec, host, RolloutListener.NONE).run(List.of(HostCommands.prune(List.of(spec.sha()), envs)));
+            new HostSteps(runner, spec, host, ActionSteps.forDeploy(spec, plan), RolloutListener.NONE)
+                    .run(List.of(HostCommands.prune(List.of(spec.release(host)), envs)));
         }
     }
 
     /**
-     * Switches {@code host} back to {@code to}, restores {@code previous}, restarts it and checks
-     * its health again; says whether all that worked.
+     * Runs {@code hooks.afterSwitch} on a host that ran {@code hooks.beforeSwitch} and then did not
+     * switch, to put it back where it was; says how that went, for the host's error.
      */
-    public HostOutcome.Rollback rollBack(AppSpec spec, HostAddress host, Optional<Sha> to, Optional<Sha> previous) {
+    private String putBack(AppSpec spec, HostPlan plan) {
+        ActionSteps actions = ActionSteps.forDeploy(spec, plan);
+        return actions.afterSwitch().map(step -> new HostSteps(runner, spec, plan.host(), actions,
+                RolloutListener.NONE).run(List.of(step))
+                .map(f -> "; afterSwitch to put it back failed too: " + spec.redact(f.message()
+                        + (f.output().isEmpty() ? "" : ": " + f.output())))
+                .orElse("; not switched: afterSwitch put it back")).orElse("");
+    }
+
+    /**
+     * Switches the host of {@code plan} back to the release that was current before it, restores
+     * {@code previous}, restarts it, checks its health again and, once healthy, runs
+     * {@code hooks.afterSwitch}; says whether the host is back and healthy. With {@code drain}
+     * (a healthy host switched back because the rollout halted on another), {@code hooks.beforeSwitch}
+     * runs first.
+     */
+    public HostOutcome.Rollback rollBack(AppSpec spec, HostPlan plan, boolean drain) {
+        HostAddress host = plan.host();
+        Optional<ReleaseId> to = plan.rollbackTo();
         if (to.isEmpty()) {
-            return new HostOutcome.Rollback(spec.sha(), false, "no previous release on the host to roll back to");
+            return new HostOutcome.Rollback(spec.release(host), false, "no previous release on the host to roll"
+                    + " back to");
         }
-        List<HostCommands.Step> back = new ArrayList<>(List.of(HostCommands.switchBack(to.get(), previous, clock.instant())));
-        spec.restart().map(HostCommands::restart).ifPresent(back::add);
-        Optional<StepFailure> failure = new Steps(spec, host, RolloutListener.NONE).run(back)
+        ActionSteps actions = ActionSteps.forRollback(spec, plan);
+        HostSteps steps = new HostSteps(runner, spec, host, actions, RolloutListener.NONE);
+        List<HostCommands.Step> back = new ArrayList<>();
+        if (drain) {
+            // Drained first, and switched only on this controller's word: never left to switch back unwatched.
+            actions.beforeSwitchBack().ifPresent(step -> back.addAll(List.of(step, HostCommands.confirm())));
+        }
+        back.add(HostCommands.switchBack(to.get(), plan.previousBefore(), clock.instant()));
+        actions.restart().ifPresent(back::add);
+        Optional<StepFailure> failure = steps.run(back)
                 .or(() -> guarded("health", host, () -> health.check(spec, host)));
-        return failure
-                .map(f -> new HostOutcome.Rollback(to.get(), false, f.message() + ": " + f.output()))
-                .orElseGet(() -> new HostOutcome.Rollback(to.get(), true, "switched back to " + to.get().abbrev()
-                        + ", restarted" + (spec.health().configured() ? " and healthy" : "")));
+        if (failure.isPresent()) {
+            StepFailure f = redacted(spec, failure.get());
+            return new HostOutcome.Rollback(to.get(), false, f.message() + ": " + f.output());
+        }
+        String detail = "switched back to " + to.get().abbrev() + ", restarted"
+                + (spec.health().configured() ? " and healthy" : "");
+        Optional<StepFailure> after = actions.afterSwitch().flatMap(step -> steps.run(List.of(step)));
+        return new HostOutcome.Rollback(to.get(), true, detail + after.map(f -> redacted(spec, f))
+                .map(f -> "; afterSwitch failed: " + f.message() + (f.output().isEmpty() ? "" : ": " + f.output()))
+                .orElse(""));
+    }
+
+    /** {@code failure} with every secret the spec's config used masked in its message and output. */
+    private static StepFailure redacted(AppSpec spec, StepFailure failure) {
+        return new StepFailure(failure.step(), spec.redact(failure.message()), spec.redact(failure.output()),
+                failure.transientFailure());
     }
 
     /** Runs {@code step}, turning what the adapters throw into a failure of the step. */
@@ -219,107 +239,8 @@ public final class HostDeployer {
      * cannot be reached now keeps its log as it was. Returns whether the line was written.
      */
     public boolean recordHistory(AppSpec spec, HostAddress host, String line) {
-        Steps steps = new Steps(spec, host, RolloutListener.NONE);
+        HostSteps steps = new HostSteps(runner, spec, host, null, RolloutListener.NONE);
         return steps.run(List.of(HostCommands.record(line))).isEmpty() && steps.warnings.isEmpty();
-    }
-
-    /**
-     * The host commands of one deploy (or rollback) of one host: runs steps under the host lock,
-     * tells the listener each step as the host starts it, and keeps which steps succeeded and
-     * which failures did not matter.
-     */
-    private final class Steps {
-        private final AppSpec spec;
-        private final HostAddress host;
-        private final RolloutListener listener;
-        final List<String> done = new ArrayList<>();
-        final List<String> warnings = new ArrayList<>();
-
-        Steps(AppSpec spec, HostAddress host, RolloutListener listener) {
-            this.spec = spec;
-            this.host = host;
-            this.listener = listener;
-        }
-
-        /** Notes {@code step} as done; returns empty, for chaining after a step that succeeded. */
-        Optional<StepFailure> ran(String step) {
-            done.add(step);
-            return Optional.empty();
-        }
-
-        /**
-         * Notes the steps a command says succeeded; neither the history line nor the wait for the
-         * word to switch is a step of the deploy.
-         */
-        private void took(StepReport report) {
-            report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm"))
-                    .forEach(done::add);
-        }
-
-        /** Runs {@code steps} (if any) as one command; empty when none failed but those that may. */
-        Optional<StepFailure> run(List<HostCommands.Step> steps) {
-            if (steps.isEmpty()) {
-                return Optional.empty();
-            }
-            RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock.env(clock.instant()));
-            String first = steps.get(0).name();
-            Progress progress = new Progress(spec.id(), host, listener);
-            CommandResult result;
-            try {
-                result = shell.run(HostCommands.target(spec, host), command, commandTimeout, progress::hear);
-            } catch (RemoteException e) {
-                // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
-                return failed(steps, progress.end(), new StepFailure(progress.end().blame(first), e.getMessage(), "",
-                        e.transientFailure()));
-            } catch (TrueupException e) {
-                String step = progress.end().blame(first);
-                return failed(steps, progress.end(), new StepFailure(step, step + " on " + host + " failed: "
-                        + e.getMessage(), "", false));
-            }
-            progress.end();
-            StepReport report = StepReport.parse(result.stdout());
-            String output = result.stderr().isBlank() ? "" : result.tail(20);
-            report.warned().forEach((step, code) -> warnings.add(step + " on " + host + " failed with exit " + code
-                    + (output.isEmpty() ? "" : ": " + output)));
-            if (result.ok()) {
-                took(report);
-                result.stderr().lines().filter(line -> line.startsWith("trueup: "))
-                        .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host, line.substring(8)));
-                return Optional.empty();
-            }
-            String step = report.blame(first);
-            if (result.exitCode() == HostCommands.NOT_AS_SEEN && step.equals("verify")) {
-                throw new HostChanged(host + " is not as inspected: " + result.tail(3).strip());
-            }
-            if (result.exitCode() == HostCommands.NO_WORD && step.equals("confirm")) {
-                // This controller's word did not reach the host in time: the network's failure, not the release's.
-                return failed(steps, report, new StepFailure(step, step + " on " + host + " stopped before the switch:"
-                        + " trueup's word to go on did not reach it", result.tail(3), true));
-            }
-            if (result.exitCode() == LOCKED && report.started().isEmpty()) {
-                return failed(steps, report, new StepFailure(step, step + " on " + host
-                        + " waits: another controller is working there", result.tail(3), true));
-            }
-            return failed(steps, report, new StepFailure(step, step + " on " + host + " failed with exit "
-                    + result.exitCode(), output, false));
-        }
-
-        /**
-         * The failure of a command that did not end well, as far as its {@code report} goes: none
-         * but a warning when every step it did not finish is one that may fail (prune, record), so
-         * that, say, a dropped connection during the last prune does not undo a healthy deploy.
-         */
-        private Optional<StepFailure> failed(List<HostCommands.Step> steps, StepReport report, StepFailure failure) {
-            took(report);
-            boolean onlyMayFail = steps.stream()
-                    .filter(s -> !report.done().contains(s.name()) && !report.warned().containsKey(s.name()))
-                    .allMatch(HostCommands.Step::mayFail);
-            if (!onlyMayFail) {
-                return Optional.of(failure);
-            }
-            warnings.add(failure.message() + (failure.output().isEmpty() ? "" : ": " + failure.output()));
-            return Optional.empty();
-        }
     }
 
     /**
@@ -329,43 +250,6 @@ public final class HostDeployer {
     public static final class HostChanged extends RuntimeException {
         HostChanged(String message) {
             super(message);
-        }
-    }
-
-    /**
-     * The progress lines of one command, as they come (on the SSH client's thread), passed on to
-     * the listener until the command is over for this controller; read once it is. While it is not
-     * over, a {@code confirm} step that starts is told to go on.
-     */
-    private static final class Progress {
-        private final AppEnv id;
-        private final HostAddress host;
-        private final RolloutListener listener;
-        private final StringBuilder said = new StringBuilder();
-        private boolean over;
-
-        Progress(AppEnv id, HostAddress host, RolloutListener listener) {
-            this.id = id;
-            this.host = host;
-            this.listener = listener;
-        }
-
-        synchronized Optional<String> hear(String line) {
-            if (over) {
-                return Optional.empty();
-            }
-            said.append(line).append('\n');
-            if (HostCommands.confirms(line)) {
-                return Optional.of(HostCommands.GO);
-            }
-            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
-            return Optional.empty();
-        }
-
-        /** Ends the progress: later lines are ignored. Returns what was said. */
-        synchronized StepReport end() {
-            over = true;
-            return StepReport.parse(said.toString());
         }
     }
 

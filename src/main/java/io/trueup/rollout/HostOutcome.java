@@ -1,7 +1,7 @@
 package io.trueup.rollout;
 
 import io.trueup.desired.HostAddress;
-import io.trueup.desired.Sha;
+import io.trueup.desired.ReleaseId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ public sealed interface HostOutcome {
     HostAddress host();
 
     /** Every step succeeded; {@code warnings} are failures that did not matter (a prune). */
-    record Deployed(HostAddress host, Sha sha, List<String> steps, Duration took, List<String> warnings)
+    record Deployed(HostAddress host, ReleaseId release, List<String> steps, Duration took, List<String> warnings)
             implements HostOutcome {
         public Deployed {
             steps = List.copyOf(steps);
@@ -41,6 +41,6 @@ public sealed interface HostOutcome {
     }
 
     /** The switch back to the release that was current before, after a failure past the switch. */
-    record Rollback(Sha to, boolean succeeded, String detail) {
+    record Rollback(ReleaseId to, boolean succeeded, String detail) {
     }
 }

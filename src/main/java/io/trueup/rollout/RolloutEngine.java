@@ -1,5 +1,6 @@
 package io.trueup.rollout;
 
+import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -77,9 +79,13 @@ public final class RolloutEngine {
                     sleeper.accept(pause);
                 }
             }
-            outcomes.addAll(runBatch(spec, revision, plans, batches.get(i), listener));
+            List<HostAddress> batch = batches.get(i);
+            List<HostOutcome> done = plan.migrateOn().filter(batch::contains).isPresent()
+                    ? runMigratingBatch(spec, revision, plans, batch, plan.migrateOn().get(), listener)
+                    : runBatch(spec, revision, plans, batch, listener);
+            outcomes.addAll(done);
             long failed = outcomes.stream().filter(HostOutcome.Failed.class::isInstance).count();
-            if (failed > policy.maxFailures()) {
+            if (failed > policy.maxFailures() || done.size() < batch.size()) {
                 return new RolloutResult(spec.id(), revertIfAsked(spec, revision, plans, outcomes, listener), i + 1,
                         batches.size(), true);
             }
@@ -100,9 +106,9 @@ public final class RolloutEngine {
             if (outcome instanceof HostOutcome.Deployed deployed && !deployed.steps().isEmpty()) {
                 listener.step(spec.id(), deployed.host(), "rollback");
                 HostPlan hostPlan = plans.of(deployed.host());
-                HostOutcome back = new HostOutcome.Reverted(deployed.host(),
-                        deployer.rollBack(spec, deployed.host(), hostPlan.rollbackTo(), hostPlan.previousBefore()));
-                deployer.recordHistory(spec, deployed.host(), HistoryLine.of(spec, revision, back, clock.instant()));
+                HostOutcome back = new HostOutcome.Reverted(deployed.host(), deployer.rollBack(spec, hostPlan, true));
+                deployer.recordHistory(spec, deployed.host(), HistoryLine.of(spec, deployed.host(), revision, back,
+                        clock.instant()));
                 listener.finished(spec.id(), back);
                 reverted.add(back);
             } else {
@@ -110,6 +116,56 @@ public final class RolloutEngine {
             }
         }
         return reverted;
+    }
+
+    /**
+     * Runs a batch whose host {@code migrating} runs {@code hooks.migrate}: that host first, and the
+     * others only once it has migrated, so that no host switches to a release whose migration has
+     * not run. If it does not migrate (the hook failed, the host failed before it), the others do
+     * not start, and are not in the outcomes: the rollout stops there.
+     */
+    private List<HostOutcome> runMigratingBatch(AppSpec spec, String revision, Plans plans, List<HostAddress> batch,
+            HostAddress migrating, RolloutListener listener) {
+        CompletableFuture<Boolean> migrated = new CompletableFuture<>();
+        RolloutListener watching = new RolloutListener() {
+            @Override
+            public void step(AppEnv id, HostAddress host, String step) {
+                listener.step(id, host, step);
+            }
+
+            @Override
+            public void done(AppEnv id, HostAddress host, String step) {
+                listener.done(id, host, step);
+                if (step.equals("migrate")) {
+                    migrated.complete(true);
+                }
+            }
+
+            @Override
+            public void finished(AppEnv id, HostOutcome outcome) {
+                listener.finished(id, outcome);
+            }
+        };
+        List<HostAddress> others = batch.stream().filter(h -> !h.equals(migrating)).toList();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HostOutcome> first = workers.submit(() -> {
+                try {
+                    return deployOne(spec, revision, plans, migrating, watching);
+                } finally {
+                    migrated.complete(false);
+                }
+            });
+            if (!migrated.join()) {
+                LOG.warnf("%s: %s did not run hooks.migrate; the rest of its batch waits for the next rollout", spec.id(),
+                        migrating);
+                return List.of(join(first));
+            }
+            List<HostOutcome> outcomes = new ArrayList<>();
+            List<HostOutcome> rest = runBatch(spec, revision, plans, others, listener);
+            outcomes.add(join(first));
+            outcomes.addAll(rest);
+            return outcomes;
+        }
     }
 
     private List<HostOutcome> runBatch(AppSpec spec, String revision, Plans plans, List<HostAddress> batch,
@@ -151,11 +207,11 @@ public final class RolloutEngine {
             // Tried again later, when a poll's inspection says what became of the host.
             return new HostOutcome.Failed(host, "inspect", failed.error(), "", true, Optional.empty());
         }
-        HostPlan fresh = Planner.plan(spec, List.of(again)).host(host);
+        HostPlan fresh = Planner.replan(spec, again, plans.plan().migrateOn().filter(host::equals).isPresent());
         plans.replanned.put(host, fresh);
         return fresh.converged()
-                ? new HostOutcome.Deployed(host, spec.sha(), List.of(), Duration.between(start, clock.instant()),
-                        List.of())
+                ? new HostOutcome.Deployed(host, spec.release(host), List.of(), Duration.between(start,
+                        clock.instant()), List.of())
                 : deployer.deploy(spec, revision, fresh, listener);
     }
 

@@ -9,6 +9,10 @@ public interface RolloutListener {
     /** {@code host} starts {@code step}. */
     void step(AppEnv id, HostAddress host, String step);
 
+    /** {@code host} succeeded at {@code step}. */
+    default void done(AppEnv id, HostAddress host, String step) {
+    }
+
     /** {@code host} is done, one way or the other. */
     void finished(AppEnv id, HostOutcome outcome);
 

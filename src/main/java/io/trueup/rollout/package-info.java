@@ -4,7 +4,9 @@
  * <p>{@link io.trueup.rollout.RolloutEngine} runs a plan's batches in order: the hosts of a
  * batch in parallel (at most {@code trueup.concurrency} hosts at once across all rollouts),
  * and the next batch only once every host of this one is switched, restarted and healthy.
- * A failed host stops the rollout after its batch.
+ * A failed host stops the rollout after its batch. The host that runs {@code hooks.migrate} goes
+ * first in its batch, and the others start only once it has migrated; a failed migration stops
+ * the rollout with no host switched.
  *
  * <p>{@link io.trueup.rollout.HostDeployer} runs one host's steps in order through the
  * {@link io.trueup.ssh.RemoteShell} and {@link io.trueup.git.CommitPusher} ports, the host's
@@ -12,7 +14,10 @@
  * leaves the host usable if it fails: releases appear whole under their final name, envs
  * count only once complete, and {@code current} changes by one atomic rename. A step that
  * fails after the switch (restart, health) switches the host back to the release it ran
- * before and restarts it; the outcome says whether that worked.
+ * before and restarts it; the outcome says whether that worked. {@code ActionSteps} says which
+ * host step carries out each action of a plan. The hooks around a switch
+ * ({@code beforeSwitch}, {@code afterSwitch}) run around a switch back too; output shown from a
+ * host is masked of the secrets its config holds.
  *
  * <p>{@link io.trueup.rollout.HealthChecker} polls a host's health check after its restart
  * until it passes or its timeout runs out.

@@ -18,8 +18,9 @@ import org.apache.sshd.client.session.ClientSession;
  * use and reused by every command, each command on its own channel; a session that has closed
  * is made again on the next command. A command whose session drops while it runs fails with
  * {@link HostUnreachableException} and is not run again: only a command that never reached
- * the host is retried, once, on a fresh session. A command's stdin is closed at once, unless it
- * runs with a {@link StdoutListener}: then it is closed after the listener's answer.
+ * the host is retried, once, on a fresh session. A command's stdin gets its
+ * {@linkplain RemoteCommand#input input}, if it has one, as it starts, and is closed then, unless
+ * the command runs with a {@link StdoutListener}: then it is closed after the listener's answer.
  *
  * <p>Logs in with the one given identity and checks host keys strictly against the given
  * known_hosts file (see {@link SessionOpener}); ignores {@code ~/.ssh}. Safe to call from many
@@ -84,6 +85,11 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
             stdin.channel = c;
         });
         try {
+            if (!command.input().isEmpty()) {
+                // Before any answer: the answer to a step comes after the command read its input.
+                channel.getInvertedIn().write(command.input().bytes());
+                channel.getInvertedIn().flush();
+            }
             if (listener == null) {
                 channel.getInvertedIn().close();
             }

@@ -16,8 +16,50 @@ import java.util.regex.Pattern;
  * @param script the script text
  * @param args the script's positional arguments
  * @param env environment variables for the script, passed as {@code NAME=value} before {@code sh}
+ * @param input what the command reads first on its stdin: data that must not be seen on a host's
+ *     command line (rendered config with secrets); written as the command starts
  */
-public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env) {
+public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env, Input input) {
+
+    /** Bytes for a command's stdin; never shown ({@link #toString} gives only their length). */
+    public record Input(byte[] bytes) {
+        public static final Input NONE = new Input(new byte[0]);
+
+        public Input {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        public boolean isEmpty() {
+            return bytes.length == 0;
+        }
+
+        /** These bytes followed by {@code more}. */
+        public Input then(Input more) {
+            byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + more.bytes.length);
+            System.arraycopy(more.bytes, 0, all, bytes.length, more.bytes.length);
+            return new Input(all);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Input other && java.util.Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return bytes.length + " bytes";
+        }
+    }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
@@ -32,17 +74,23 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
             }
         });
         env = java.util.Collections.unmodifiableMap(env);
+        Objects.requireNonNull(input, "input");
     }
 
     public RemoteCommand(String name, String script, List<String> args) {
-        this(name, script, args, Map.of());
+        this(name, script, args, Map.of(), Input.NONE);
     }
 
     /** The same command with {@code more} environment variables. */
     public RemoteCommand withEnv(Map<String, String> more) {
         Map<String, String> all = new TreeMap<>(env);
         all.putAll(more);
-        return new RemoteCommand(name, script, args, all);
+        return new RemoteCommand(name, script, args, all, input);
+    }
+
+    /** The same command reading {@code bytes} on its stdin first. */
+    public RemoteCommand withInput(Input bytes) {
+        return new RemoteCommand(name, script, args, env, bytes);
     }
 
     public static RemoteCommand of(String name, String script, String... args) {

@@ -1,6 +1,7 @@
 package io.trueup.status;
 
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.ReleaseId;
 import io.trueup.plan.Drift;
 import java.util.List;
 import java.util.Optional;
@@ -9,13 +10,14 @@ import java.util.Set;
 /**
  * What is known of one host.
  *
- * @param sha the release {@code current} points at, as last observed or deployed
+ * @param release the release {@code current} points at, as last observed or deployed: its name
+ *     ({@code <sha>} or {@code <sha>-<config hash>}), or the link's target when it is not a release
  * @param step the step running now, or the one that failed
  * @param error what went wrong, with the tail of the output
  * @param drift how it differed from desired state when last inspected
  * @param detail notes for people: files changed by hand, the rollback done
  */
-public record HostStatus(HostAddress host, Optional<String> sha, HostState state, Optional<String> step,
+public record HostStatus(HostAddress host, Optional<String> release, HostState state, Optional<String> step,
         Optional<String> error, Set<Drift> drift, List<String> detail) {
 
     public HostStatus {
@@ -29,6 +31,12 @@ public record HostStatus(HostAddress host, Optional<String> sha, HostState state
     }
 
     public HostStatus deploying(String nowStep) {
-        return new HostStatus(host, sha, HostState.Deploying, Optional.of(nowStep), Optional.empty(), drift, detail);
+        return new HostStatus(host, release, HostState.Deploying, Optional.of(nowStep), Optional.empty(), drift,
+                detail);
+    }
+
+    /** The SHA of the release {@code current} points at (the link's target when it is not a release). */
+    public Optional<String> sha() {
+        return release.map(r -> ReleaseId.parse(r).map(id -> id.sha().hex()).orElse(r));
     }
 }

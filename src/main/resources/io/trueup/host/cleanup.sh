@@ -9,9 +9,9 @@ cur=$(readlink current 2>/dev/null) || cur=
 case "$cur" in
   releases/.tmp-*|releases/.old-*)
     name=${cur#releases/.???-}
-    sha=${name%%-*}
-    [ -d "releases/$sha" ] || mv "$cur" "releases/$sha"
-    relink "releases/$sha" current
+    name=${name%-*}
+    [ -d "releases/$name" ] || mv "$cur" "releases/$name"
+    relink "releases/$name" current
     ;;
 esac
 rm -rf releases/.tmp-* releases/.old-*

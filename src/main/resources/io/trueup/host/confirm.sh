@@ -11,8 +11,11 @@
 ( IFS= read -r word && [ "$word" = go ] ) <&3 >/dev/null 2>&1 &
 reader=$!
 (
-  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  # Stopped before its sleep is noted, it stops the sleep all the same.
+  trap 'stop=1' TERM
   sleep "$2" & sleeper=$!
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  [ -z "${stop:-}" ] || { kill "$sleeper" 2>/dev/null; exit 0; }
   wait "$sleeper" && kill "$reader"
 ) </dev/null >/dev/null 2>&1 3<&- &
 timer=$!

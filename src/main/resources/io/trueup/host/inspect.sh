@@ -2,13 +2,17 @@
 # It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
 # the shell's `read` reads files, one `git status` checks the desired release, and whether
 # repo.git holds the desired commit is asked only when that release is not there unchanged.
-# $1 base directory   $2 desired SHA
+# $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>)
+# [$3... the files rendered into the desired release: their SHA-256 is reported; needs digests.sh]
 set -u
 base=$1 want=$2
+shift 2
 if ! cd "$base" 2>/dev/null; then echo "base missing"; exit 0; fi
 echo "base present"
 if [ -d repo.git ]; then repo=yes; else repo=no; fi
 echo "repo $repo"
+# Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
+[ ! -f .trueup/drained ] || echo "drained yes"
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.
@@ -48,7 +52,7 @@ for e in envs/*; do
   if [ -f "$e/.trueup-complete" ]; then echo "env ${e#envs/}"; else echo "partial ${e#envs/}"; fi
 done
 pristine=no
-check() { # $1 SHA; sets pristine=yes when its release is at that commit with no change
+check() { # $1 release name; sets pristine=yes when it is at its commit with no change
   [ -d "releases/$1" ] || return 0
   # A release's HEAD is detached at its commit: .git/HEAD holds the SHA. Anything else, ask git.
   head=none
@@ -56,7 +60,9 @@ check() { # $1 SHA; sets pristine=yes when its release is at that commit with no
   case "$head" in
     *[!0-9a-f]*|'') head=$(git -C "releases/$1" rev-parse -q --verify HEAD 2>/dev/null) || head=none ;;
   esac
+  sha=${1%%-*}
   echo "head $1 $head"
+  [ ! -f "releases/$1/.git/trueup-built" ] || echo "built $1"
   changes=$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)
   n=0
   set -f
@@ -67,13 +73,14 @@ check() { # $1 SHA; sets pristine=yes when its release is at that commit with no
   done
   unset IFS
   set +f
-  if [ "$head" = "$1" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
+  if [ "$head" = "$sha" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
 }
 # Only the desired release is checked: when current is another release, it is replaced whatever
 # its state, and checking it would cost a `git status` at every deploy.
 check "$want"
+[ $# -eq 0 ] || [ ! -d "releases/$want" ] || rendered "$want" "$@"  # (digests.sh)
 # The commit matters only for making its release again; "object" is not said when it is not asked.
 if [ "$repo" = yes ] && [ "$pristine" = no ]; then
-  if git --git-dir=repo.git cat-file -e "$want^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
+  if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
 fi
 exit 0

@@ -1,39 +1,50 @@
-# Makes releases/<sha> a fresh local clone (hard links) checked out at <sha>, linked to its env.
-# Built under a temporary name and renamed into place, so releases/<sha> is always complete.
-# A release that exists already (modified by hand) is replaced; if it is current, current
-# points at a complete fresh copy during the swap.
-# $1 base directory   $2 SHA   $3 env directory name
+# Makes releases/<name> a fresh local clone (hard links) checked out at <sha>, linked to its env,
+# with the shared paths linked in and the rendered config files written. Built under a temporary
+# name and renamed into place, so releases/<name> is always complete. A release that exists
+# already (modified by hand) is replaced; if it is current, current points at a complete fresh
+# copy during the swap.
+# $1 base directory  $2 release name  $3 SHA  $4 env directory name
+# [then, for each shared path, "d" (a directory) or "f" (a file), its path in the release and the
+# link's target; then "--"; then, for each config file, its path in the release, its mode and its
+# length in bytes: the files' contents follow one another on fd 3 (the command's stdin), in that
+# order, so that no secret is ever on a command line. These need recipe.sh.]
 set -eu
-base=$1 sha=$2 env=$3
+base=$1 name=$2 sha=$3 env=$4
+shift 4
 cd "$base"
 lock
-tmp=releases/.tmp-$sha-$$
-old=releases/.old-$sha-$$
+tmp=releases/.tmp-$name-$$
+old=releases/.old-$name-$$
+config=$tmp.config
 cleanup() {
   # A failure while current points at the fresh temporary copy: put that copy in place first.
   if [ "$(readlink current 2>/dev/null)" = "$tmp" ]; then
-    [ -e "releases/$sha" ] || mv "$tmp" "releases/$sha"
-    relink "releases/$sha" current
+    [ -e "releases/$name" ] || mv "$tmp" "releases/$name"
+    relink "releases/$name" current
   fi
-  rm -rf "$tmp" "$tmp.2" "$old"
+  rm -rf "$tmp" "$tmp.2" "$old" "$config"
 }
 at_exit cleanup
-fresh() {
+# Shared paths and rendered files take the place of what the commit has there (recipe.sh).
+hidden= shared= files=
+[ $# -eq 0 ] || recipe_read "$@"
+fresh() { # $1 the directory to make the release in
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
   printf '%s\n' /.venv __pycache__/ '*.py[co]' >> "$1/.git/info/exclude"
   ln -s "../../envs/$env" "$1/.venv"
+  [ -z "$hidden" ] || recipe_apply "$1"
 }
 fresh "$tmp"
-if [ ! -e "releases/$sha" ] && [ ! -L "releases/$sha" ]; then
-  mv "$tmp" "releases/$sha"
-elif [ "$(readlink current 2>/dev/null)" = "releases/$sha" ]; then
+if [ ! -e "releases/$name" ] && [ ! -L "releases/$name" ]; then
+  mv "$tmp" "releases/$name"
+elif [ "$(readlink current 2>/dev/null)" = "releases/$name" ]; then
   relink "$tmp" current
-  mv "releases/$sha" "$old"
+  mv "releases/$name" "$old"
   fresh "$tmp.2"
-  mv "$tmp.2" "releases/$sha"
-  relink "releases/$sha" current
+  mv "$tmp.2" "releases/$name"
+  relink "releases/$name" current
 else
-  mv "releases/$sha" "$old"
-  mv "$tmp" "releases/$sha"
+  mv "releases/$name" "$old"
+  mv "$tmp" "releases/$name"
 fi

@@ -1,10 +1,11 @@
-# Runs a host command's steps (the step_* functions above) one after another, each in a subshell
+# Runs a host command's steps (each a step_* function above) one after another, each in a subshell
 # of its own, with the lock held from before the first step until the last one ends. The lines
-# after these functions, written by trueup (HostCommands.command), say which steps run and with
-# which of the command's arguments: `begin` once, then `step` for each.
+# after these functions, written by trueup (HostCommands.command), say which steps run, with which
+# function and which of the command's arguments: `begin` once, then `step` for each.
 #
 # Each step's own output goes to stderr, and its stdin is /dev/null: the command's stdin is kept as
-# fd 3 for the one step that reads it, confirm. Stdout carries only these lines:
+# fd 3 for the steps that read it, release (the rendered config) and confirm (trueup's word to go
+# on). Stdout carries only these lines:
 #   start <step>            the step begins
 #   done <step>             it succeeded
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
@@ -27,11 +28,11 @@ begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
   fi
 }
 
-step() { # $1 step name  $2 "stop" or "warn" (on failure)  then the step's arguments
-  name=$1 onfail=$2
-  shift 2
+step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then the step's arguments
+  name=$1 onfail=$2 fn=$3
+  shift 3
   echo "start $name"
-  ( exit_hooks=; [ "$name" = confirm ] || exec 3<&-; "step_$name" "$@" ) >&2
+  ( exit_hooks=; case "$name" in confirm|release) ;; *) exec 3<&- ;; esac; "step_$fn" "$@" ) >&2
   code=$?
   if [ "$code" -eq 0 ]; then
     echo "done $name"

@@ -3,9 +3,11 @@
 # that the deploy's first command need not wait for another). Changes nothing. Exits 76 when the
 # host is not as seen: trueup inspects it again and plans anew.
 # $1 base directory  $2 what current pointed at ("" when missing)  $3 what previous pointed at
-# $4 the desired env  $5 "complete" when the plan does not build that env, else ""
+# $4 the desired env  $5 what must hold besides, comma-separated: "complete" when the plan does
+# not build that env; "built" when the release below must have run its build hook to its end
 # [$6 a release to be switched to as it is: there, at its commit with no change (as a fresh
-# clone), linked to env $4]
+# clone), linked to env $4; then, for each file rendered into it, its path and its SHA-256
+# (needs digests.sh)]
 set -u
 stale() { echo "$*" >&2; exit 76; }
 cd "$1" 2>/dev/null || stale "the base directory is gone"
@@ -15,14 +17,23 @@ link=$(readlink current 2>/dev/null) || link=
 [ "$link" = "$2" ] || stale "current points at ${link:-nothing}, not ${2:-nothing} as inspected"
 link=$(readlink previous 2>/dev/null) || link=
 [ "$link" = "$3" ] || stale "previous points at ${link:-nothing}, not ${3:-nothing} as inspected"
-[ -z "$5" ] || [ -f "envs/$4/.trueup-complete" ] || stale "env $4 is gone or incomplete"
+case ",$5," in *,complete,*) [ -f "envs/$4/.trueup-complete" ] || stale "env $4 is gone or incomplete" ;; esac
 [ $# -ge 6 ] || exit 0
 r=releases/$6
 [ -d "$r/.git" ] || stale "release $6 is gone"
 [ "$(readlink "$r/.venv" 2>/dev/null)" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
 head=
 [ -f "$r/.git/HEAD" ] && read -r head < "$r/.git/HEAD"
-[ "$head" = "$6" ] || stale "release $6 is checked out at ${head:-nothing}"
+[ "$head" = "${6%%-*}" ] || stale "release $6 is checked out at ${head:-nothing}"
 changes=$(GIT_OPTIONAL_LOCKS=0 git -C "$r" status --porcelain --untracked-files=all 2>&1) ||
   stale "git status in release $6 failed: $changes"
 [ -z "$changes" ] || stale "release $6 was changed by hand"
+case ",$5," in *,built,*) [ -f "$r/.git/trueup-built" ] || stale "release $6 was not built to its end" ;; esac
+release=$6
+shift 6
+# The files rendered into it, as rendered (digests.sh).
+while [ $# -ge 2 ]; do
+  sum=$(cd "$r" && digests "$1")
+  [ "${sum%%  *}" = "$2" ] || stale "config file $1 of release $release was changed by hand"
+  shift 2
+done

@@ -134,6 +134,83 @@ class PlanCommandTest {
     }
 
     @Test
+    void showsTheLinesOfRenderedConfigThatChangeForEachHostWithSecretsMasked() throws Exception {
+        String config = """
+                config:
+                  - template: settings.tmpl
+                    dest: mysite/trueup_settings.py
+                vars:
+                  greeting: hi
+                """;
+        repos.write("apps/hello/settings.tmpl", "KEY = '{secret:django_key}'\nGREETING = '{vars.greeting}'\n"
+                + "WORKERS = {vars.workers}\n");
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, web2, web3",
+                config + "  workers: 2\n")).commit("Settings");
+        String head = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, web2, web3",
+                config.replace("hi", "hello") + "  workers: 2\nhostVars:\n  web3: {workers: 4}\n"))
+                .commit("Say hello, web3 has more cores");
+
+        Result result = plan(base, head);
+
+        assertEquals(new Result(0, List.of(
+                "plan: desired state " + abbrev(base) + " -> " + abbrev(head),
+                "hello/prod: changed",
+                "  vars: {greeting=hi, workers=2} -> {greeting=hello, workers=2}",
+                "  hostVars: (none) -> {web3={workers=4}}",
+                "  config of web1, web2:",
+                "    mysite/trueup_settings.py:",
+                "       KEY = '[secret django_key]'",
+                "      -GREETING = 'hi'",
+                "      +GREETING = 'hello'",
+                "       WORKERS = 2",
+                "  config of web3:",
+                "    mysite/trueup_settings.py:",
+                "       KEY = '[secret django_key]'",
+                "      -GREETING = 'hi'",
+                "      -WORKERS = 2",
+                "      +GREETING = 'hello'",
+                "      +WORKERS = 4",
+                "  deploys to 3 hosts in 2 batches:",
+                "    batch 1 (canary): web1",
+                "    batch 2: web2, web3",
+                "plan: 1 changed, 0 added, 0 removed, 0 invalid, 0 unchanged"), List.of()), result);
+    }
+
+    @Test
+    void aChangeThatDiffersOnEveryHostIsShownForThreeAndNamedForTheRest() throws Exception {
+        repos.write("apps/hello/settings.tmpl", "# {host}\nGREETING = '{vars.greeting}'\n");
+        String config = "config:\n  - {template: settings.tmpl, dest: settings.py}\nvars: {greeting: hi}\n";
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, web2, web3, web4, web5", config))
+                .commit("Settings");
+        String head = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, web2, web3, web4, web5",
+                config.replace("hi", "hello"))).commit("Say hello");
+
+        List<String> out = plan(base, head).out();
+
+        assertEquals(3, out.stream().filter(line -> line.startsWith("  config of ")).count(), out::toString);
+        assertEquals(List.of("  config of web1:", "    settings.py:", "       # web1", "      -GREETING = 'hi'",
+                "      +GREETING = 'hello'"), out.subList(3, 8));
+        assertEquals(true, out.contains("  config changes on 2 more hosts too (not shown): web4, web5"), out::toString);
+    }
+
+    @Test
+    void aTemplateThatDoesNotRenderAtHeadIsAProblemWithItsLine() throws Exception {
+        String config = "config:\n  - {template: settings.tmpl, dest: settings.py}\n";
+        repos.write("apps/hello/settings.tmpl", "A = 1\n");
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1", config)).commit("Settings");
+        String head = repos.write("apps/hello/settings.tmpl", "A = 1\nB = {vars.b}\n").commit("Use b");
+
+        Result result = plan(base, head);
+
+        assertEquals(new Result(1, List.of(
+                "plan: desired state " + abbrev(base) + " -> " + abbrev(head),
+                "hello/prod: invalid at head; trueup keeps its last valid state and changes no host",
+                "apps/hello/settings.tmpl:2: rendering for web1: Key \"b\" not found in the map with keys [] in"
+                        + " expression {vars.b}",
+                "plan: 0 changed, 0 added, 0 removed, 1 invalid, 0 unchanged"), List.of()), result);
+    }
+
+    @Test
     void anInvalidHeadPrintsItsProblemsAndExitsOne() throws Exception {
         String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1", ""))
                 .write("apps/hello/staging.yaml", env(first, hash, "web2", "")).commit("prod and staging");

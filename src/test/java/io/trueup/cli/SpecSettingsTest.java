@@ -30,7 +30,7 @@ class SpecSettingsTest {
                 Duration.ofMillis(500), 3, Duration.ofSeconds(5));
         AppSpec head = new AppSpec(base.id(), base.source(), base.path(), base.user(), base.requirements(),
                 base.wheelhouse(), base.python(), base.restart(), health, rollout, base.keep(), false, base.sha(),
-                base.requirementsHash(), base.hosts(), base.file());
+                base.requirementsHash(), base.hosts(), base.file(), base.recipe(), java.util.Map.of());
 
         assertEquals(List.of(
                 "health.http: (none) -> http://{host}:8000/healthz",

@@ -47,6 +47,38 @@ class ValidateCommandTest {
     }
 
     @Test
+    void rendersEachConfigAndChecksItsSecretsOnlyWhenGivenTheirDirectory() throws Exception {
+        repos.write("apps/hello/settings.tmpl", "KEY = '{secret:django_key}'\n")
+                .write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", """
+                        config:
+                          - {template: settings.tmpl, dest: settings.py}
+                        """));
+        Path secrets = java.nio.file.Files.createDirectories(tmp.resolve("secrets"));
+
+        assertEquals(new Result(0, List.of("validate: 1 app/environment, no problems"), List.of()), validate());
+        assertEquals(new Result(1, List.of(
+                "apps/hello/settings.tmpl:1: secret django_key: no file " + secrets.resolve("django_key"),
+                "validate: 1 app/environment, 1 problem"), List.of()),
+                validate("--secrets-dir", secrets.toString()));
+        java.nio.file.Files.writeString(secrets.resolve("django_key"), "k");
+        assertEquals(0, validate("--secrets-dir", secrets.toString()).status());
+    }
+
+    @Test
+    void failsOnATemplateThatDoesNotParseNamingItsLine() throws Exception {
+        repos.write("apps/hello/settings.tmpl", "A = 1\n{#for x in vars.list}\n")
+                .write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", """
+                        config:
+                          - {template: settings.tmpl, dest: settings.py}
+                        """));
+
+        Result result = validate();
+
+        assertEquals(1, result.status());
+        assertEquals(true, result.out().getFirst().startsWith("apps/hello/settings.tmpl:"), result::toString);
+    }
+
+    @Test
     void failsOnACommitTheAppRepositoryLacksNamingFileAndLine() throws Exception {
         repos.write("apps/hello/test.yaml", repos.envYaml(MISSING, repos.hash(), "web1", ""));
 

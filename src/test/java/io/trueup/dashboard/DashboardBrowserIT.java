@@ -68,7 +68,9 @@ class DashboardBrowserIT {
                 () -> assertTrue(dom.contains("title=\"" + sha + "\""), "the full SHA is in a title"),
                 () -> assertTrue(seen.contains("succeeded"), "the first rollout is in the history: " + seen));
         for (HostStatus host : hello.hosts()) {
-            assertTrue(seen.contains(host.host() + " Synced " + sha.substring(0, 7) + " " + sha.substring(0, 7)),
+            String release = io.trueup.desired.ReleaseId.parse(host.release().orElseThrow()).orElseThrow().abbrev();
+            assertTrue(release.startsWith(sha.substring(0, 7) + "-"), "the demo renders config: " + release);
+            assertTrue(seen.contains(host.host() + " Synced " + release + " " + sha.substring(0, 7)),
                     "host row of " + host.host() + " in: " + seen);
         }
     }

@@ -64,8 +64,8 @@ class ProblemReportingTest {
     @Test
     void reportsUnknownFieldWithFileAndLine() {
         assertEquals(List.of("apps/hello/production.yaml:2: host: unknown field; allowed fields are source, path,"
-                + " user, requirements, wheelhouse, python, restart, health, rollout, keep, selfHeal, sha,"
-                + " requirementsHash, hosts"),
+                + " user, requirements, wheelhouse, python, restart, health, rollout, keep, selfHeal, shared,"
+                + " config, vars, hostVars, hooks, sha, requirementsHash, hosts"),
                 problemsOfProductionWith(ENV_YAML.replaceFirst("\n", "\nhost: web3.example.com\n")));
     }
 

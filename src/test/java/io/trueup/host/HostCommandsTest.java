@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.desired.AppSpec;
+import io.trueup.desired.ReleaseId;
+import io.trueup.desired.RenderedConfig;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.support.Specs;
@@ -44,7 +46,7 @@ class HostCommandsTest {
         AppSpec any = Specs.spec(sha('a'), env('1'), "web1");
         spec = new AppSpec(any.id(), any.source(), base.toString(), any.user(), any.requirements(), any.wheelhouse(),
                 any.python(), any.restart(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
-                any.requirementsHash(), any.hosts(), any.file());
+                any.requirementsHash(), any.hosts(), any.file(), any.recipe(), java.util.Map.of());
         CommandResult prepared = run(List.of(HostCommands.prepare()));
         assertEquals(0, prepared.exitCode(), prepared.stderr());
         Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".git"));
@@ -54,7 +56,7 @@ class HostCommandsTest {
     @Test
     void runsTheStepsInOrderUnderOneHoldOfTheLockAndReportsEachOnStdout() throws IOException {
         CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"),
-                HostCommands.restart("cat \"$TRUEUP_BASE/.trueup/lock/owner\"; echo restarted"),
+                restart("cat \"$TRUEUP_BASE/.trueup/lock/owner\"; echo restarted"),
                 HostCommands.record("{\"n\":2}")));
 
         assertEquals(0, result.exitCode(), result.stderr());
@@ -69,7 +71,7 @@ class HostCommandsTest {
 
     @Test
     void aFailedStepEndsTheCommandWithItsExitCode() throws IOException {
-        CommandResult result = run(List.of(HostCommands.restart("echo 'port in use' >&2; exit 3"),
+        CommandResult result = run(List.of(restart("echo 'port in use' >&2; exit 3"),
                 HostCommands.record("{\"n\":1}")));
 
         assertEquals(3, result.exitCode());
@@ -85,7 +87,7 @@ class HostCommandsTest {
     void aStepThatMayFailLetsTheNextStepsRun() throws IOException {
         Files.createDirectories(base.resolve(".trueup/history.log"));
 
-        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"), HostCommands.restart("echo ran")));
+        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"), restart("echo ran")));
 
         assertEquals(0, result.exitCode(), result.stderr());
         StepReport report = StepReport.parse(result.stdout());
@@ -95,7 +97,7 @@ class HostCommandsTest {
 
     @Test
     void aCommandWhoseControllerIsGoneStopsAtItsNextProgressLineAndFreesTheLock() throws Exception {
-        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.restart("sleep 1"),
+        RemoteCommand command = HostCommands.command(spec, List.of(restart("sleep 1"),
                 HostCommands.record("{\"n\":1}"))).withEnv(LOCK);
         Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -112,7 +114,7 @@ class HostCommandsTest {
     @ValueSource(strings = {"dash", "bash"})
     void confirmGoesOnOnlyOnTrueupsWordAndNoOtherStepReadsIt(String shell) throws Exception {
         List<HostCommands.Step> steps = List.of(
-                HostCommands.restart("cat; if (: <&3) 2>/dev/null; then echo fd 3 open; fi"),
+                restart("cat; if (: <&3) 2>/dev/null; then echo fd 3 open; fi"),
                 HostCommands.confirm(), HostCommands.record("{\"n\":1}"));
 
         CommandResult told = runIn(shell, steps, HostCommands.GO + "\n", true);
@@ -163,14 +165,16 @@ class HostCommandsTest {
     @Test
     void verifyLetsTheStepsRunOnlyWhileTheHostIsAsInspected() throws IOException {
         String seen = "releases/" + sha('a').hex();
-        CommandResult asSeen = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty()),
+        CommandResult asSeen = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty(), false,
+                RenderedConfig.NONE),
                 HostCommands.record("{\"n\":1}")));
         assertEquals(0, asSeen.exitCode(), asSeen.stderr());
 
         Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
         Files.delete(base.resolve("current"));
         Files.createSymbolicLink(base.resolve("current"), Path.of("releases", sha('b').hex()));
-        CommandResult changed = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty()),
+        CommandResult changed = run(List.of(HostCommands.verify(seen, "", env('1'), false, java.util.Optional.empty(), false,
+                RenderedConfig.NONE),
                 HostCommands.record("{\"n\":2}")));
 
         assertEquals(HostCommands.NOT_AS_SEEN, changed.exitCode());
@@ -181,12 +185,12 @@ class HostCommandsTest {
 
         String now = "releases/" + sha('b').hex();
         CommandResult previous = run(List.of(HostCommands.verify(now, seen, env('1'), false,
-                java.util.Optional.empty())));
+                java.util.Optional.empty(), false, RenderedConfig.NONE)));
         assertEquals(HostCommands.NOT_AS_SEEN, previous.exitCode());
         assertTrue(previous.stderr().contains("previous points at nothing, not " + seen), previous.stderr());
 
         CommandResult noEnv = run(List.of(HostCommands.verify(now, "", env('1'), true,
-                java.util.Optional.of(sha('c')))));
+                java.util.Optional.of(ReleaseId.of(sha('c'))), false, RenderedConfig.NONE)));
         assertEquals(HostCommands.NOT_AS_SEEN, noEnv.exitCode());
         assertTrue(noEnv.stderr().contains("env " + env('1').hex() + " is gone or incomplete"), noEnv.stderr());
     }
@@ -219,12 +223,57 @@ class HostCommandsTest {
 
     @Test
     void aCommandIsNamedByItsSteps() {
-        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec),
-                HostCommands.switchTo(sha('a'), Instant.EPOCH), HostCommands.restart("true")));
+        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec, spec.hosts().get(0)),
+                HostCommands.switchTo(ReleaseId.of(sha('a')), Instant.EPOCH), restart("true")));
 
         assertEquals("release+switch+restart", command.name());
         assertEquals(List.of("release", "switch", "restart"),
                 HostCommands.stepsOf(command).stream().map(HostCommands.Step::name).toList());
+    }
+
+    @Test
+    void aHookThatFailsEndsItsCommandWithItsExitCodeAndRunsNoFurtherStep() throws IOException {
+        Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
+        HostCommands.Step hook = HostCommands.hook("afterSwitch", "echo 'pool is full' >&2; exit 4", spec,
+                spec.hosts().get(0), java.util.Optional.empty(), java.util.Optional.empty());
+
+        long start = System.nanoTime();
+        CommandResult result = run(List.of(hook, HostCommands.record("{\"n\":1}")));
+
+        assertEquals(4, result.exitCode(), result.stderr());
+        assertEquals("start afterSwitch\nfailed afterSwitch 4\n", result.stdout());
+        assertTrue(result.stderr().contains("pool is full"), result.stderr());
+        assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "ended at once");
+        assertEquals(List.of(), history());
+    }
+
+    @Test
+    void aHookRunsToItsEndWhenTrueupsConnectionGoesWhileItPrints() throws Exception {
+        Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
+        HostCommands.Step hook = HostCommands.hook("migrate", "i=0; while [ $i -lt 10 ]; do echo step $i; i=$((i+1));"
+                + " sleep 0.1; done; echo done > \"$TRUEUP_BASE/migrated\"", spec, spec.hosts().get(0),
+                java.util.Optional.of(ReleaseId.of(sha('a'))), java.util.Optional.empty());
+        RemoteCommand command = HostCommands.command(spec, List.of(hook, HostCommands.record("{\"n\":1}")))
+                .withEnv(LOCK);
+        Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile()).start();
+        process.getOutputStream().close();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        assertEquals("start migrate", out.readLine());
+
+        process.getInputStream().close();
+        process.getErrorStream().close();
+
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the command ends");
+        assertEquals("done\n", Files.readString(base.resolve("migrated")), "the migration ran to its end");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "and the lock is freed");
+        assertEquals(List.of(), history(), "no step after it");
+        assertTrue(Files.readString(base.resolve(".trueup/hook.log")).contains("step 9"));
+    }
+
+    /** The app's restart step, running {@code shellText}. */
+    private HostCommands.Step restart(String shellText) {
+        return HostCommands.restart(shellText, spec, spec.hosts().get(0), java.util.Optional.empty());
     }
 
     private List<String> history() throws IOException {
@@ -268,6 +317,7 @@ class HostCommandsTest {
         RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
         try {
             Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile()).start();
+            process.getOutputStream().write(command.input().bytes());
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             byte[] err = process.getErrorStream().readAllBytes();

@@ -1,6 +1,7 @@
 package io.trueup.observe;
 
 import static io.trueup.support.Specs.env;
+import static io.trueup.support.Specs.release;
 import static io.trueup.support.Specs.sha;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,14 +32,14 @@ class ObservationParserTest {
 
         assertTrue(seen.basePresent());
         assertFalse(seen.commitPresent());
-        assertEquals(Optional.of(sha('a')), seen.current());
-        assertEquals(Optional.of(sha('b')), seen.previous());
-        assertEquals(Set.of(sha('a'), sha('b')), seen.releases().keySet());
-        assertEquals(1700000000L, seen.releases().get(sha('a')).switchedAt());
+        assertEquals(Optional.of(release('a')), seen.current());
+        assertEquals(Optional.of(release('b')), seen.previous());
+        assertEquals(Set.of(release('a'), release('b')), seen.releases().keySet());
+        assertEquals(1700000000L, seen.releases().get(release('a')).switchedAt());
         assertEquals(Set.of(env('1')), seen.envs());
         assertEquals(Set.of(env('2')), seen.partialEnvs());
-        assertEquals(List.of(" M app.py"), seen.check(sha('a')).orElseThrow().changes());
-        assertFalse(seen.check(sha('a')).orElseThrow().pristine());
+        assertEquals(List.of(" M app.py"), seen.check(release('a')).orElseThrow().changes());
+        assertFalse(seen.check(release('a')).orElseThrow().pristine());
         assertEquals(List.of("releases/.tmp-x-1"), seen.leftovers());
     }
 

@@ -2,6 +2,7 @@ package io.trueup.plan;
 
 import static io.trueup.support.Specs.env;
 import static io.trueup.support.Specs.hosts;
+import static io.trueup.support.Specs.release;
 import static io.trueup.support.Specs.sha;
 import static io.trueup.support.Specs.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +59,7 @@ class PlannerTest {
         HostPlan plan = planFor(spec(sha('b'), env('1'), "web1"), seen);
 
         assertEquals(List.of("push", "release", "switch", "restart", "health"), steps(plan));
-        assertEquals(Optional.of(sha('a')), plan.rollbackTo());
+        assertEquals(Optional.of(release('a')), plan.rollbackTo());
         assertEquals(Set.of(Drift.WRONG_SHA), plan.drift());
     }
 
@@ -90,7 +91,7 @@ class PlannerTest {
         HostPlan plan = planFor(spec(sha('a'), env('1'), "web1"), seen);
 
         assertEquals(Set.of(Drift.MODIFIED), plan.drift());
-        assertEquals(new Action.MakeRelease(sha('a'), true), plan.actions().get(0));
+        assertEquals(new Action.MakeRelease(release('a'), true), plan.actions().get(0));
         assertEquals(List.of("changed by hand: M app.py"), plan.detail());
     }
 
@@ -117,7 +118,7 @@ class PlannerTest {
         HostPlan plan = planFor(spec(sha('e'), env('1'), hosts("web1"), BatchSize.parse("1"), 3), seen);
 
         // kept: e (new current), b (previous), c (most recent); pruned: d, a; env 3 is used by no kept release
-        assertEquals(new Action.Prune(List.of(sha('d'), sha('a')), List.of(env('3'))),
+        assertEquals(new Action.Prune(List.of(release('d'), release('a')), List.of(env('3'))),
                 plan.actions().get(plan.actions().size() - 1));
     }
 
@@ -151,8 +152,8 @@ class PlannerTest {
 
         assertEquals(List.of("verify", "switch", "restart", "health"), steps(plan));
         assertEquals(new Action.Verify("releases/" + sha('b').hex(), "releases/" + sha('a').hex(), env('1'), true,
-                Optional.of(sha('a'))), plan.actions().get(0));
-        assertEquals(Optional.of(sha('b')), plan.rollbackTo());
+                Optional.of(release('a')), false), plan.actions().get(0));
+        assertEquals(Optional.of(release('b')), plan.rollbackTo());
     }
 
     @Test
@@ -163,7 +164,7 @@ class PlannerTest {
 
         assertEquals(List.of("push", "verify", "release", "switch", "restart", "health"), steps(plan),
                 "whether repo.git holds b was not asked: it is pushed (a push sends only what is missing)");
-        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('1'), true, Optional.empty()),
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('1'), true, Optional.empty(), false),
                 plan.actions().get(1));
     }
 
@@ -174,7 +175,7 @@ class PlannerTest {
         HostPlan plan = recalledPlanFor(spec(sha('b'), env('2'), "web1"), seen);
 
         assertEquals(List.of("push", "verify", "release", "env", "switch", "restart", "health"), steps(plan));
-        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('2'), false, Optional.empty()),
+        assertEquals(new Action.Verify("releases/" + sha('a').hex(), "", env('2'), false, Optional.empty(), false),
                 plan.actions().get(1));
     }
 
@@ -187,7 +188,7 @@ class PlannerTest {
         HostPlan plan = recalledPlanFor(spec(sha('a'), env('1'), "web1"), seen);
 
         assertEquals(List.of("verify", "env", "switch", "restart", "health"), steps(plan));
-        assertEquals(new Action.Verify("releases/" + sha('b').hex(), "", env('1'), false, Optional.of(sha('a'))),
+        assertEquals(new Action.Verify("releases/" + sha('b').hex(), "", env('1'), false, Optional.of(release('a')), false),
                 plan.actions().get(0));
     }
 

@@ -2,6 +2,7 @@ package io.trueup.rollout;
 
 import static io.trueup.support.Specs.env;
 import static io.trueup.support.Specs.hosts;
+import static io.trueup.support.Specs.release;
 import static io.trueup.support.Specs.sha;
 import static io.trueup.support.Specs.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,7 +132,7 @@ class RolloutEngineTest {
         HostOutcome.Failed failed = result.failures().get(0);
         assertEquals("restart", failed.step(), "blamed on the step that was running, from its progress lines");
         assertTrue(failed.transientFailure(), "a cut connection times out the same way: tried again later");
-        assertEquals(sha('a'), failed.rollback().orElseThrow().to(), "it had switched: it goes back");
+        assertEquals(release('a'), failed.rollback().orElseThrow().to(), "it had switched: it goes back");
     }
 
     @Test
@@ -157,7 +158,7 @@ class RolloutEngineTest {
         assertEquals(List.of("release", "confirm", "switch", "restart", "switch", "restart", "record"),
                 stepsOn("web1"));
         HostOutcome.Rollback rollback = result.failures().get(0).rollback().orElseThrow();
-        assertEquals(sha('a'), rollback.to());
+        assertEquals(release('a'), rollback.to());
         assertFalse(rollback.succeeded(), "the restart after switching back failed too");
     }
 
@@ -184,7 +185,7 @@ class RolloutEngineTest {
                         java.util.Optional.empty(), java.util.Optional.of("curl -fsS localhost:8000/healthz"),
                         Duration.ofMillis(300), Duration.ofMillis(100), 10, Duration.ZERO),
                 base.rollout(), base.keep(), base.selfHeal(), base.sha(), base.requirementsHash(), base.hosts(),
-                base.file());
+                base.file(), base.recipe(), java.util.Map.of());
 
         RolloutResult result = rollOut(spec);
 
@@ -239,6 +240,87 @@ class RolloutEngineTest {
                 stepsOn("h2"));
         assertEquals(List.of(), stepsOn("h4"));
         assertTrue(result.outcomes().get(0) instanceof HostOutcome.Reverted reverted
-                && reverted.rollback().succeeded() && reverted.rollback().to().equals(sha('a')));
+                && reverted.rollback().succeeded() && reverted.rollback().to().equals(release('a')));
+    }
+
+    /** {@code spec} with {@code hooks.migrate} (and the other hooks when {@code all}). */
+    private static AppSpec withHooks(AppSpec spec, boolean all) {
+        return spec.withRecipe(new io.trueup.desired.ReleaseRecipe(List.of(), List.of(), java.util.Map.of(),
+                java.util.Map.of(), new io.trueup.desired.Hooks(java.util.Optional.of("make build"),
+                        java.util.Optional.of("manage.py migrate"),
+                        all ? java.util.Optional.of("lb drain") : java.util.Optional.empty(),
+                        all ? java.util.Optional.of("lb enable") : java.util.Optional.empty(), Duration.ofMinutes(1))));
+    }
+
+    @Test
+    void theFirstHostMigratesBeforeTheOthersOfItsBatchStart() {
+        AppSpec spec = withHooks(spec(sha('b'), env('1'), hosts("h1", "h2", "h3"), BatchSize.parse("3"), 5), true);
+
+        RolloutResult result = rollOut(spec);
+
+        assertFalse(result.stopped());
+        List<String> calls = shell.calls();
+        int migrated = calls.indexOf("h1 migrate");
+        assertTrue(migrated >= 0, calls::toString);
+        assertTrue(calls.stream().filter(c -> !c.startsWith("h1 ")).allMatch(c -> calls.indexOf(c) > migrated),
+                () -> "the others started before h1 migrated: " + calls);
+        assertEquals(List.of("release", "build", "migrate", "beforeSwitch", "confirm", "switch", "restart",
+                "afterSwitch", "record"), stepsOn("h1"));
+        assertEquals(List.of("release", "build", "beforeSwitch", "confirm", "switch", "restart", "afterSwitch",
+                "record"), stepsOn("h2"));
+    }
+
+    @Test
+    void aFailedMigrationStopsTheRolloutBeforeAnyHostSwitches() {
+        shell.fail("h1", "migrate", 1, "django.db.utils.OperationalError: no such table");
+        AppSpec spec = withHooks(spec(sha('b'), env('1'), hosts("h1", "h2", "h3"),
+                new Rollout(BatchSize.parse("3"), 2, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.HALT), 5),
+                false);
+
+        RolloutResult result = rollOut(spec);
+
+        assertTrue(result.stopped(), "however many failures the rollout allows");
+        assertEquals(List.of("release", "build", "migrate", "prune", "record"), stepsOn("h1"),
+                "not switched; the failed release removed");
+        assertEquals(List.of(), stepsOn("h2"));
+        assertEquals(List.of(), stepsOn("h3"));
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("migrate", failed.step());
+        assertFalse(failed.transientFailure(), "the release's failure: the rollout halts");
+        assertTrue(failed.output().contains("no such table"));
+    }
+
+    @Test
+    void rollbackAllDrainsAHealthyHostBeforeSwitchingItBackAndEnablesItAfter() {
+        shell.fail("h2", "restart", 1, "crash on start");
+        AppSpec spec = withHooks(spec(sha('b'), env('1'), hosts("h1", "h2"),
+                new Rollout(BatchSize.parse("1"), 0, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.ROLLBACK_ALL), 5),
+                true);
+
+        rollOut(spec);
+
+        assertEquals(List.of("release", "build", "migrate", "beforeSwitch", "confirm", "switch", "restart",
+                "afterSwitch", "record", "beforeSwitch", "confirm", "switch", "restart", "afterSwitch", "record"),
+                stepsOn("h1"));
+        assertEquals(List.of("release", "build", "beforeSwitch", "confirm", "switch", "restart", "switch", "restart",
+                "record"), stepsOn("h2"), "its restart fails after the switch back too: it stays out");
+    }
+
+    @Test
+    void aHostInspectedAgainDuringTheRolloutDoesNotMigrateAgain() {
+        shell.fail("h2", "verify", 76, "current points at releases/x, not releases/y as inspected");
+        AppSpec spec = withHooks(spec(sha('b'), env('1'), hosts("h1", "h2"), BatchSize.parse("2"), 5), false);
+        var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
+        Plan plan = Planner.plan(spec, spec.hosts().stream()
+                .<Inspection>map(h -> new Inspection.Recalled(h, seen)).toList());
+        HostDeployer deployer = new HostDeployer(shell, (app, sha, target, path) -> new PushResult(false, 3),
+                new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
+                new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
+
+        new RolloutEngine(deployer, 4, pauses::add, Clock.systemUTC()).execute(spec, "rev1", plan,
+                RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
+
+        assertEquals(1, shell.calls().stream().filter(c -> c.endsWith(" migrate")).count(), shell.calls()::toString);
+        assertTrue(stepsOn("h2").contains("switch"), "h2 deployed by its new plan: " + stepsOn("h2"));
     }
 }

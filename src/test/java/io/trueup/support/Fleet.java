@@ -9,6 +9,8 @@ import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.ReconcileObserver;
+import io.trueup.render.SecretsDir;
 import io.trueup.rollout.HostLock;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
@@ -46,6 +48,8 @@ public final class Fleet implements AutoCloseable {
     private final KeyPair client;
     private final List<EmbeddedSshServer> servers = new ArrayList<>();
     public final Path knownHosts;
+    /** The controller's {@code trueup.secrets.dir}. */
+    public final Path secrets;
     public final MinaRemoteShell shell;
     public final WorkingRepo app;
     public final WorkingRepo desired;
@@ -62,6 +66,7 @@ public final class Fleet implements AutoCloseable {
         Path identity = dir.resolve("id_ecdsa");
         client = SshKeys.createIdentity(identity);
         knownHosts = dir.resolve("known_hosts");
+        secrets = Files.createDirectories(dir.resolve("secrets"));
         for (int i = 0; i < hosts; i++) {
             EmbeddedSshServer server = new EmbeddedSshServer(dir.resolve("host" + i), dir.resolve("host" + i + ".key"),
                     client.getPublic(), hostEnvironment, 0).start();
@@ -91,9 +96,9 @@ public final class Fleet implements AutoCloseable {
         board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
         control = new ControlStore(dir.resolve(state).resolve("control.json"));
         history = new RolloutHistory(dir.resolve(state).resolve("history"));
-        reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, board, control, history, Clock.systemUTC(),
-                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
-                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))));
+        reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
+                control, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
+                        "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
     }
 
     /** Paths under host {@code i}'s base that an interrupted step leaves, and the lock: none when all is well. */
@@ -165,7 +170,7 @@ public final class Fleet implements AutoCloseable {
         return servers.get(i).root().resolve("hello");
     }
 
-    /** The SHA {@code current} points at on host {@code i}, or "" when it points nowhere. */
+    /** The name of the release {@code current} points at on host {@code i} ({@code <sha>} or {@code <sha>-<config>}), or "". */
     public String currentSha(int i) {
         try {
             Path link = base(i).resolve("current");
@@ -216,6 +221,13 @@ public final class Fleet implements AutoCloseable {
                 requirementsHash: %s
                 hosts: [%s]
                 """.formatted(app.dir(), sha, hash, hosts) + extraYaml;
+    }
+
+    /** Writes {@code content} to {@code path} of the desired-state repository, uncommitted (a template, say). */
+    public void writeDesired(String path, String content) throws IOException {
+        Path file = desired.dir().resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
     }
 
     public String writeEnv(String yaml) throws IOException {

@@ -1,5 +1,6 @@
 package io.trueup.support;
 
+import io.trueup.desired.ReleaseId;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
 import io.trueup.observe.Observation;
@@ -16,15 +17,16 @@ public final class Observations {
     private boolean base = true;
     private boolean repo = true;
     private boolean commit = true;
-    private Optional<Sha> current = Optional.empty();
-    private Optional<Sha> previous = Optional.empty();
-    private final Map<Sha, Observation.Release> releases = new HashMap<>();
+    private Optional<ReleaseId> current = Optional.empty();
+    private Optional<ReleaseId> previous = Optional.empty();
+    private final Map<ReleaseId, Observation.Release> releases = new HashMap<>();
     private final Set<RequirementsHash> envs = new HashSet<>();
-    private final Map<Sha, Observation.ReleaseCheck> checks = new HashMap<>();
+    private final Map<ReleaseId, Observation.ReleaseCheck> checks = new HashMap<>();
+    private boolean drained;
 
     public static Observation empty() {
         return new Observation(false, false, false, Optional.empty(), "", Optional.empty(), Map.of(), Set.of(),
-                Set.of(), Map.of(), List.of());
+                Set.of(), Map.of(), List.of(), false);
     }
 
     public static Observations host() {
@@ -33,24 +35,50 @@ public final class Observations {
 
     /** A pristine release of {@code sha} linked to {@code env}, switched to at {@code switchedAt}. */
     public Observations release(Sha sha, RequirementsHash env, long switchedAt) {
-        releases.put(sha, new Observation.Release(sha, switchedAt, Optional.of(env)));
+        return release(ReleaseId.of(sha), env, switchedAt, Map.of());
+    }
+
+    /**
+     * A release linked to {@code env}, switched to at {@code switchedAt}, its checkout pristine and
+     * the files rendered into it as {@code rendered} says (path to SHA-256).
+     */
+    public Observations release(ReleaseId id, RequirementsHash env, long switchedAt, Map<String, String> rendered) {
+        releases.put(id, new Observation.Release(id, switchedAt, Optional.of(env)));
         envs.add(env);
-        checks.put(sha, new Observation.ReleaseCheck(sha, Optional.of(sha.hex()), List.of()));
+        checks.put(id, new Observation.ReleaseCheck(id, Optional.of(id.sha().hex()), List.of(), rendered, true));
         return this;
     }
 
     public Observations current(Sha sha) {
-        current = Optional.of(sha);
+        return current(ReleaseId.of(sha));
+    }
+
+    public Observations current(ReleaseId id) {
+        current = Optional.of(id);
         return this;
     }
 
     public Observations previous(Sha sha) {
-        previous = Optional.of(sha);
+        previous = Optional.of(ReleaseId.of(sha));
         return this;
     }
 
     public Observations modified(Sha sha, String... changes) {
-        checks.put(sha, new Observation.ReleaseCheck(sha, Optional.of(sha.hex()), List.of(changes)));
+        ReleaseId id = ReleaseId.of(sha);
+        checks.put(id, new Observation.ReleaseCheck(id, Optional.of(sha.hex()), List.of(changes), Map.of(), true));
+        return this;
+    }
+
+    /** The release {@code id}, there already, with a build hook that never ran to its end. */
+    public Observations unbuilt(ReleaseId id) {
+        Observation.ReleaseCheck check = checks.get(id);
+        checks.put(id, new Observation.ReleaseCheck(id, check.head(), check.changes(), check.rendered(), false));
+        return this;
+    }
+
+    /** The host taken out of its load balancer by hooks.beforeSwitch and not put back. */
+    public Observations drained() {
+        drained = true;
         return this;
     }
 
@@ -70,7 +98,7 @@ public final class Observations {
     }
 
     public Observation build() {
-        return new Observation(base, repo, commit, current, current.map(s -> "releases/" + s.hex()).orElse(""),
-                previous, releases, envs, Set.of(), checks, List.of());
+        return new Observation(base, repo, commit, current, current.map(s -> "releases/" + s.name()).orElse(""),
+                previous, releases, envs, Set.of(), checks, List.of(), drained);
     }
 }

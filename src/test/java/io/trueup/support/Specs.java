@@ -5,12 +5,15 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.BatchSize;
 import io.trueup.desired.Health;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.ReleaseId;
+import io.trueup.desired.ReleaseRecipe;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Rollout;
 import io.trueup.desired.Sha;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Small fixtures for specs: an app "hello" in "prod", and SHAs and hashes made from a letter. */
@@ -21,6 +24,11 @@ public final class Specs {
 
     public static Sha sha(char c) {
         return new Sha(String.valueOf(c).repeat(40));
+    }
+
+    /** The release of {@link #sha} {@code c}, with no config rendered into it. */
+    public static ReleaseId release(char c) {
+        return ReleaseId.of(sha(c));
     }
 
     public static RequirementsHash env(char c) {
@@ -39,7 +47,7 @@ public final class Specs {
     public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, Rollout rollout, int keep) {
         return new AppSpec(new AppEnv("hello", "prod"), "/src/hello.git", "/srv/hello", "deploy", "requirements.txt",
                 "wheels", "python3", Optional.of("true"), Health.NONE, rollout, keep, true, sha, env, hosts,
-                "apps/hello/prod.yaml");
+                "apps/hello/prod.yaml", ReleaseRecipe.NONE, Map.of());
     }
 
     public static AppSpec spec(Sha sha, RequirementsHash env, String... hosts) {

@@ -1,0 +1,176 @@
+package io.trueup.rollout;
+
+import io.trueup.TrueupException;
+import io.trueup.desired.AppEnv;
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.HostAddress;
+import io.trueup.host.HostCommands;
+import io.trueup.host.StepReport;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteCommand;
+import io.trueup.ssh.RemoteException;
+import io.trueup.ssh.RemoteShell;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The host commands of one deploy (or rollback) of one host: runs steps under the host lock,
+ * tells the listener each step as the host starts and ends it, answers its {@code confirm} step,
+ * and keeps which steps succeeded and which failures did not matter. Not thread-safe: one
+ * host's deploy runs its commands one after another.
+ */
+final class HostSteps {
+
+    private static final Logger LOG = Logger.getLogger(HostSteps.class);
+
+    /**
+     * How commands are run: through {@code shell}, holding the lock of {@code lock}'s owner,
+     * taken at {@code clock}'s time, each within {@code commandTimeout} (plus its hooks' time).
+     */
+    record Runner(RemoteShell shell, HostLock lock, Clock clock, Duration commandTimeout) {
+    }
+
+    private final Runner runner;
+    private final AppSpec spec;
+    private final HostAddress host;
+    private final ActionSteps actions;
+    private final RolloutListener listener;
+    final List<String> done = new ArrayList<>();
+    final List<String> started = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    /** @param actions the host's steps, for the time a command may take; null for commands without hooks */
+    HostSteps(Runner runner, AppSpec spec, HostAddress host, ActionSteps actions, RolloutListener listener) {
+        this.runner = runner;
+        this.spec = spec;
+        this.host = host;
+        this.actions = actions;
+        this.listener = listener;
+    }
+
+    /** Notes {@code step} as done; returns empty, for chaining after a step that succeeded. */
+    Optional<StepFailure> ran(String step) {
+        done.add(step);
+        return Optional.empty();
+    }
+
+    /**
+     * Notes the steps a command says succeeded; neither the history line nor the wait for the
+     * word to switch is a step of the deploy.
+     */
+    private void took(StepReport report) {
+        started.addAll(report.started());
+        report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm"))
+                .forEach(done::add);
+    }
+
+    /** Runs {@code steps} (if any) as one command; empty when none failed but those that may. */
+    Optional<StepFailure> run(List<HostCommands.Step> steps) {
+        if (steps.isEmpty()) {
+            return Optional.empty();
+        }
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(runner.lock().env(runner.clock().instant()));
+        String first = steps.get(0).name();
+        Progress progress = new Progress(spec.id(), host, listener);
+        Duration timeout = actions == null ? runner.commandTimeout()
+                : actions.timeout(steps, runner.commandTimeout());
+        CommandResult result;
+        try {
+            result = runner.shell().run(HostCommands.target(spec, host), command, timeout, progress::hear);
+        } catch (RemoteException e) {
+            // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
+            return failed(steps, progress.end(), new StepFailure(progress.end().blame(first), e.getMessage(), "",
+                    e.transientFailure()));
+        } catch (TrueupException e) {
+            String step = progress.end().blame(first);
+            return failed(steps, progress.end(), new StepFailure(step, step + " on " + host + " failed: "
+                    + e.getMessage(), "", false));
+        }
+        progress.end();
+        StepReport report = StepReport.parse(result.stdout());
+        String output = result.stderr().isBlank() ? "" : result.tail(20);
+        report.warned().forEach((step, code) -> warnings.add(spec.redact(step + " on " + host
+                + " failed with exit " + code + (output.isEmpty() ? "" : ": " + output))));
+        if (result.ok()) {
+            took(report);
+            result.stderr().lines().filter(line -> line.startsWith("trueup: "))
+                    .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host,
+                            spec.redact(line.substring(8))));
+            return Optional.empty();
+        }
+        String step = report.blame(first);
+        if (result.exitCode() == HostCommands.NOT_AS_SEEN && step.equals("verify")) {
+            throw new HostDeployer.HostChanged(host + " is not as inspected: " + result.tail(3).strip());
+        }
+        if (result.exitCode() == HostCommands.NO_WORD && step.equals("confirm")) {
+            // This controller's word did not reach the host in time: the network's failure, not the release's.
+            return failed(steps, report, new StepFailure(step, step + " on " + host + " stopped before the switch:"
+                    + " trueup's word to go on did not reach it", result.tail(3), true));
+        }
+        if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
+            return failed(steps, report, new StepFailure(step, step + " on " + host
+                    + " waits: another controller is working there", result.tail(3), true));
+        }
+        return failed(steps, report, new StepFailure(step, step + " on " + host + " failed with exit "
+                + result.exitCode(), output, false));
+    }
+
+    /**
+     * The failure of a command that did not end well, as far as its {@code report} goes: none
+     * but a warning when every step it did not finish is one that may fail (prune, record), so
+     * that, say, a dropped connection during the last prune does not undo a healthy deploy.
+     */
+    private Optional<StepFailure> failed(List<HostCommands.Step> steps, StepReport report, StepFailure failure) {
+        took(report);
+        boolean onlyMayFail = steps.stream()
+                .filter(s -> !report.done().contains(s.name()) && !report.warned().containsKey(s.name()))
+                .allMatch(HostCommands.Step::mayFail);
+        if (!onlyMayFail) {
+            return Optional.of(failure);
+        }
+        warnings.add(spec.redact(failure.message() + (failure.output().isEmpty() ? "" : ": " + failure.output())));
+        return Optional.empty();
+    }
+
+    /**
+     * The progress lines of one command, as they come (on the SSH client's thread), passed on to
+     * the listener until the command is over for this controller; read once it is. While it is not
+     * over, a {@code confirm} step that starts is told to go on.
+     */
+    private static final class Progress {
+        private final AppEnv id;
+        private final HostAddress host;
+        private final RolloutListener listener;
+        private final StringBuilder said = new StringBuilder();
+        private boolean over;
+
+        Progress(AppEnv id, HostAddress host, RolloutListener listener) {
+            this.id = id;
+            this.host = host;
+            this.listener = listener;
+        }
+
+        synchronized Optional<String> hear(String line) {
+            if (over) {
+                return Optional.empty();
+            }
+            said.append(line).append('\n');
+            if (HostCommands.confirms(line)) {
+                return Optional.of(HostCommands.GO);
+            }
+            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
+            StepReport.finishing(line).ifPresent(step -> listener.done(id, host, step));
+            return Optional.empty();
+        }
+
+        /** Ends the progress: later lines are ignored. Returns what was said. */
+        synchronized StepReport end() {
+            over = true;
+            return StepReport.parse(said.toString());
+        }
+    }
+}
