@@ -112,8 +112,13 @@ class Layout:
 
 def app_pid(host):
     """The pid the app's restart recorded in $HOME/run/hello.pid, if that process runs."""
+    return running_pid(host, "/srv/home/run/hello.pid")
+
+
+def running_pid(host, pid_file):
+    """The pid recorded in pid_file (a path under /srv on the host), if that process runs."""
     try:
-        with open(host.path("/srv/home/run/hello.pid")) as f:
+        with open(host.path(pid_file)) as f:
             pid = int(f.read().strip())
         os.kill(pid, 0)
         return pid

@@ -3,10 +3,11 @@ as a person or a fault would, and asserts what every host serves, what the statu
 that nothing is lost (World.assert_whole). A scenario fails by raising AssertionError."""
 import os
 import re
+import shutil
 import signal
 import time
 
-from . import observe, wait
+from . import django, observe, proc, wait
 from .watch import Watch
 
 SCENARIOS = []
@@ -19,6 +20,7 @@ class Scenario:
         self.run = run
         self.default = default  # run without --only
         self.notes = []  # facts worth printing with the result (e.g. behaviour not yet implemented)
+        self.artifacts = []  # files World.keep_logs copies next to the logs when the scenario fails
         number = re.match(r"\d+", name).group(0)
         self.slug = "s%02d%s" % (int(number), name[len(number):])  # for file names: s04, s04b
 
@@ -505,6 +507,347 @@ def sshd_stopped(w):
     w.wait_converged(sha1)
     w.assert_whole(sha1)
     w.good = (sha1, req1)
+
+
+
+@scenario(11, "a real Django app: shared db, rendered settings with a secret, build and migrate hooks")
+def django_site(w):
+    site = django.Site(w)
+    site.remove()  # what an earlier run may have left
+    w.baseline()
+    try:
+        _django_site(w, site)
+    except BaseException:
+        _keep_site_state(w, site)
+        raise
+    finally:
+        # trueup first, so that it starts nothing more on the site's hosts; baseline starts it again.
+        w.trueup.stop()
+        site.remove()
+
+
+def _django_site(w, site):
+    """Scenario 11's steps, numbered as in the issue. The secret is rotated last: a release is named
+    by its SHA and its rendered config, so reverting a deploy made before a rotation would make a new
+    release (old SHA, new key), not switch back to the one the hosts ran."""
+    run = _SiteRun(w, site)
+    key1 = site.new_secret()
+    _site_first_deploy(run, key1)
+    sha_b, rel_b = _site_code_bump(run, key1)
+    commit_c, sha_c, rel_c = _site_new_migration(run, key1)
+    before = _site_failing_migration(run)
+    _site_reverts(run, before, commit_c, (sha_c, rel_c), (sha_b, rel_b))
+    key2 = _site_rotation(run, sha_b, rel_b, key1)
+    _check_no_leak(w, site, {"the first key": key1, "the rotated key": key2})  # 9
+    w.converged(w.good[0])  # hello, beside the site all along, is still as it was
+    note(w, "timings: %s" % run.clock.text())
+
+
+class _SiteRun:
+    """What scenario 11's steps share: the world, the site, the first host (the one that migrates),
+    the releases the migrate hook ran in there so far, and a clock."""
+
+    def __init__(self, w, site):
+        self.w = w
+        self.site = site
+        self.first = w.hosts[0]
+        self.migrated = []
+        self.clock = _Clock()
+        self.requirements = None  # the requirements hash of the first deploy
+        self.releases_a = None    # {host number: release} of the first deploy
+
+    def migrated_in(self, releases):
+        """Notes that the migrate hook ran in the first host's release of releases, and checks its runs."""
+        self.migrated.append(releases[self.first.number])
+        _check_migrate_runs(self.site, self.first, self.migrated, "after %d new releases" % len(self.migrated))
+
+
+def _site_first_deploy(run, key):
+    """1, 2, 3: wheels from the mirror, startproject, the site in desired state; its first deploy is
+    Synced everywhere, each host serving the admin's login page and its collected static files, and
+    migrated on the first host only."""
+    site, first = run.site, run.first
+    site.write_secret(key)
+    sha = site.repo.create()
+    req = site.repo.requirements_hash(sha)
+    run.clock.lap("made the project (pip wheel %s from the mirror, startproject)"
+                  % ", ".join("%s %s" % kv for kv in sorted(site.repo.versions.items())))
+    site.add(sha, req)
+    releases = site.releases(site.wait_synced(sha, timeout=180))
+    run.clock.lap("first deploy")
+    for host in site.hosts:
+        release = releases[host.number]
+        check(re.fullmatch(re.escape(sha) + r"-[0-9a-f]{12}", release or ""),
+              "API: %s runs release %r, not <sha>-<12 hex of its config>" % (host, release))
+        _check_release(site, host, release, key)
+    run.migrated_in(releases)
+    migrated = django.applied_migrations(first)
+    check(("auth", "0001_initial") in (migrated or ()), "the first deploy did not migrate %s: django_migrations "
+          "holds %s" % (first, migrated))
+    for host in site.hosts[1:]:
+        check(not django.applied_migrations(host), "%s was migrated too: %s" % (host, django.applied_migrations(host)))
+    run.requirements, run.releases_a = req, releases
+    return sha
+
+
+def _site_code_bump(run, key):
+    """4: a row written on the first host before a code-only bump is still there after it."""
+    site, first = run.site, run.first
+    django.manage(first, "from django.contrib.auth.models import User; "
+                         "User.objects.create_user('e2e-before-bump', 'e2e@example.invalid')")
+    sha, req = site.repo.change("site: a code-only change",
+                                {"mysite/urls.py": site.repo.text("mysite/urls.py") + "# e2e: code-only change\n"})
+    check(req == run.requirements, "a code-only commit changed the requirements hash")
+    site.deploy(sha, req, "Deploy site %s: code only" % sha[:12])
+    releases = site.releases(site.wait_synced(sha))
+    run.clock.lap("code-only bump")
+    users = django.manage(first, "from django.contrib.auth.models import User; "
+                                 "print(sorted(User.objects.values_list('username', flat=True)))")
+    check("'e2e-before-bump'" in users, "the user created on %s before the bump is gone after it: users %s"
+          % (first, users.strip()))
+    for host in site.hosts:
+        layout = site.layout(host)
+        check(layout.current == releases[host.number] and layout.previous == run.releases_a[host.number],
+              "%s: current %s, previous %s after the bump (API: %s, before %s)" % (
+                  host, layout.current, layout.previous, releases[host.number], run.releases_a[host.number]))
+        check(len(layout.envs) == 1, "%s: envs %s after a code-only bump" % (host, layout.envs))
+        _check_release(site, host, releases[host.number], key)
+    run.migrated_in(releases)
+    return sha, releases
+
+
+def _site_new_migration(run, key):
+    """5: a new model and its migration: migrated on the first host of the first batch only, and
+    every host answers anyway. Returns the desired-state commit, the SHA and the releases."""
+    site, first = run.site, run.first
+    sha, req = site.repo.change("site: notes, a model and its migration", site.repo.with_notes())
+    commit = site.deploy(sha, req, "Deploy site %s: notes" % sha[:12])
+    releases = site.releases(site.wait_synced(sha))  # each host answers 200 on /admin/login/
+    run.clock.lap("deploy with a new migration")
+    notes = {h.number: ("notes", "0001_initial") in (django.applied_migrations(h) or ()) for h in site.hosts}
+    check(notes == {h.number: h is first for h in site.hosts},
+          "notes.0001_initial is applied on hosts %s, not on %s alone" % (notes, first))
+    run.migrated_in(releases)
+    for host in site.hosts:
+        _check_release(site, host, releases[host.number], key)
+    return commit, sha, releases
+
+
+def _site_failing_migration(run):
+    """7: a migration that raises halts the rollout before any host switched, leaving nothing; the
+    status and history name the migrate step and the exception, the secret in its output masked.
+    Returns the hosts' snapshot, unchanged by it."""
+    w, site, first = run.w, run.site, run.first
+    before = _site_snapshot(site)
+    migrations_before = django.applied_migrations(first)
+    sha, req = site.repo.change("site: notes 0002, a migration that raises",
+                                {"notes/migrations/0002_fails.py": django.NOTES_0002_FAILS})
+    revision = site.deploy(sha, req, "Deploy site %s: a failing migration" % sha[:12])
+
+    def halted():
+        doc = site.api()
+        check(doc["status"] == "Halted" and doc["sha"] == sha, "status %s at %s, error %s"
+              % (doc["status"], (doc["sha"] or "")[:12], doc["error"]))
+        return doc
+    doc = wait.until("the rollout of %s to halt" % sha[:12], halted, timeout=120)
+    w.wait_polls(revision, polls=2)
+    run.clock.lap("failing migration halted")
+    error = doc["error"] or ""
+    check("migrate" in error and django.FAILURE in error,
+          "the halt does not name the migrate step and the exception's text %r: %s" % (django.FAILURE, error))
+    note(w, "failing migration reported: %s" % _line(error))
+    check(_site_snapshot(site) == before, "hosts changed after the failing migration: %s"
+          % _diff(before, _site_snapshot(site)))
+    for host in site.hosts:
+        left = [r for r in site.layout(host).releases if r.startswith(sha)]
+        check(not left, "%s keeps the failed release %s" % (host, left))
+    check(django.applied_migrations(first) == migrations_before, "the failed migration left rows in %s's "
+          "django_migrations: %s" % (first, django.applied_migrations(first) - migrations_before))
+    _check_migrate_runs(site, first, run.migrated, "after the failing migration")
+    rollouts = site.history()
+    check(rollouts and rollouts[0]["sha"] == sha, "history's newest rollout is not that of %s: %s"
+          % (sha[:12], rollouts[:1]))
+    results = {r["host"]: r for r in rollouts[0]["hosts"]}
+    mine = results.get(first.ip) or {}
+    output = mine.get("output") or ""
+    check(mine.get("result") == "failed" and mine.get("step") == "migrate",
+          "history: %s's result is %s, not failed at step migrate" % (first, mine))
+    check(django.FAILURE in output, "history: %s's output lacks the exception's text: %r" % (first, output))
+    check("[secret %s]" % django.SECRET in output, "history: the secret in %s's migrate output is not shown "
+          "masked as [secret %s]: %r" % (first, django.SECRET, output[-600:]))
+    check(set(results) <= {first.ip}, "history: hosts other than %s were worked on: %s" % (first, results))
+    return before
+
+
+def _site_reverts(run, before, commit_c, deployed_c, deployed_b):
+    """8: git revert of the failing deploy: Synced again, nothing switched; then of the notes deploy
+    (commit_c): every host switches back to its release of sha_b, with no migrate."""
+    w, site, first = run.w, run.site, run.first
+    (sha_c, rel_c), (sha_b, rel_b) = deployed_c, deployed_b
+    w.desired.revert_head()
+    doc = site.wait_synced(sha_c)
+    run.clock.lap("revert of the failing deploy")
+    check(site.releases(doc) == rel_c, "after the revert hosts run %s, not %s" % (site.releases(doc), rel_c))
+    check(_site_snapshot(site) == before, "hosts changed for the revert of a deploy none of them ran: %s"
+          % _diff(before, _site_snapshot(site)))
+
+    pids = {h.number: django.gunicorn_pid(h) for h in site.hosts}
+    layouts = site.layouts()
+    migrations = django.applied_migrations(first)
+    w.desired.git("revert", "--no-edit", commit_c)
+    doc = site.wait_synced(sha_b)
+    run.clock.lap("revert of the notes deploy")
+    check(site.releases(doc) == rel_b, "after reverting the notes deploy hosts run %s, not their releases of %s: %s"
+          % (site.releases(doc), sha_b[:12], rel_b))
+    for host in site.hosts:
+        layout = site.layout(host)
+        release = rel_b[host.number]
+        check(layout.current == release and layout.previous == rel_c[host.number],
+              "%s: current %s, previous %s after the revert" % (host, layout.current, layout.previous))
+        check(layout.releases.get(release) == layouts[host.number].releases.get(release),
+              "%s: release %s was made again instead of switched back to" % (host, release))
+        check(django.gunicorn_pid(host) not in (None, pids[host.number]), "%s's gunicorn was not restarted" % host)
+        check(django.serving_release(host) == release, "%s's gunicorn runs in %s, not %s"
+              % (host, django.serving_release(host), release))
+    _check_migrate_runs(site, first, run.migrated, "after a rollback to a release the hosts ran")
+    check(django.applied_migrations(first) == migrations, "%s's django_migrations changed on the rollback: %s, "
+          "before %s" % (first, django.applied_migrations(first), migrations))
+
+
+def _site_rotation(run, sha, releases, old_key):
+    """6: the secret file rewritten on the controller: every host moves to a new release of the same
+    SHA holding the new key, the old release kept. Returns the new key."""
+    site = run.site
+    key = site.new_secret()
+    site.write_secret(key)
+    rotated = site.releases(site.wait_synced(sha, not_releases=releases))
+    run.clock.lap("secret rotation")
+    for host in site.hosts:
+        layout = site.layout(host)
+        check(rotated[host.number] != releases[host.number] and layout.current == rotated[host.number],
+              "%s: runs %s after the rotation (before %s, API %s)" % (host, layout.current, releases[host.number],
+                                                                       rotated[host.number]))
+        check(releases[host.number] in layout.releases, "%s: the release before the rotation, %s, is gone"
+              % (host, releases[host.number]))
+        _check_release(site, host, rotated[host.number], key, old_key=old_key)
+    run.migrated_in(rotated)  # a release no host ran: it migrates, as a code change would
+    return key
+
+
+def _check_release(site, host, release, key, old_key=None):
+    """The host runs release in gunicorn and has it whole: the rendered settings for this host with
+    key (mode 0640), db/ a link to the shared directory, the admin's static files collected and served."""
+    layout = site.layout(host)
+    check(layout.current == release, "%s: current is %s, the API says %s" % (host, layout.current, release))
+    check(django.serving_release(host) == release, "%s: gunicorn runs in %s, not in %s"
+          % (host, django.serving_release(host), release))
+    settings = layout.path("mysite", "trueup_settings.py")
+    with open(settings) as f:
+        text = f.read()
+    check('SECRET_KEY = "%s"' % key in text, "%s: %s does not hold the current key" % (host, settings))
+    check(old_key is None or old_key not in text, "%s: %s still holds the old key" % (host, settings))
+    check("on %s from" % host.ip in text, "%s: %s was not rendered for it: %s" % (host, settings, text.splitlines()[0]))
+    mode = os.stat(settings).st_mode & 0o777
+    check(mode == 0o640, "%s: %s has mode %04o, not 0640" % (host, settings, mode))
+    link = os.readlink(layout.path("db")) if os.path.islink(layout.path("db")) else None
+    check(link == "../../shared/db", "%s: db in %s is %r, not a link to ../../shared/db" % (host, release, link))
+    css = layout.path("static", "admin", "css", "base.css")
+    check(os.path.isfile(css), "%s: the build hook did not collect the admin's static files: no %s" % (host, css))
+    with open(css, "rb") as f:
+        collected = f.read()
+    code, body = django.http_get(host, "/static/admin/css/base.css")
+    check(code == 200 and body == collected, "%s: GET /static/admin/css/base.css answers %s with %d bytes, not the "
+          "%d collected" % (host, code, len(body), len(collected)))
+    status = _git(layout.path(release=release), "status", "--porcelain", "--untracked-files=all")
+    check(status == "", "%s: release %s differs from its commit: %s" % (host, release, status))
+    installed = django.installed(layout.path(".venv", release=release))
+    check(installed == site.repo.versions, "%s: the env of %s holds %s, not exactly the wheelhouse's %s"
+          % (host, release, installed, site.repo.versions))
+
+
+def _git(directory, *args):
+    done = proc.run(["git", "-c", "safe.directory=*", "-C", directory] + list(args), check=False)
+    return (done.stdout + done.stderr).strip()
+
+
+def _check_migrate_runs(site, first, releases, when):
+    """The migrate hook ran once per new release, on the first host only, in that release."""
+    runs = django.migrate_runs(first)
+    check([(h, r.rsplit("/", 1)[-1]) for h, r in runs] == [(first.ip, r) for r in releases],
+          "%s the migrate hook's runs on %s are %s, not one in each of %s" % (when, first, runs, releases))
+    for host in site.hosts:
+        if host is not first:
+            check(not django.migrate_runs(host), "%s the migrate hook ran on %s too: %s"
+                  % (when, host, django.migrate_runs(host)))
+
+
+def _site_snapshot(site):
+    """What a host that was touched would show: current, previous, releases, its gunicorn's pid."""
+    return {h.number: (site.layout(h).current, site.layout(h).previous, sorted(site.layout(h).releases.items()),
+                       django.gunicorn_pid(h)) for h in site.hosts}
+
+
+def _check_no_leak(w, site, keys):
+    """No key in trueup's log of the scenario, its API's answers (those the scenario read, and the
+    status, app, history, metrics and dashboard now), any file of its state directory, or the
+    history trueup keeps on each host (.trueup/history.log)."""
+    for path in ("/api/status", "/api/apps/site/e2e", "/api/apps/site/e2e/history", "/q/metrics", "/"):
+        check(site.read(path, parse=False) is not None, "GET %s: no answer" % path)
+    places = [("GET %s" % path, text.encode()) for path, text in site.answers]
+    with open(w.trueup_log(), "rb") as f:
+        places.append(("trueup's log %s" % w.trueup_log(), f.read()))
+    for host in w.hosts:
+        path = host.path(django.SITE_PATH + "/.trueup/history.log")
+        check(os.path.isfile(path), "%s has no %s" % (host, path))
+        with open(path, "rb") as f:
+            places.append(("%s:%s" % (host, path), f.read()))
+    files = 0
+    for root, _, names in os.walk(w.trueup.state_dir):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as f:
+                    places.append((path, f.read()))
+                files += 1
+    for what, key in keys.items():
+        leaks = sorted({where for where, data in places if key.encode() in data})
+        check(not leaks, "%s appears in %s" % (what, ", ".join(leaks[:10])))
+    note(w, "no secret in %d API answers, trueup's log, or %d files of its state directory"
+         % (len(site.answers), files))
+
+
+def _keep_site_state(w, site):
+    """For a failure: the site's state (API, history, hosts) and each host's gunicorn log, as
+    artifacts World.keep_logs copies next to the scenario's other logs."""
+    try:
+        path = os.path.join(w.logs, "%s-site-state.txt" % w.scenario.slug)
+        with open(path, "w") as f:
+            f.write(site.describe())
+        w.scenario.artifacts.append(path)
+        for host in w.hosts:
+            log = host.path(django.LOG_FILE)
+            if os.path.exists(log):
+                kept = os.path.join(w.logs, "%s-site-h%d.log" % (w.scenario.slug, host.number))
+                shutil.copy(log, kept)
+                w.scenario.artifacts.append(kept)
+    except Exception as e:
+        note(w, "could not keep the site's state: %s" % e)
+
+
+class _Clock:
+    """How long each part of a scenario took, for its notes."""
+
+    def __init__(self):
+        self.start = self.last = time.monotonic()
+        self.laps = []
+
+    def lap(self, what):
+        now = time.monotonic()
+        self.laps.append("%s %.1fs" % (what, now - self.last))
+        self.last = now
+
+    def text(self):
+        return "; ".join(self.laps) + " (%.0fs in all)" % (time.monotonic() - self.start)
 
 
 # helpers

@@ -14,7 +14,8 @@ from . import wait
 
 CONFIG = """\
 # trueup's config file for the e2e suite (written by e2e/run). The desired-state URL, the SSH
-# identity, known_hosts, user and HTTP port come from the environment, as TRUEUP_* variables.
+# identity, known_hosts, user, secrets directory and HTTP port come from the environment, as
+# TRUEUP_* variables.
 trueup.poll-interval={poll_interval}
 trueup.state-dir={state_dir}
 trueup.ssh.connect-timeout=3s
@@ -44,12 +45,15 @@ class Trueup:
         self.workdir = workdir
         self.state_dir = os.path.join(workdir, "state")
         self.pidfile = os.path.join(workdir, "trueup.pid")
+        # Templates' {secret:NAME}: the file NAME here. Only root (trueup's user) reads it.
+        self.secrets_dir = os.path.join(os.path.dirname(workdir), "secrets")
         self.env = dict(os.environ)
         self.env.update({
             "TRUEUP_DESIRED_STATE_URL": desired_url,
             "TRUEUP_SSH_IDENTITY": identity,
             "TRUEUP_SSH_KNOWN_HOSTS": known_hosts,
             "TRUEUP_SSH_USER": user,
+            "TRUEUP_SECRETS_DIR": self.secrets_dir,
         })
         self.poll_interval = poll_interval
         self.process = None
@@ -60,6 +64,8 @@ class Trueup:
         """Starts trueup, logging to the file log, and waits until its API answers."""
         assert not self.running(), "trueup runs already"
         os.makedirs(os.path.join(self.workdir, "config"), exist_ok=True)
+        os.makedirs(self.secrets_dir, mode=0o700, exist_ok=True)
+        os.chmod(self.secrets_dir, 0o700)
         with open(os.path.join(self.workdir, "config", "application.properties"), "w") as f:
             f.write(CONFIG.format(poll_interval=self.poll_interval, state_dir=self.state_dir))
         self.port = _free_port()
@@ -110,9 +116,14 @@ class Trueup:
 
     def get(self, path):
         """GET path of the API as JSON; None for 404 or when nothing answers."""
+        text = self.text(path)
+        return None if text is None else json.loads(text)
+
+    def text(self, path):
+        """GET path (the API, /q/metrics) as text; None for 404 or when nothing answers."""
         try:
             with _HTTP.open("http://127.0.0.1:%d%s" % (self.port, path), timeout=5) as response:
-                return json.load(response)
+                return response.read().decode()
         except urllib.error.HTTPError as e:
             if e.code == 404:
                 return None

@@ -110,6 +110,9 @@ class World:
                 shutil.copy(app_log, os.path.join(out_dir, "app-h%d.log" % host.number))
         with open(os.path.join(out_dir, "state.txt"), "w") as f:
             f.write(self.describe())
+        for path in getattr(self.scenario, "artifacts", []):  # what the scenario kept for a failure
+            if os.path.exists(path):
+                shutil.copy(path, os.path.join(out_dir, os.path.basename(path)))
 
     def describe(self):
         """The API's view and the hosts' real state, for a person reading a failure."""
