@@ -40,11 +40,7 @@ final class ValueRules {
 
     /** A path inside the app repository: relative, never leaving it. */
     static String repoPath(String text) {
-        if (text.startsWith("/")) {
-            throw new IllegalArgumentException("must be relative to the app repository, without a leading /");
-        }
-        checkSegments(text, text);
-        return text;
+        return relativeTo("the app repository", text);
     }
 
     /**
@@ -52,10 +48,7 @@ final class ValueRules {
      * the release, and not in what trueup keeps there itself ({@code .git}, {@code .venv}).
      */
     static String releasePath(String text) {
-        if (text.startsWith("/")) {
-            throw new IllegalArgumentException("must be relative to the release, without a leading /");
-        }
-        checkSegments(text, text);
+        relativeTo("the release", text);
         String first = text.split("/", 2)[0];
         if (first.equals(".git") || first.equals(".venv")) {
             throw new IllegalArgumentException("must not be in " + first + ", which trueup keeps in every release");
@@ -68,11 +61,7 @@ final class ValueRules {
      * must not end in {@code .yaml} or {@code .yml}: trueup would read it as an environment.
      */
     static String template(String text) {
-        if (text.startsWith("/")) {
-            throw new IllegalArgumentException("must be relative to the app's directory (apps/<app>/), without a"
-                    + " leading /");
-        }
-        checkSegments(text, text);
+        relativeTo("the app's directory (apps/<app>/)", text);
         if (text.endsWith(".yaml") || text.endsWith(".yml")) {
             throw new IllegalArgumentException("must not end in .yaml or .yml, which trueup reads as an environment"
                     + " file; name it " + text + ".tmpl, say");
@@ -207,6 +196,15 @@ final class ValueRules {
             throw new IllegalArgumentException("must be a full commit id: 40 lowercase hex characters");
         }
         return new Sha(text);
+    }
+
+    /** A relative path that never leaves {@code base}, the place it is written relative to. */
+    private static String relativeTo(String base, String text) {
+        if (text.startsWith("/")) {
+            throw new IllegalArgumentException("must be relative to " + base + ", without a leading /");
+        }
+        checkSegments(text, text);
+        return text;
     }
 
     private static void checkSegments(String relative, String whole) {
