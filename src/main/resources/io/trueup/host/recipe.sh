@@ -36,6 +36,13 @@ within() {
     [ ! -L "$at" ] || fail "$2: ${at#"$1"/} is a symbolic link in the commit; a shared path or a config file must not lead out of the release"
   done
 }
+# make_room: makes path $2 in release $1 ready to take a shared link or a rendered file: nothing
+# on the way out of the release, its directory there, and what the commit has at it gone.
+make_room() {
+  within "$1" "$2"
+  case "$2" in */*) mkdir -p "$1/${2%/*}" ;; esac
+  rm -rf "${1:?}/$2"
+}
 # recipe_apply: in the fresh clone $1, links the shared paths and writes the rendered files, in
 # place of what the commit has there, which then counts as unchanged (skip-worktree), and keeps
 # them out of the release's git status, which still tells every other change.
@@ -46,18 +53,14 @@ recipe_apply() {
   for entry in $shared; do
     IFS=' '
     set -- $entry
-    within "$dir" "$2"
-    case "$2" in */*) mkdir -p "$dir/${2%/*}" ;; esac
-    rm -rf "${dir:?}/$2"
+    make_room "$dir" "$2"
     ln -s "$3" "$dir/$2"
   done
   IFS=$nl
   for entry in $files; do
     IFS=' '
     set -- $entry
-    within "$dir" "$2"
-    case "$2" in */*) mkdir -p "$dir/${2%/*}" ;; esac
-    rm -rf "${dir:?}/$2"
+    make_room "$dir" "$2"
     (umask 077 && cp "$config/$1" "$dir/$2")
     chmod "$3" "$dir/$2"
   done
