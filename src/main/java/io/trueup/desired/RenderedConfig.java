@@ -59,42 +59,55 @@ public record RenderedConfig(List<File> files, Map<String, String> secrets) {
     }
 
     /**
-     * One rendered file.
-     *
-     * @param dest where it goes, relative to the release
-     * @param mode its permission bits
-     * @param content what it holds (may include secrets)
+     * One rendered file: where it goes, relative to the release, its permission bits, and what it
+     * holds (which may include secrets, so it is never shown), with the SHA-256 of that, computed
+     * once: plans and host commands ask for it at every poll. Immutable.
      */
-    public record File(String dest, int mode, byte[] content) {
-        public File {
-            ValueRules.releasePath(dest);
-            content = content.clone();
+    public static final class File {
+        private final String dest;
+        private final int mode;
+        private final byte[] content;
+        private final String digest;
+
+        public File(String dest, int mode, byte[] content) {
+            this.dest = ValueRules.releasePath(dest);
+            this.mode = mode;
+            this.content = content.clone();
+            this.digest = HexFormat.of().formatHex(sha256(this.content));
         }
 
-        @Override
+        public String dest() {
+            return dest;
+        }
+
+        public int mode() {
+            return mode;
+        }
+
         public byte[] content() {
             return content.clone();
         }
 
         /** The SHA-256 of the content, in hex: what inspection compares with the file on a host. */
         public String digest() {
-            return HexFormat.of().formatHex(sha256(content));
+            return digest;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof File f && f.dest.equals(dest) && f.mode == mode && Arrays.equals(f.content, content);
+            return o instanceof File f && f.dest.equals(dest) && f.mode == mode && f.digest.equals(digest)
+                    && Arrays.equals(f.content, content);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(dest, mode, Arrays.hashCode(content));
+            return Objects.hash(dest, mode, digest);
         }
 
         /** Never the content. */
         @Override
         public String toString() {
-            return dest + " " + ConfigFile.modeText(mode) + " sha256:" + digest();
+            return dest + " " + ConfigFile.modeText(mode) + " sha256:" + digest;
         }
     }
 
