@@ -438,11 +438,11 @@ class SiteLayout:
     def __init__(self, host):
         self.host = host
         self.base = host.path(SITE_PATH)
-        self.current = _basename(_readlink(os.path.join(self.base, "current")))
-        self.previous = _basename(_readlink(os.path.join(self.base, "previous")))
+        self.current = _basename(observe.readlink(os.path.join(self.base, "current")))
+        self.previous = _basename(observe.readlink(os.path.join(self.base, "previous")))
         self.releases = {name: os.stat(os.path.join(self.base, "releases", name)).st_ino
-                         for name in _listdir(os.path.join(self.base, "releases")) if not name.startswith(".")}
-        self.envs = _listdir(os.path.join(self.base, "envs"))
+                         for name in observe.listdir(os.path.join(self.base, "releases")) if not name.startswith(".")}
+        self.envs = observe.listdir(os.path.join(self.base, "envs"))
 
     def path(self, *parts, release=None):
         return os.path.join(self.base, "releases", release or self.current, *parts)
@@ -537,14 +537,14 @@ def serving_release(host):
     pid = gunicorn_pid(host)
     if pid is None:
         return None
-    return _basename(_readlink("/proc/%d/cwd" % pid))
+    return _basename(observe.readlink("/proc/%d/cwd" % pid))
 
 
 def installed(env):
     """{distribution: version} of what the env's site-packages hold (from the *.dist-info names)."""
     found = {}
-    for lib in _listdir(os.path.join(env, "lib")):
-        for name in _listdir(os.path.join(env, "lib", lib, "site-packages")):
+    for lib in observe.listdir(os.path.join(env, "lib")):
+        for name in observe.listdir(os.path.join(env, "lib", lib, "site-packages")):
             m = re.match(r"^([A-Za-z0-9_.]+)-([^-]+)\.dist-info$", name)
             if m:
                 found[m.group(1).lower().replace("_", "-")] = m.group(2)
@@ -563,22 +563,8 @@ def _names_site(command):
 
 
 def _cwd_in_site(pid):
-    return (_readlink("/proc/%d/cwd" % pid) or "").startswith(SITE_PATH + "/")
-
-
-def _readlink(path):
-    try:
-        return os.readlink(path)
-    except OSError:
-        return None
+    return (observe.readlink("/proc/%d/cwd" % pid) or "").startswith(SITE_PATH + "/")
 
 
 def _basename(link):
     return link.rstrip("/").rsplit("/", 1)[-1] if link else None
-
-
-def _listdir(path):
-    try:
-        return sorted(os.listdir(path))
-    except OSError:
-        return []

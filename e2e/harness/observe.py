@@ -32,22 +32,22 @@ class Layout:
         self.host = host
         self.base = host.path(APP_PATH)
         self.exists = os.path.isdir(self.base)
-        self.current = _release_of(_readlink(os.path.join(self.base, "current")))
-        self.previous = _release_of(_readlink(os.path.join(self.base, "previous")))
+        self.current = _release_of(readlink(os.path.join(self.base, "current")))
+        self.previous = _release_of(readlink(os.path.join(self.base, "previous")))
         self.releases = {}   # sha -> env name its .venv links to (or None)
         self.switched = {}   # sha -> when trueup last switched to it (seconds since the epoch, 0 if never)
         self.envs = {}       # env name -> (inode, mtime_ns) of .trueup-complete, or None if partial
         self.leftovers = []  # paths relative to base
         if not self.exists:
             return
-        for name in _listdir(os.path.join(self.base, "releases")):
+        for name in listdir(os.path.join(self.base, "releases")):
             if name.startswith("."):
                 self.leftovers.append("releases/" + name)
                 continue
-            link = _readlink(os.path.join(self.base, "releases", name, ".venv"))
+            link = readlink(os.path.join(self.base, "releases", name, ".venv"))
             self.releases[name] = link.rsplit("/", 1)[-1] if link and link.startswith("../../envs/") else link
             self.switched[name] = _number(os.path.join(self.base, "releases", name, ".git", "trueup-switched"))
-        for name in _listdir(os.path.join(self.base, "envs")):
+        for name in listdir(os.path.join(self.base, "envs")):
             marker = os.path.join(self.base, "envs", name, ".trueup-complete")
             if os.path.exists(marker):
                 st = os.stat(marker)
@@ -55,7 +55,7 @@ class Layout:
             else:
                 self.envs[name] = None
                 self.leftovers.append("envs/%s (partial env)" % name)
-        for name in _listdir(self.base):
+        for name in listdir(self.base):
             if ".new." in name:
                 self.leftovers.append(name)
 
@@ -72,8 +72,8 @@ class Layout:
         """Top-level names in the env's site-packages."""
         lib = os.path.join(self.base, "envs", env, "lib")
         names = set()
-        for py in _listdir(lib):
-            names.update(n for n in _listdir(os.path.join(lib, py, "site-packages")) if n != "__pycache__")
+        for py in listdir(lib):
+            names.update(n for n in listdir(os.path.join(lib, py, "site-packages")) if n != "__pycache__")
         return sorted(names)
 
     def git(self, sha, *args):
@@ -140,14 +140,16 @@ def _release_of(link):
     return link
 
 
-def _readlink(path):
+def readlink(path):
+    """The target of the link at path, or None."""
     try:
         return os.readlink(path)
     except OSError:
         return None
 
 
-def _listdir(path):
+def listdir(path):
+    """The sorted names in directory path; none when it cannot be read."""
     try:
         return sorted(os.listdir(path))
     except OSError:
