@@ -2,12 +2,16 @@ package io.trueup.api;
 
 import io.trueup.status.AppStatus;
 import io.trueup.status.HostStatus;
+import io.trueup.status.RolloutView;
 import java.time.Instant;
 import java.util.List;
 
-/** One app/environment in the API: desired SHA, status, error, problems and hosts. */
+/**
+ * One app/environment in the API: desired SHA, status, error, problems, hosts, and the rollout
+ * running (its batch, each host's phase, when its wait before the next batch ends), if one is.
+ */
 public record AppView(String app, String env, String sha, String status, String error, List<String> problems,
-        boolean paused, Instant updated, List<HostView> hosts) {
+        boolean paused, Instant updated, List<HostView> hosts, RolloutView rollout) {
 
     /**
      * One host: the SHA and release it runs (the release's name is the SHA, followed by the hash of
@@ -26,6 +30,6 @@ public record AppView(String app, String env, String sha, String status, String 
     static AppView of(AppStatus s) {
         return new AppView(s.id().app(), s.id().env(), s.sha().orElse(null), s.status().name(),
                 s.error().orElse(null), s.problems().stream().map(Object::toString).toList(), s.paused(), s.updated(),
-                s.hosts().stream().map(HostView::of).toList());
+                s.hosts().stream().map(HostView::of).toList(), s.rollout().orElse(null));
     }
 }

@@ -4,6 +4,7 @@ import io.trueup.config.TrueupConfig;
 import io.trueup.desired.AppEnv;
 import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.Reconciler;
+import io.trueup.rollout.RolloutStore;
 import io.trueup.status.StatusBoard;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -19,7 +20,8 @@ import java.security.MessageDigest;
 
 /**
  * An operator's actions on one app/environment: retry a halted rollout, pause and resume
- * reconciling. Each needs {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
+ * reconciling (a running rollout stops before its next batch, and goes on from there), abort the
+ * running rollout. Each needs {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
  * 403 when no token is configured (the actions are then disabled).
  */
 @Path("/api")
@@ -42,6 +44,9 @@ public class ControlResource {
     @Inject
     StatusBoard board;
 
+    @Inject
+    RolloutStore rollouts;
+
     @POST
     @Path("/apps/{app}/{env}/retry")
     public Response retry(@PathParam("app") String app, @PathParam("env") String env,
@@ -60,7 +65,9 @@ public class ControlResource {
         return act(app, env, authorization, "pause", id -> {
             control.pause(id, true);
             board.update(id, s -> s.withPaused(true));
-            return "paused: hosts are inspected and reported, not changed";
+            return rollouts.get(id).isPresent()
+                    ? "paused: the running rollout stops before its next batch (hosts mid-step finish that step)"
+                    : "paused: hosts are inspected and reported, not changed";
         });
     }
 
@@ -72,7 +79,22 @@ public class ControlResource {
             control.pause(id, false);
             board.update(id, s -> s.withPaused(false));
             reconciler.reconcileNow(id);
-            return "resumed; reconciling now";
+            return rollouts.get(id).isPresent() ? "resumed; the rollout goes on from where it stopped"
+                    : "resumed; reconciling now";
+        });
+    }
+
+    @POST
+    @Path("/apps/{app}/{env}/abort")
+    public Response abort(@PathParam("app") String app, @PathParam("env") String env,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return act(app, env, authorization, "abort", id -> {
+            if (!rollouts.abort(id)) {
+                return "no rollout running; nothing to abort";
+            }
+            reconciler.reconcileNow(id);
+            return "aborting: the hosts this rollout switched go back to their previous release once the hosts"
+                    + " mid-step finish that step; then it halts until desired state changes or a retry";
         });
     }
 

@@ -42,6 +42,19 @@ public interface TrueupConfig {
         Optional<Path> dir();
     }
 
+    /** How failures for the network's sake are retried. */
+    Retry retry();
+
+    interface Retry {
+        /**
+         * How many times in a row a host may fail for the network's sake (unreachable, timed out)
+         * during rollouts, tried again with backoff each time, before its rollout halts with the last
+         * error. A failure of the release itself (a step exiting non-zero) halts at once.
+         */
+        @WithDefault("10")
+        int maxAttempts();
+    }
+
     /** Hosts worked on at once, across all apps. */
     @WithDefault("16")
     int concurrency();

@@ -24,6 +24,7 @@ import io.trueup.render.ConfigRenderer;
 import io.trueup.render.SecretSource;
 import io.trueup.render.SecretsDir;
 import io.trueup.rollout.RolloutEngine;
+import io.trueup.rollout.RolloutStore;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.UnconfiguredShell;
@@ -129,16 +130,22 @@ public class Wiring {
 
     @Produces
     @Singleton
+    RolloutStore rollouts(TrueupConfig config) {
+        return new RolloutStore(config.stateDir().resolve("rollouts"));
+    }
+
+    @Produces
+    @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
-            ReconcileObserver observer) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts, RolloutHistory history,
+            Clock clock, ReconcileObserver observer) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
-                HostLock.of(config.stateDir(), config.lockTtl()));
+                HostLock.of(config.stateDir(), config.lockTtl()), config.retry().maxAttempts());
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board, control,
-                history, clock, limits, observer);
+                rollouts, history, clock, limits, observer);
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -168,9 +175,16 @@ public class Wiring {
      * @param inspectTimeout time allowed for one inspection
      * @param defaultUser SSH user of apps that name none
      * @param lock who holds host locks during steps
+     * @param maxAttempts how many times in a row a host may fail for the network's sake before its rollout halts
      */
     public record Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
-            HostLock lock) {
+            HostLock lock, int maxAttempts) {
+
+        /** Limits with the default {@code trueup.retry.max-attempts}. */
+        public Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
+                HostLock lock) {
+            this(concurrency, commandTimeout, inspectTimeout, defaultUser, lock, 10);
+        }
     }
 
     /**
@@ -179,14 +193,14 @@ public class Wiring {
      */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
-        return reconciler(source, remote, mirrors, new SecretsDir(Optional.empty()), board, control, history, clock,
-                limits, ReconcileObserver.NONE);
+        return reconciler(source, remote, mirrors, new SecretsDir(Optional.empty()), board, control,
+                RolloutStore.inMemory(), history, clock, limits, ReconcileObserver.NONE);
     }
 
     /** The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does. */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            SecretSource secrets, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
-            Limits limits, ReconcileObserver observer) {
+            SecretSource secrets, StatusBoard board, ControlStore control, RolloutStore rollouts,
+            RolloutHistory history, Clock clock, Limits limits, ReconcileObserver observer) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -195,7 +209,7 @@ public class Wiring {
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
-                health, engine, board, control, history, backoff, clock, observer);
+                health, engine, board, control, rollouts, history, backoff, limits.maxAttempts(), clock, observer);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
                 limits.defaultUser(), observer);
     }

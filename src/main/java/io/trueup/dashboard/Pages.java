@@ -42,7 +42,7 @@ final class Pages {
         Page.Commit desired = Words.commit(s.sha());
         return new Page.App(s.id().app(), s.id().env(), s.status().name(), tone(s.status()), s.paused(),
                 s.status() == SyncStatus.Halted, desired, s.error().orElse(null),
-                s.problems().stream().map(Object::toString).toList(), running(s, desired),
+                s.problems().stream().map(Object::toString).toList(), running(s, desired, now),
                 s.hosts().stream().map(h -> host(h, s.sha())).toList(),
                 history.stream().limit(ROLLOUTS_SHOWN).map(e -> Rollouts.rollout(e, now)).toList(),
                 Words.time(s.updated(), now));
@@ -58,14 +58,19 @@ final class Pages {
     }
 
     /** {@code Rolling out abc1234: host1 (switch), host2 (build-env)} while a rollout runs, else null. */
-    static String running(AppStatus s, Page.Commit desired) {
-        if (s.status() != SyncStatus.Progressing) {
+    static String running(AppStatus s, Page.Commit desired, Instant now) {
+        if (s.status() != SyncStatus.Progressing && s.rollout().isEmpty()) {
             return null;
         }
         String steps = s.hosts().stream().filter(h -> h.state() == HostState.Deploying)
                 .map(h -> h.host() + h.step().map(step -> " (" + step + ")").orElse(""))
                 .collect(Collectors.joining(", "));
-        return "Rolling out " + desired.shown() + (steps.isEmpty() ? "" : ": " + steps);
+        String rollout = s.rollout().map(r -> ", batch " + r.batch() + " of " + r.batches()
+                + r.nextAt().filter(now::isBefore).map(at -> ", next batch at " + Words.until(at, now)).orElse("")
+                + (r.aborting() ? ", aborting" : "") + "; hosts: " + r.hosts().stream()
+                        .map(h -> h.host() + " " + h.phase()).collect(Collectors.joining(", "))).orElse("");
+        return "Rolling out " + desired.shown() + rollout + (steps.isEmpty() ? ""
+                : (rollout.isEmpty() ? ": " : "; now: ") + steps);
     }
 
     static String tone(SyncStatus status) {

@@ -44,6 +44,11 @@ final class Words {
         return UTC.format(at) + " (" + ago(Duration.between(at, now)) + ")";
     }
 
+    /** A time still to come: {@code 2026-12-06 12:00:00 UTC (in 4 min)}. */
+    static String until(Instant at, Instant now) {
+        return UTC.format(at) + " (in " + ago(Duration.between(now, at)).replace(" ago", "") + ")";
+    }
+
     static String time(Optional<Instant> at, Instant now) {
         return at.map(t -> time(t, now)).orElse("never");
     }

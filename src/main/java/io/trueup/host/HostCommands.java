@@ -53,17 +53,19 @@ public final class HostCommands {
     private static final Map<String, String> SUPPORT = Map.of("recipe", load("recipe.sh"), "hook", load("hook.sh"),
             "digests", load("digests.sh"));
     /** The script of each function a step can run, by function name. */
-    private static final Map<String, String> FUNCTIONS = Map.of("cleanup", load("cleanup.sh"),
-            "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
-            "switch", load("switch.sh"), "run", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
-            "verify", load("verify.sh"), "confirm", load("confirm.sh"));
+    private static final Map<String, String> FUNCTIONS = Map.ofEntries(Map.entry("cleanup", load("cleanup.sh")),
+            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("release.sh")),
+            Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
+            Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
+            Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
+            Map.entry("unlock", ":\n"));
     /** The function each step runs, by step name: a user's command (restart, the hooks) runs through run.sh. */
     private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
             Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
             Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
             Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("restart", "run"),
             Map.entry("build", "run"), Map.entry("migrate", "run"), Map.entry("beforeSwitch", "run"),
-            Map.entry("afterSwitch", "run"));
+            Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"));
 
     /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
@@ -337,6 +339,14 @@ public final class HostCommands {
             throw new IllegalArgumentException("a history line is one line");
         }
         return new Step("record", List.of(line), true);
+    }
+
+    /**
+     * Does nothing but take the host lock and free it when its command ends: the last command of
+     * a deploy whose last step ran as a command that kept the lock ({@code TRUEUP_LOCK_HOLD}).
+     */
+    public static Step unlock() {
+        return new Step("unlock");
     }
 
     /** Removes what an interrupted step left: temporary releases, envs never completed. */

@@ -13,9 +13,13 @@ import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostOutcome;
+import io.trueup.rollout.Phase;
+import io.trueup.rollout.RolloutDecider;
 import io.trueup.rollout.RolloutEngine;
+import io.trueup.rollout.RolloutRecord;
+import io.trueup.rollout.RolloutStep;
+import io.trueup.rollout.RolloutStore;
 import io.trueup.rollout.RolloutListener;
-import io.trueup.rollout.RolloutResult;
 import io.trueup.status.AppStatus;
 import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
@@ -32,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,12 +66,17 @@ public final class AppReconciler {
     private final HealthChecker health;
     private final Clock clock;
     private final ReconcileObserver observer;
+    private final RolloutStore rollouts;
+    private final int maxAttempts;
     private final Map<LastSeen.Key, LastSeen> lastSeen = new ConcurrentHashMap<>();
 
     /** Tells {@code observer} when each rollout starts and how it ends. */
     public AppReconciler(Inspector inspector, HealthChecker health, RolloutEngine engine, StatusBoard board,
-            ControlStore control, RolloutHistory history, Backoff backoff, Clock clock, ReconcileObserver observer) {
+            ControlStore control, RolloutStore rollouts, RolloutHistory history, Backoff backoff, int maxAttempts,
+            Clock clock, ReconcileObserver observer) {
         this.observer = observer;
+        this.rollouts = rollouts;
+        this.maxAttempts = maxAttempts;
         this.inspector = inspector;
         this.health = health;
         this.engine = engine;
@@ -78,14 +88,26 @@ public final class AppReconciler {
     }
 
     /**
-     * Brings the hosts of {@code spec}, from desired-state {@code revision}, to it.
-     * {@code problems} are those of a newer, invalid desired state for this app/environment
-     * (empty when {@code spec} is the newest).
+     * Brings the hosts of {@code spec}, from desired-state {@code revision}, to it, as far as
+     * that goes now. {@code problems} are those of a newer, invalid desired state for this
+     * app/environment (empty when {@code spec} is the newest). Returns when to call again, when a
+     * rollout waits between batches until then.
      */
-    public void reconcile(AppSpec spec, String revision, List<Problem> problems) {
+    public Optional<Instant> reconcile(AppSpec spec, String revision, List<Problem> problems) {
+        return reconcile(spec, revision, problems, () -> spec);
+    }
+
+    /**
+     * The same, with {@code newest} saying which desired state is the newest valid one while a
+     * rollout runs: a rollout of an older one stops at its next step.
+     */
+    public Optional<Instant> reconcile(AppSpec spec, String revision, List<Problem> problems,
+            Supplier<AppSpec> newest) {
         AppEnv id = spec.id();
+        Optional<RolloutRecord> running = rollouts.get(id);
         // A deploy may start from the last poll's inspection; a held app/environment deploys nothing.
-        boolean mayRecall = !control.paused(id) && control.halt(id).filter(h -> h.key().equals(key(spec))).isEmpty();
+        boolean mayRecall = running.isEmpty() && !control.paused(id)
+                && control.halt(id).filter(h -> h.key().equals(key(spec))).isEmpty();
         Plan plan = planWithHealth(spec, inspectAll(spec, mayRecall));
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
         Optional<ControlStore.Halt> halt = control.halt(id);
@@ -94,70 +116,125 @@ public final class AppReconciler {
             halt = Optional.empty();
         }
         plan.hosts().stream().filter(HostPlan::converged).forEach(h -> retries.succeeded(id, h.host()));
-        if (plan.converged() && plan.unreachable().isEmpty()) {
+        if (running.isEmpty() && plan.converged() && plan.unreachable().isEmpty()) {
             control.applied(id, key(spec));
             if (halt.isPresent() && control.clearHalt(id)) {
                 halt = Optional.empty();
             }
         }
-        Optional<Verdict> hold = halt.map(h -> new Verdict(SyncStatus.Halted, Optional.of(h.error())))
-                .or(() -> control.paused(id) ? Optional.of(Verdict.of(hosts, plan, Optional.empty())) : Optional.empty())
-                .or(() -> !spec.selfHeal() && control.applied(id).filter(key(spec)::equals).isPresent()
-                        && !plan.converged() ? Optional.of(Verdict.driftOnly(plan)) : Optional.empty());
-        if (plan.converged() || hold.isPresent()) {
-            publish(spec, problems, hosts, hold.orElseGet(() -> Verdict.of(hosts, plan, Optional.empty())));
-            return;
+        RolloutRecord record;
+        if (running.isPresent()) {
+            record = running.get();
+        } else {
+            Optional<Verdict> hold = halt.map(h -> new Verdict(SyncStatus.Halted, Optional.of(h.error())))
+                    .or(() -> control.paused(id) ? Optional.of(Verdict.of(hosts, plan, Optional.empty()))
+                            : Optional.empty())
+                    .or(() -> !spec.selfHeal() && control.applied(id).filter(key(spec)::equals).isPresent()
+                            && !plan.converged() ? Optional.of(Verdict.driftOnly(plan)) : Optional.empty());
+            if (plan.converged() || hold.isPresent()) {
+                publish(spec, problems, hosts, hold.orElseGet(() -> Verdict.of(hosts, plan, Optional.empty())));
+                return Optional.empty();
+            }
+            record = RolloutRecord.start(id, revision, key(spec), clock.instant(), plan.batches(), spec::release);
+            LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
+                    plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
+            observer.rolloutStarted(id);
         }
         board.put(new AppStatus(id, Optional.of(spec.sha().hex()), Verdict.withProblems(SyncStatus.Progressing,
-                problems), Optional.empty(), problems, hosts, false, clock.instant()));
-        LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
-                plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
-        observer.rolloutStarted(id);
-        Instant start = clock.instant();
-        RolloutResult result = engine.execute(spec, revision, plan, new BoardListener(),
-                host -> inspector.inspect(spec, host));
-        finish(spec, problems, plan, result);
+                problems), Optional.empty(), problems, hosts, control.paused(id), clock.instant(),
+                Statuses.rollout(Optional.of(record))));
+        RolloutEngine.Advanced advanced = engine.advance(spec, record, plan, () -> new RolloutDecider.Situation(
+                key(newest.get()), control.paused(id), spec.rollout(), RolloutEngine.currentLinks(plan)),
+                new BoardListener(), host -> inspector.inspect(spec, host), rollouts);
+        noteRetries(id, advanced.outcomes());
+        return switch (advanced.last()) {
+            case RolloutStep.Wait wait -> {
+                publish(spec, problems, board.app(id).map(AppStatus::hosts).orElse(hosts),
+                        new Verdict(SyncStatus.Progressing, Optional.empty()));
+                yield Optional.of(wait.until());
+            }
+            case RolloutStep.Hold held -> {
+                publish(spec, problems, board.app(id).map(AppStatus::hosts).orElse(hosts),
+                        new Verdict(SyncStatus.Progressing, Optional.of(held.why())));
+                yield Optional.empty();
+            }
+            case RolloutStep.Finish finish -> {
+                rollouts.remove(id);
+                end(spec, problems, plan, advanced.record(), finish.end());
+                inspectAfter(spec, advanced.outcomes());
+                boolean newer = finish.end() == RolloutStep.End.SUPERSEDED && key(newest.get()).equals(key(spec));
+                // A rollout of an older desired state gave way: this one starts now, from the hosts as they are.
+                yield newer ? reconcile(spec, revision, problems, newest) : Optional.empty();
+            }
+            default -> throw new IllegalStateException("a rollout stops only at a wait, a hold or its end");
+        };
+    }
+
+    /** Hosts that failed for the network's sake are tried again with backoff; hosts that deployed, not. */
+    private void noteRetries(AppEnv id, List<HostOutcome> outcomes) {
+        for (HostOutcome outcome : outcomes) {
+            if (outcome instanceof HostOutcome.Failed f && f.transientFailure()) {
+                retries.failed(id, f.host(), f.error());
+                lastSeen.remove(new LastSeen.Key(id, f.host()));
+            } else if (outcome instanceof HostOutcome.Deployed) {
+                retries.succeeded(id, outcome.host());
+            }
+        }
+    }
+
+    /**
+     * Ends the rollout of {@code record}: halts what must not be tried again by itself, records it in
+     * the history and publishes the status.
+     */
+    private void end(AppSpec spec, List<Problem> problems, Plan plan, RolloutRecord record, RolloutStep.End how) {
+        AppEnv id = spec.id();
+        List<RolloutRecord.HostProgress> failures = record.in(Phase.FAILED);
+        String where = " (rollout stopped after batch " + Math.min(record.batch() + 1, record.batches().size())
+                + " of " + record.batches().size() + ")";
+        Optional<String> givenUp = failures.stream().filter(RolloutRecord.HostProgress::transientFailure)
+                .map(f -> retries.attempts(id, f.host()) >= maxAttempts ? Optional.of(f) : Optional.<RolloutRecord.HostProgress>empty())
+                .flatMap(Optional::stream).findFirst()
+                .map(f -> "halted: gave up on " + f.host() + " after " + maxAttempts + " attempts (trueup.retry"
+                        + ".max-attempts): " + Statuses.describe(f, ""));
+        RolloutStep.End end = how == RolloutStep.End.STOPPED && givenUp.isPresent() ? RolloutStep.End.HALTED : how;
+        Optional<String> error = switch (end) {
+            case SUCCEEDED, SUPERSEDED -> failures.stream().findFirst().map(f -> Statuses.describe(f, ""));
+            case HALTED -> givenUp.or(() -> failures.stream().filter(f -> !f.transientFailure()).findFirst()
+                    .map(f -> "halted: " + Statuses.describe(f, record.batch() + 1 < record.batches().size()
+                            ? where : "")));
+            case STOPPED -> failures.stream().findFirst().map(f -> Statuses.describe(f, where));
+            case ABORTED -> Optional.of("aborted by an operator at batch " + Math.min(record.batch() + 1,
+                    record.batches().size()) + " of " + record.batches().size() + "; the hosts it switched went"
+                    + " back to their previous release");
+        };
+        if (end == RolloutStep.End.HALTED || end == RolloutStep.End.ABORTED) {
+            control.halt(id, new ControlStore.Halt(record.key(), error.orElse("halted"), clock.instant()));
+        }
+        if (end == RolloutStep.End.SUCCEEDED && failures.isEmpty() && plan.unreachable().isEmpty()) {
+            control.applied(id, record.key());
+        }
+        observer.rolledOut(id, switch (end) {
+            case SUCCEEDED -> failures.isEmpty() ? ReconcileObserver.RolloutEnd.SUCCEEDED
+                    : ReconcileObserver.RolloutEnd.FAILED;
+            case HALTED -> ReconcileObserver.RolloutEnd.HALTED;
+            case STOPPED -> failures.isEmpty() ? ReconcileObserver.RolloutEnd.SUCCEEDED
+                    : ReconcileObserver.RolloutEnd.FAILED;
+            case ABORTED -> ReconcileObserver.RolloutEnd.ABORTED;
+            case SUPERSEDED -> ReconcileObserver.RolloutEnd.SUPERSEDED;
+        });
+        error.ifPresentOrElse(e -> LOG.warnf("%s: %s", id, e), () -> LOG.infof("%s: %s %s", id,
+                spec.sha().abbrev(), end == RolloutStep.End.SUPERSEDED ? "rollout superseded by a newer desired state"
+                        : "deployed to " + record.in(Phase.HEALTHY).size() + " host(s)"));
         try {
-            history.add(id, RolloutRecords.entry(spec, revision, start, clock.instant(), result));
+            history.add(id, RolloutRecords.entry(spec, record, end, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf("%s: cannot record the rollout in the history: %s", id, e.getMessage());
         }
-        inspectAfter(spec, result);
-    }
-
-    private void finish(AppSpec spec, List<Problem> problems, Plan plan, RolloutResult result) {
-        List<HostOutcome.Failed> failures = result.failures();
-        failures.stream().filter(HostOutcome.Failed::transientFailure).forEach(f -> {
-            retries.failed(spec.id(), f.host(), f.error());
-            lastSeen.remove(new LastSeen.Key(spec.id(), f.host()));
-        });
-        result.outcomes().stream().filter(HostOutcome.Deployed.class::isInstance)
-                .forEach(o -> retries.succeeded(spec.id(), o.host()));
-        Optional<String> error = Optional.empty();
-        SyncStatus status = SyncStatus.Degraded;
-        if (!failures.isEmpty()) {
-            String text = Statuses.describe(failures.get(0), result.stopped()
-                    ? " (rollout stopped after batch " + result.batchesRun() + " of " + result.batches() + ")" : "");
-            if (failures.stream().anyMatch(f -> !f.transientFailure())) {
-                text = "halted: " + text;
-                status = SyncStatus.Halted;
-                control.halt(spec.id(), new ControlStore.Halt(key(spec), text, clock.instant()));
-            }
-            observer.rolledOut(spec.id(), status == SyncStatus.Halted ? ReconcileObserver.RolloutEnd.HALTED
-                    : ReconcileObserver.RolloutEnd.FAILED);
-            error = Optional.of(text);
-            LOG.warnf("%s: %s", spec.id(), text);
-        } else {
-            LOG.infof("%s: %s deployed to %d host(s)", spec.id(), spec.sha().abbrev(), result.outcomes().size());
-            observer.rolledOut(spec.id(), ReconcileObserver.RolloutEnd.SUCCEEDED);
-            // A rollout stopped with no failure left hosts out (its migrating host did not migrate).
-            if (plan.unreachable().isEmpty() && !result.stopped()) {
-                control.applied(spec.id(), key(spec));
-            }
-        }
-        List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts).orElse(List.of());
-        publish(spec, problems, hosts, error.isPresent() ? new Verdict(status, error) : Verdict.of(hosts, plan,
-                Optional.empty()));
+        List<HostStatus> hosts = board.app(id).map(AppStatus::hosts).orElse(List.of());
+        SyncStatus status = end == RolloutStep.End.HALTED || end == RolloutStep.End.ABORTED ? SyncStatus.Halted
+                : SyncStatus.Degraded;
+        boolean shown = error.isPresent() && end != RolloutStep.End.SUCCEEDED && end != RolloutStep.End.SUPERSEDED;
+        publish(spec, problems, hosts, shown ? new Verdict(status, error) : Verdict.of(hosts, plan, Optional.empty()));
     }
 
     private void publish(AppSpec spec, List<Problem> problems, List<HostStatus> hosts, Verdict verdict) {
@@ -168,7 +245,7 @@ public final class AppReconciler {
         }
         board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()),
                 Verdict.withProblems(verdict.status(), problems), error, problems, hosts, control.paused(spec.id()),
-                clock.instant()));
+                clock.instant(), Statuses.rollout(rollouts.get(spec.id()))));
     }
 
     /** The plan, once the hosts it leaves alone have passed a health probe (if the app has a check). */
@@ -205,9 +282,9 @@ public final class AppReconciler {
      * answer is left to finish in the background rather than hold up a change waiting behind
      * this reconcile. What it sees, however late, is only ever used by a deploy that verifies it.
      */
-    private void inspectAfter(AppSpec spec, RolloutResult result) {
+    private void inspectAfter(AppSpec spec, List<HostOutcome> outcomes) {
         long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
-        List<Thread> inspections = result.outcomes().stream()
+        List<Thread> inspections = outcomes.stream()
                 .filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
                 .map(outcome -> Thread.ofVirtual().name("inspect-after-" + outcome.host())
                         .start(() -> inspectNow(spec, outcome.host())))

@@ -45,6 +45,12 @@ final class HostRetries {
         });
     }
 
+    /** How many times in a row {@code host} has failed for the network's sake. */
+    int attempts(AppEnv id, HostAddress host) {
+        Retry retry = retries.get(new Key(id, host));
+        return retry == null ? 0 : retry.failures();
+    }
+
     void succeeded(AppEnv id, HostAddress host) {
         retries.remove(new Key(id, host));
     }

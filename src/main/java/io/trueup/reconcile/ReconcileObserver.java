@@ -21,7 +21,11 @@ public interface ReconcileObserver {
         /** A host's step failed; the rollout stopped and stays halted for this desired state. */
         HALTED,
         /** Some host failed for the network's sake; it is retried with backoff. */
-        FAILED;
+        FAILED,
+        /** An operator aborted it; the hosts it switched went back. */
+        ABORTED,
+        /** A newer desired state took over before it ended. */
+        SUPERSEDED;
 
         /** The lower-case name, as used in metric labels. */
         public String label() {

@@ -59,6 +59,9 @@ public final class Reconciler {
     /** Apps a cycle found in flight: reconciled again, with their newest valid state, when that ends. */
     private final Set<AppEnv> again = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /** Wakes rollouts that wait between batches: no thread sleeps through the wait. */
+    private final java.util.concurrent.ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("trueup-rollout-alarms").factory());
 
     /**
      * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
@@ -158,6 +161,19 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * Reconciles {@code id} again at {@code at}: the end of its rollout's wait between batches. A
+     * reconcile of it running then decides afresh, and asks again if the wait is not over.
+     */
+    private void wakeAt(AppEnv id, Instant at) {
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        alarms.schedule(() -> {
+            if (reconcileNow(id).isEmpty() && lastValid.containsKey(id)) {
+                again.add(id); // in flight: reconciled again once that ends
+            }
+        }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Whether desired state has a valid spec for {@code id}, now or before. */
     public boolean knows(AppEnv id) {
         return lastValid.containsKey(id);
@@ -176,7 +192,8 @@ public final class Reconciler {
     private void reconcileOne(AppSpec spec, List<Problem> problems) {
         Instant start = clock.instant();
         try {
-            apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems);
+            apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems,
+                    () -> lastValid.getOrDefault(spec.id(), spec)).ifPresent(at -> wakeAt(spec.id(), at));
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: reconcile failed", spec.id());
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)

@@ -7,6 +7,8 @@ import io.trueup.rollout.HostOutcome;
 import io.trueup.status.AppStatus;
 import io.trueup.status.HostState;
 import io.trueup.status.HostStatus;
+import io.trueup.status.RolloutView;
+import io.trueup.rollout.RolloutRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,22 @@ final class Statuses {
                     r.rollback().succeeded() ? Optional.empty() : Optional.of(r.rollback().detail()), host.drift(),
                     List.of("rolled back because the rollout halted: " + r.rollback().detail()));
         };
+    }
+
+    /** What the status shows of a running rollout. */
+    static Optional<RolloutView> rollout(Optional<RolloutRecord> record) {
+        return record.map(r -> new RolloutView(Math.min(r.batch() + 1, r.batches().size()), r.batches().size(),
+                r.nextAt(), r.abort(), r.hosts().stream().map(h -> new RolloutView.HostPhase(h.host().toString(),
+                        h.phase().label())).toList()));
+    }
+
+    /** The same line for a host that failed in a recorded rollout. */
+    static String describe(RolloutRecord.HostProgress f, String note) {
+        StringBuilder text = new StringBuilder(f.host() + ": step " + f.step().orElse("deploy") + " failed: "
+                + f.error().orElse("unknown"));
+        text.append(note);
+        f.output().filter(o -> !o.isBlank()).ifPresent(o -> text.append("\n").append(o));
+        return text.toString();
     }
 
     /** One line a person can act on: host, step, error, rollback, {@code note}, then the output's tail. */

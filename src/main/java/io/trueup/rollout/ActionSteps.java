@@ -38,7 +38,12 @@ final class ActionSteps {
 
     /** The steps of switching back after a deploy by {@code plan}: away from the release it deployed. */
     static ActionSteps forRollback(AppSpec spec, HostPlan plan) {
-        return new ActionSteps(spec, plan.host(), Optional.of(spec.release(plan.host()).sha()));
+        return forRollback(spec, plan.host());
+    }
+
+    /** The steps of switching {@code host} back: away from the release desired for it. */
+    static ActionSteps forRollback(AppSpec spec, HostAddress host) {
+        return new ActionSteps(spec, host, Optional.of(spec.release(host).sha()));
     }
 
     /** The step of {@code action}, its switch time {@code now}. */

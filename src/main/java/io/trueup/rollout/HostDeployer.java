@@ -94,7 +94,7 @@ public final class HostDeployer {
         }
         if (failure.isEmpty()) {
             pending.add(HostCommands.record(HistoryLine.deployed(spec, host, revision, clock.instant())));
-            failure = steps.run(pending);
+            failure = steps.runLast(pending);
         }
         if (failure.isEmpty()) {
             return new HostOutcome.Deployed(host, spec.release(host), steps.done,
@@ -117,6 +117,8 @@ public final class HostDeployer {
                 rollback);
         if (!f.transientFailure()) {
             recordHistory(spec, host, HistoryLine.of(spec, host, revision, outcome, clock.instant()));
+        } else if (steps.commands > 0) {
+            unlock(spec, host); // best effort: else taken again by this controller's next command
         }
         return outcome;
     }
@@ -187,20 +189,27 @@ public final class HostDeployer {
      * runs first.
      */
     public HostOutcome.Rollback rollBack(AppSpec spec, HostPlan plan, boolean drain) {
-        HostAddress host = plan.host();
-        Optional<ReleaseId> to = plan.rollbackTo();
+        return rollBack(spec, plan.host(), plan.rollbackTo(), plan.previousBefore(), drain);
+    }
+
+    /**
+     * Switches {@code host} back to {@code to}, with {@code previous} restored, as
+     * {@link #rollBack(AppSpec, HostPlan, boolean)} does for a host deployed by a plan.
+     */
+    public HostOutcome.Rollback rollBack(AppSpec spec, HostAddress host, Optional<ReleaseId> to,
+            Optional<ReleaseId> previous, boolean drain) {
         if (to.isEmpty()) {
             return new HostOutcome.Rollback(spec.release(host), false, "no previous release on the host to roll"
                     + " back to");
         }
-        ActionSteps actions = ActionSteps.forRollback(spec, plan);
+        ActionSteps actions = ActionSteps.forRollback(spec, host);
         HostSteps steps = new HostSteps(runner, spec, host, actions, RolloutListener.NONE);
         List<HostCommands.Step> back = new ArrayList<>();
         if (drain) {
             // Drained first, and switched only on this controller's word: never left to switch back unwatched.
             actions.beforeSwitchBack().ifPresent(step -> back.addAll(List.of(step, HostCommands.confirm())));
         }
-        back.add(HostCommands.switchBack(to.get(), plan.previousBefore(), clock.instant()));
+        back.add(HostCommands.switchBack(to.get(), previous, clock.instant()));
         actions.restart().ifPresent(back::add);
         Optional<StepFailure> failure = steps.run(back)
                 .or(() -> guarded("health", host, () -> health.check(spec, host)));
@@ -214,6 +223,11 @@ public final class HostDeployer {
         return new HostOutcome.Rollback(to.get(), true, detail + after.map(f -> redacted(spec, f))
                 .map(f -> "; afterSwitch failed: " + f.message() + (f.output().isEmpty() ? "" : ": " + f.output()))
                 .orElse(""));
+    }
+
+    /** Checks {@code host}'s health as a deploy does after its restart; empty when healthy (or no check). */
+    public Optional<StepFailure> checkHealth(AppSpec spec, HostAddress host) {
+        return guarded("health", host, () -> health.check(spec, host)).map(f -> redacted(spec, f));
     }
 
     /** {@code failure} with every secret the spec's config used masked in its message and output. */
@@ -235,12 +249,19 @@ public final class HostDeployer {
     }
 
     /**
-     * Appends {@code line} to the host's {@code .trueup/history.log}. Best effort: a host that
-     * cannot be reached now keeps its log as it was. Returns whether the line was written.
+     * Appends {@code line} to the host's {@code .trueup/history.log}, as the last command of a
+     * deploy or rollback: the host lock is freed. Best effort: a host that cannot be reached now
+     * keeps its log as it was (and the lock, which this controller takes again at its next
+     * command, another after {@code trueup.lock-ttl}). Returns whether the line was written.
      */
     public boolean recordHistory(AppSpec spec, HostAddress host, String line) {
         HostSteps steps = new HostSteps(runner, spec, host, null, RolloutListener.NONE);
-        return steps.run(List.of(HostCommands.record(line))).isEmpty() && steps.warnings.isEmpty();
+        return steps.runLast(List.of(HostCommands.record(line))).isEmpty() && steps.warnings.isEmpty();
+    }
+
+    /** Frees the host lock that this deploy's commands kept. Best effort. */
+    void unlock(AppSpec spec, HostAddress host) {
+        new HostSteps(runner, spec, host, null, RolloutListener.NONE).runLast(List.of(HostCommands.unlock()));
     }
 
     /**

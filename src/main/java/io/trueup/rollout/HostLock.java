@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Who holds a host's lock while trueup runs a step there: this controller (an id kept in its
+ * Who holds a host's lock while trueup deploys there (from its first command to its last, the
+ * health check and any switch back between): this controller (an id kept in its
  * state directory, so a restarted trueup recognises the locks it left), this run of it, and
  * how long an untouched lock lasts before another controller may take it over. The host
  * scripts read these as environment variables.
@@ -45,10 +46,26 @@ public record HostLock(String controller, String instance, Duration ttl) {
         }
     }
 
-    /** The variables the host scripts' {@code lock} function reads, for a lock taken at {@code now}. */
+    /**
+     * The variables the host scripts' {@code lock} function reads, for a lock taken at {@code now}
+     * and freed when the command ends.
+     */
     public Map<String, String> env(java.time.Instant now) {
-        return Map.of("TRUEUP_LOCK_CONTROLLER", controller, "TRUEUP_LOCK_OWNER", controller + "/" + instance,
-                "TRUEUP_LOCK_TTL", Long.toString(Math.max(1, ttl.toMinutes())),
-                "TRUEUP_LOCK_SINCE", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        return env(now, false);
+    }
+
+    /**
+     * The same; with {@code hold}, the lock is kept when the command ends, for the next command of
+     * the same deploy, which takes it again (the last one frees it).
+     */
+    public Map<String, String> env(java.time.Instant now, boolean hold) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("TRUEUP_LOCK_CONTROLLER", controller,
+                "TRUEUP_LOCK_OWNER", controller + "/" + instance, "TRUEUP_LOCK_TTL",
+                Long.toString(Math.max(1, ttl.toMinutes())),
+                "TRUEUP_LOCK_SINCE", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        if (hold) {
+            env.put("TRUEUP_LOCK_HOLD", "1");
+        }
+        return Map.copyOf(env);
     }
 }

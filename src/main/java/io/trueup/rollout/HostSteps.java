@@ -42,6 +42,8 @@ final class HostSteps {
     final List<String> done = new ArrayList<>();
     final List<String> started = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** How many commands it ran, each holding the host lock. */
+    int commands;
 
     /** @param actions the host's steps, for the time a command may take; null for commands without hooks */
     HostSteps(Runner runner, AppSpec spec, HostAddress host, ActionSteps actions, RolloutListener listener) {
@@ -64,16 +66,31 @@ final class HostSteps {
      */
     private void took(StepReport report) {
         started.addAll(report.started());
-        report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm"))
+        report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm")
+                && !step.equals("unlock"))
                 .forEach(done::add);
     }
 
-    /** Runs {@code steps} (if any) as one command; empty when none failed but those that may. */
+    /**
+     * Runs {@code steps} (if any) as one command, keeping the host lock for the next command of
+     * this deploy; empty when none failed but those that may.
+     */
     Optional<StepFailure> run(List<HostCommands.Step> steps) {
+        return run(steps, true);
+    }
+
+    /** Runs {@code steps} as the last command of this deploy: the host lock is freed when it ends. */
+    Optional<StepFailure> runLast(List<HostCommands.Step> steps) {
+        return run(steps, false);
+    }
+
+    private Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
         if (steps.isEmpty()) {
             return Optional.empty();
         }
-        RemoteCommand command = HostCommands.command(spec, steps).withEnv(runner.lock().env(runner.clock().instant()));
+        RemoteCommand command = HostCommands.command(spec, steps)
+                .withEnv(runner.lock().env(runner.clock().instant(), hold));
+        commands++;
         String first = steps.get(0).name();
         Progress progress = new Progress(spec.id(), host, listener);
         Duration timeout = actions == null ? runner.commandTimeout()
@@ -112,8 +129,11 @@ final class HostSteps {
                     + " trueup's word to go on did not reach it", result.tail(3), true));
         }
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
-            return failed(steps, report, new StepFailure(step, step + " on " + host
-                    + " waits: another controller is working there", result.tail(3), true));
+            String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()
+                    .map(l -> l.substring("locked by ".length()).replaceFirst(" pid [0-9]+$", ""))
+                    .orElse("another controller");
+            return failed(steps, report, new StepFailure(step, host + ": Locked by " + holder
+                    + "; tried again later", "", true));
         }
         return failed(steps, report, new StepFailure(step, step + " on " + host + " failed with exit "
                 + result.exitCode(), output, false));

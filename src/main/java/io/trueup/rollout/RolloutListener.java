@@ -6,6 +6,10 @@ import io.trueup.desired.HostAddress;
 /** Hears of a rollout's progress as it happens; called from worker threads, must be thread-safe. */
 public interface RolloutListener {
 
+    /** The deploy of {@code plan}'s host starts (or starts again, by a plan made anew). */
+    default void starting(AppEnv id, io.trueup.plan.HostPlan plan) {
+    }
+
     /** {@code host} starts {@code step}. */
     void step(AppEnv id, HostAddress host, String step);
 

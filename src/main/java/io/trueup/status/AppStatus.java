@@ -14,16 +14,25 @@ import java.util.Optional;
  * @param problems the desired-state problems when Invalid, each with file and line
  * @param paused whether reconciling is suspended by an operator
  * @param updated when this status was last written
+ * @param rollout the rollout running, if one is
  */
 public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Optional<String> error,
-        List<Problem> problems, List<HostStatus> hosts, boolean paused, Instant updated) {
+        List<Problem> problems, List<HostStatus> hosts, boolean paused, Instant updated,
+        Optional<RolloutView> rollout) {
 
     public AppStatus {
         problems = List.copyOf(problems);
         hosts = List.copyOf(hosts);
+        java.util.Objects.requireNonNull(rollout);
+    }
+
+    /** A status with no rollout running. */
+    public AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Optional<String> error,
+            List<Problem> problems, List<HostStatus> hosts, boolean paused, Instant updated) {
+        this(id, sha, status, error, problems, hosts, paused, updated, Optional.empty());
     }
 
     public AppStatus withPaused(boolean now) {
-        return new AppStatus(id, sha, status, error, problems, hosts, now, updated);
+        return new AppStatus(id, sha, status, error, problems, hosts, now, updated, rollout);
     }
 }

@@ -54,7 +54,7 @@ public final class StatusBoard {
     public void updateHost(AppEnv id, HostAddress host, UnaryOperator<HostStatus> change) {
         update(id, app -> new AppStatus(app.id(), app.sha(), app.status(), app.error(), app.problems(),
                 app.hosts().stream().map(h -> h.host().equals(host) ? change.apply(h) : h).toList(), app.paused(),
-                app.updated()));
+                app.updated(), app.rollout()));
     }
 
     /** Forgets every app/environment not in {@code keep}. */

@@ -9,17 +9,27 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
   trap "$exit_hooks" EXIT
 }
 
-# lock: holds <base>/.trueup/lock while this step runs, so that two controllers (or a person
-# running the same steps) never change one base directory at once. A busy lock exits 75
-# (EX_TEMPFAIL: try later). A lock older than TRUEUP_LOCK_TTL minutes, or one left by an
-# earlier run of this same controller (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER)
-# whose step process is gone, is taken over, and the takeover is said on stderr. Does nothing without
-# TRUEUP_LOCK_OWNER, or when this command holds the lock already (steps.sh takes it before its steps).
+# lock: holds <base>/.trueup/lock while this command runs, so that two controllers (or a person
+# running the same steps) never change one base directory at once; with TRUEUP_LOCK_HOLD=1 it is
+# kept when the command ends, for the next command of the same deploy (same TRUEUP_LOCK_OWNER),
+# which takes it again and renews it (its time is what the TTL counts from); the deploy's last
+# command, without TRUEUP_LOCK_HOLD, frees it. A busy lock exits 75 (EX_TEMPFAIL: try later). A
+# lock untouched for TRUEUP_LOCK_TTL minutes, or one left by an earlier run of this same controller
+# (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER) whose command is gone, is taken over, and
+# the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER, or when this command
+# holds the lock already (steps.sh takes it before its steps).
 lock() {
   [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockdir:-}" ] || return 0
   [ -d .trueup ] || mkdir -p .trueup
+  since=${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} holder=
   if ! mkdir .trueup/lock 2>/dev/null; then
-    holder=$(cat .trueup/lock/owner 2>/dev/null) || holder=unknown
+    holder=$(cat .trueup/lock/owner 2>/dev/null) && [ -n "$holder" ] || holder=unknown
+  fi
+  if [ -n "${holder:-}" ] && [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ]; then
+    # Kept by an earlier command of this deploy: taken again, since the time it was first taken.
+    since=${holder#* since }
+    since=${since%% pid *}
+  elif [ -n "${holder:-}" ]; then
     stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null) || stale=
     case "$holder" in
       "$TRUEUP_LOCK_CONTROLLER/"*)
@@ -44,10 +54,11 @@ lock() {
     echo "trueup: took over the lock of $holder" >&2
   fi
   # The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
-  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}" "$$" \
-    > .trueup/lock/owner
+  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner.new &&
+    mv .trueup/lock/owner.new .trueup/lock/owner
+  touch .trueup/lock # renewed: the TTL counts from the last command that held it
   lockdir=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
-  at_exit 'rm -rf "$lockdir"'
+  [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -rf "$lockdir"'
 }
 
 relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it

@@ -32,6 +32,36 @@ class RolloutEngineTest {
     private final FakeRemoteShell shell = new FakeRemoteShell();
     private final List<String> pushes = new ArrayList<>();
     private final List<Duration> pauses = new ArrayList<>();
+    private final EngineClock engineClock = new EngineClock();
+
+    /** The engine's time: it moves only when the engine waits, by what it waits. */
+    private static final class EngineClock extends Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-12-06T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized java.time.Instant instant() {
+            return now;
+        }
+
+        synchronized void advance(Duration by) {
+            now = now.plus(by);
+        }
+    }
+
+    private void waitFor(Duration pause) {
+        pauses.add(pause);
+        engineClock.advance(pause);
+    }
 
     private RolloutResult rollOut(AppSpec spec) {
         var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
@@ -45,7 +75,7 @@ class RolloutEngineTest {
             return new PushResult(false, 3);
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
                 new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
-        return new RolloutEngine(deployer, 4, pauses::add, Clock.systemUTC()).execute(spec, "rev1", plan,
+        return new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
                 RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
     }
 
@@ -84,7 +114,8 @@ class RolloutEngineTest {
         assertEquals("confirm", failed.step());
         assertTrue(failed.transientFailure(), "a connection gone: tried again later");
         assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
-        assertEquals(List.of("release", "confirm"), stepsOn("web1"), "no switch, and the release is kept");
+        assertEquals(List.of("release", "confirm", "unlock"), stepsOn("web1"),
+                "no switch, and the release is kept; the lock it kept is freed");
     }
 
     @Test
@@ -98,7 +129,7 @@ class RolloutEngineTest {
         assertTrue(failed.transientFailure(), "the network's failure, not the release's: " + failed.error());
         assertTrue(failed.error().contains("stopped before the switch"), failed.error());
         assertTrue(failed.rollback().isEmpty());
-        assertEquals(List.of("release", "confirm"), stepsOn("web1"), "no switch, no prune, no history line");
+        assertEquals(List.of("release", "confirm", "unlock"), stepsOn("web1"), "no switch, no prune, no history line");
     }
 
     @Test
@@ -317,7 +348,7 @@ class RolloutEngineTest {
                 new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
                 new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
 
-        new RolloutEngine(deployer, 4, pauses::add, Clock.systemUTC()).execute(spec, "rev1", plan,
+        new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
                 RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
 
         assertEquals(1, shell.calls().stream().filter(c -> c.endsWith(" migrate")).count(), shell.calls()::toString);

@@ -12,6 +12,7 @@ import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.render.SecretsDir;
 import io.trueup.rollout.HostLock;
+import io.trueup.rollout.RolloutStore;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
 import io.trueup.ssh.EmbeddedSshServer;
@@ -59,6 +60,8 @@ public final class Fleet implements AutoCloseable {
     private final GitDesiredStateSource source;
     public ControlStore control;
     public RolloutHistory history;
+    /** The controller's running rollouts, kept in its state directory as the service keeps them. */
+    public RolloutStore rollouts;
     public Reconciler reconciler;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
@@ -96,8 +99,9 @@ public final class Fleet implements AutoCloseable {
         board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
         control = new ControlStore(dir.resolve(state).resolve("control.json"));
         history = new RolloutHistory(dir.resolve(state).resolve("history"));
+        rollouts = new RolloutStore(dir.resolve(state).resolve("rollouts"));
         reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
-                control, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
+                control, rollouts, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
                         "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
     }
 
