@@ -45,8 +45,7 @@ public final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     private final Optional<DesiredStateSource> source;
-    private final SourceCheck sourceCheck;
-    private final ConfigRenderer renderer;
+    private final EntryCheck check;
     private final AppReconciler apps;
     private final StatusBoard board;
     private final Clock clock;
@@ -68,8 +67,7 @@ public final class Reconciler {
             AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer) {
         this.observer = observer;
         this.source = source;
-        this.sourceCheck = sourceCheck;
-        this.renderer = renderer;
+        this.check = new EntryCheck(sourceCheck, renderer);
         this.apps = apps;
         this.board = board;
         this.clock = clock;
@@ -224,27 +222,24 @@ public final class Reconciler {
         revisionOf.keySet().retainAll(state.entries().keySet());
         board.retain(state.entries().keySet());
         for (DesiredEntry entry : state.entries().values()) {
-            List<Problem> problems = switch (entry) {
-                case DesiredEntry.Valid valid -> sourceCheck.check(valid.spec(), fetched.files());
-                case DesiredEntry.Invalid bad -> bad.problems();
-            };
-            if (problems.isEmpty()) {
-                switch (renderer.render(((DesiredEntry.Valid) entry).spec(), fetched.files())) {
-                    case ConfigRenderer.Rendering.Rendered rendered -> {
-                        lastValid.put(entry.id(), rendered.spec());
-                        revisionOf.put(entry.id(), state.revision());
-                        continue;
-                    }
-                    case ConfigRenderer.Rendering.Failed failed -> problems = failed.problems();
+            switch (check.check(entry, fetched.files())) {
+                case DesiredEntry.Valid valid -> {
+                    lastValid.put(entry.id(), valid.spec());
+                    revisionOf.put(entry.id(), state.revision());
                 }
-            }
-            invalid.put(entry.id(), problems);
-            if (!lastValid.containsKey(entry.id())) {
-                board.put(new AppStatus(entry.id(), Optional.empty(), SyncStatus.Invalid,
-                        Optional.of(problems.get(0).toString()), problems,
-                        board.app(entry.id()).map(AppStatus::hosts).orElse(List.<HostStatus>of()), false,
-                        clock.instant()));
+                case DesiredEntry.Invalid bad -> invalid.put(entry.id(), bad.problems());
             }
         }
+        invalid.forEach((id, problems) -> {
+            if (!lastValid.containsKey(id)) {
+                showInvalid(id, problems, "");
+            }
+        });
+    }
+
+    /** {@code id} is Invalid, with no valid state to reconcile: its first problem, then {@code more}. */
+    private void showInvalid(AppEnv id, List<Problem> problems, String more) {
+        board.put(new AppStatus(id, Optional.empty(), SyncStatus.Invalid, Optional.of(problems.get(0) + more),
+                problems, board.app(id).map(AppStatus::hosts).orElse(List.<HostStatus>of()), false, clock.instant()));
     }
 }
