@@ -12,6 +12,7 @@ import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
 import io.trueup.reconcile.Backoff;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.LastValidStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
@@ -129,16 +130,22 @@ public class Wiring {
 
     @Produces
     @Singleton
+    LastValidStore lastValid(TrueupConfig config) {
+        return LastValidStore.at(config.stateDir().resolve("last-valid.json"));
+    }
+
+    @Produces
+    @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
-            ReconcileObserver observer) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, LastValidStore lastValid,
+            RolloutHistory history, Clock clock, ReconcileObserver observer) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()));
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board, control,
-                history, clock, limits, observer);
+                lastValid, history, clock, limits, observer);
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -183,10 +190,21 @@ public class Wiring {
                 limits, ReconcileObserver.NONE);
     }
 
-    /** The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does. */
+    /**
+     * The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does.
+     * The last valid desired state of each app/environment is kept in memory only.
+     */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             SecretSource secrets, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
             Limits limits, ReconcileObserver observer) {
+        return reconciler(source, remote, mirrors, secrets, board, control, LastValidStore.inMemory(), history, clock,
+                limits, observer);
+    }
+
+    /** The same, keeping in {@code lastValid} where each app/environment was last valid, across restarts. */
+    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
+            SecretSource secrets, StatusBoard board, ControlStore control, LastValidStore lastValid,
+            RolloutHistory history, Clock clock, Limits limits, ReconcileObserver observer) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -197,6 +215,6 @@ public class Wiring {
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, control, history, backoff, clock, observer);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer);
+                limits.defaultUser(), observer, lastValid);
     }
 }

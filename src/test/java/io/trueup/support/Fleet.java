@@ -9,6 +9,7 @@ import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.LastValidStore;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.render.SecretsDir;
 import io.trueup.rollout.HostLock;
@@ -97,8 +98,14 @@ public final class Fleet implements AutoCloseable {
         control = new ControlStore(dir.resolve(state).resolve("control.json"));
         history = new RolloutHistory(dir.resolve(state).resolve("history"));
         reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
-                control, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
-                        "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+                control, LastValidStore.at(lastValidFile(state)), history, Clock.systemUTC(),
+                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
+                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+    }
+
+    /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */
+    public Path lastValidFile(String state) {
+        return dir.resolve(state).resolve("last-valid.json");
     }
 
     /** Paths under host {@code i}'s base that an interrupted step leaves, and the lock: none when all is well. */
