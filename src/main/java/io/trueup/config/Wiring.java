@@ -12,6 +12,8 @@ import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
 import io.trueup.reconcile.Backoff;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.ControllerState;
+import io.trueup.reconcile.LastValidStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
@@ -136,16 +138,22 @@ public class Wiring {
 
     @Produces
     @Singleton
+    LastValidStore lastValid(TrueupConfig config) {
+        return LastValidStore.at(config.stateDir().resolve("last-valid.json"));
+    }
+
+    @Produces
+    @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts, RolloutHistory history,
-            Clock clock, ReconcileObserver observer) {
+            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts,
+            LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileObserver observer) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()), config.retry().maxAttempts());
-        return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board, control,
-                rollouts, history, clock, limits, observer);
+        return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
+                new ControllerState(control, rollouts, lastValid, history), clock, limits, observer);
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -188,19 +196,13 @@ public class Wiring {
     }
 
     /**
-     * The reconciler and everything it drives, over the given ports, with no secrets. Also used by
-     * integration tests.
+     * The reconciler and everything it drives, over the given ports: templates' secrets from
+     * {@code secrets}, what it must remember across restarts in {@code state}, telling
+     * {@code observer} what it does. Also used by integration tests.
      */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
-        return reconciler(source, remote, mirrors, new SecretsDir(Optional.empty()), board, control,
-                RolloutStore.inMemory(), history, clock, limits, ReconcileObserver.NONE);
-    }
-
-    /** The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does. */
-    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            SecretSource secrets, StatusBoard board, ControlStore control, RolloutStore rollouts,
-            RolloutHistory history, Clock clock, Limits limits, ReconcileObserver observer) {
+            SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
+            ReconcileObserver observer) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -209,8 +211,9 @@ public class Wiring {
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
-                health, engine, board, control, rollouts, history, backoff, limits.maxAttempts(), clock, observer);
+                health, engine, board, state.control(), state.rollouts(), state.history(), backoff,
+                limits.maxAttempts(), clock, observer);
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer);
+                limits.defaultUser(), observer, state.lastValid());
     }
 }

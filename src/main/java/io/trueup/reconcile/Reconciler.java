@@ -36,17 +36,18 @@ import org.jboss.logging.Logger;
  * app/environment against its app repository, then reconcile every app/environment
  * independently and in parallel, at most one reconcile per app/environment at a time. An
  * invalid app/environment is reported with its problems and reconciled to its last valid
- * desired state, so a bad commit touches no host. Cycles never overlap: {@link #startOnce()}
- * waits for one in progress, whoever started it (the schedule, a webhook's {@link Trigger}, a
- * test); the reconciles they start may outlive them.
+ * desired state, so a bad commit touches no host; the revision of that state is kept in a
+ * {@link LastValidStore}, so a restart of trueup does not forget it. Cycles never overlap:
+ * {@link #startOnce()} waits for one in progress, whoever started it (the schedule, a webhook's
+ * {@link Trigger}, a test); the reconciles they start may outlive them.
  */
 public final class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     private final Optional<DesiredStateSource> source;
-    private final SourceCheck sourceCheck;
-    private final ConfigRenderer renderer;
+    private final EntryCheck check;
+    private final LastValid kept;
     private final AppReconciler apps;
     private final StatusBoard board;
     private final Clock clock;
@@ -65,14 +66,16 @@ public final class Reconciler {
 
     /**
      * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
-     * secret is seen at the next one), and tells {@code observer} of every fetch and every reconcile.
+     * secret is seen at the next one), keeps in {@code lastValid} the revision where each was last
+     * valid, and tells {@code observer} of every fetch and every reconcile.
      */
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, ConfigRenderer renderer,
-            AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer) {
+            AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer,
+            LastValidStore lastValid) {
         this.observer = observer;
         this.source = source;
-        this.sourceCheck = sourceCheck;
-        this.renderer = renderer;
+        this.check = new EntryCheck(sourceCheck, renderer);
+        this.kept = new LastValid(lastValid, check, defaultUser);
         this.apps = apps;
         this.board = board;
         this.clock = clock;
@@ -234,34 +237,44 @@ public final class Reconciler {
                 Optional.of(error), d.problems()));
     }
 
-    /** Updates {@link #lastValid} from {@code state}; collects the problems of invalid entries. */
+    /**
+     * Updates {@link #lastValid} from {@code state}, and its revisions in the store; collects the
+     * problems of invalid entries.
+     */
     private void validate(Fetched fetched, Map<AppEnv, List<Problem>> invalid) {
         DesiredState state = fetched.state();
         lastValid.keySet().retainAll(state.entries().keySet());
         revisionOf.keySet().retainAll(state.entries().keySet());
         board.retain(state.entries().keySet());
         for (DesiredEntry entry : state.entries().values()) {
-            List<Problem> problems = switch (entry) {
-                case DesiredEntry.Valid valid -> sourceCheck.check(valid.spec(), fetched.files());
-                case DesiredEntry.Invalid bad -> bad.problems();
-            };
-            if (problems.isEmpty()) {
-                switch (renderer.render(((DesiredEntry.Valid) entry).spec(), fetched.files())) {
-                    case ConfigRenderer.Rendering.Rendered rendered -> {
-                        lastValid.put(entry.id(), rendered.spec());
-                        revisionOf.put(entry.id(), state.revision());
-                        continue;
-                    }
-                    case ConfigRenderer.Rendering.Failed failed -> problems = failed.problems();
+            switch (check.check(entry, fetched.files())) {
+                case DesiredEntry.Valid valid -> {
+                    lastValid.put(entry.id(), valid.spec());
+                    revisionOf.put(entry.id(), state.revision());
                 }
-            }
-            invalid.put(entry.id(), problems);
-            if (!lastValid.containsKey(entry.id())) {
-                board.put(new AppStatus(entry.id(), Optional.empty(), SyncStatus.Invalid,
-                        Optional.of(problems.get(0).toString()), problems,
-                        board.app(entry.id()).map(AppStatus::hosts).orElse(List.<HostStatus>of()), false,
-                        clock.instant()));
+                case DesiredEntry.Invalid bad -> invalid.put(entry.id(), bad.problems());
             }
         }
+        List<AppEnv> forgotten = invalid.keySet().stream().filter(id -> !lastValid.containsKey(id)).toList();
+        kept.recall(source.orElseThrow(), forgotten).forEach((id, recalled) -> restore(id, recalled, invalid.get(id)));
+        kept.keep(state.entries().keySet(), revisionOf);
+    }
+
+    /** Reconciles {@code id} at its last valid state kept from before a restart, or shows it Invalid. */
+    private void restore(AppEnv id, LastValid.Recalled recalled, List<Problem> problems) {
+        switch (recalled) {
+            case LastValid.Recalled.Restored restored -> {
+                lastValid.put(id, restored.spec());
+                revisionOf.put(id, restored.revision());
+            }
+            case LastValid.Recalled.Unavailable unavailable -> showInvalid(id, problems, "; " + unavailable.reason());
+            case LastValid.Recalled.Unknown unknown -> showInvalid(id, problems, "");
+        }
+    }
+
+    /** {@code id} is Invalid, with no valid state to reconcile: its first problem, then {@code more}. */
+    private void showInvalid(AppEnv id, List<Problem> problems, String more) {
+        board.put(new AppStatus(id, Optional.empty(), SyncStatus.Invalid, Optional.of(problems.get(0) + more),
+                problems, board.app(id).map(AppStatus::hosts).orElse(List.<HostStatus>of()), false, clock.instant()));
     }
 }

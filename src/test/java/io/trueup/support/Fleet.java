@@ -9,6 +9,7 @@ import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
 import io.trueup.reconcile.ControlStore;
+import io.trueup.reconcile.ControllerState;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.render.SecretsDir;
 import io.trueup.rollout.HostLock;
@@ -97,12 +98,18 @@ public final class Fleet implements AutoCloseable {
      */
     public void startController(io.trueup.ssh.RemoteShell remote, String state) {
         board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
-        control = new ControlStore(dir.resolve(state).resolve("control.json"));
-        history = new RolloutHistory(dir.resolve(state).resolve("history"));
-        rollouts = new RolloutStore(dir.resolve(state).resolve("rollouts"));
+        ControllerState kept = ControllerState.at(dir.resolve(state));
+        control = kept.control();
+        history = kept.history();
+        rollouts = kept.rollouts();
         reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
-                control, rollouts, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
-                        "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+                kept, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
+                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+    }
+
+    /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */
+    public Path lastValidFile(String state) {
+        return dir.resolve(state).resolve("last-valid.json");
     }
 
     /** Paths under host {@code i}'s base that an interrupted step leaves, and the lock: none when all is well. */
