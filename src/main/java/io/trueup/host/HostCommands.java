@@ -78,6 +78,9 @@ public final class HostCommands {
      */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
 
+    /** The size in bytes past which a host's {@code .trueup/history.log} is rotated: 1 MiB, thousands of deploys. */
+    public static final long HISTORY_LIMIT = 1024 * 1024;
+
     /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
     public static final int NO_WORD = 77;
 
@@ -329,14 +332,20 @@ public final class HostCommands {
     }
 
     /**
-     * Appends {@code line} (one JSON object) to {@code .trueup/history.log}. The history is best
-     * effort: the steps after it run even if it fails.
+     * Appends {@code line} (one JSON object) to {@code .trueup/history.log}, first renaming a log
+     * that would grow past {@link #HISTORY_LIMIT} to {@code history.log.1} (replacing the one
+     * before). The history is best effort: the steps after it run even if it fails.
      */
     public static Step record(String line) {
+        return record(line, HISTORY_LIMIT);
+    }
+
+    /** {@link #record(String)} with a log rotated past {@code limit} bytes. */
+    static Step record(String line, long limit) {
         if (line.contains("\n")) {
             throw new IllegalArgumentException("a history line is one line");
         }
-        return new Step("record", List.of(line), true);
+        return new Step("record", List.of(line, Long.toString(limit)), true);
     }
 
     /** Removes what an interrupted step left: temporary releases, envs never completed. */
