@@ -35,6 +35,8 @@ import java.util.Set;
  * &lt;path&gt;/shared/&lt;p&gt;             what outlives releases; each release links &lt;p&gt; to it
  * &lt;path&gt;/current                -&gt; releases/&lt;name&gt;   (switched atomically)
  * &lt;path&gt;/previous               -&gt; the release current pointed at before
+ * &lt;path&gt;/.trueup/history.log    one line per deploy; rotated to history.log.1 at {@link #HISTORY_LIMIT}
+ * &lt;path&gt;/.trueup/gc-at          when {@link #gc} last collected repo.git (epoch seconds)
  * </pre>
  *
  * Stateless and safe to share.
@@ -58,14 +60,14 @@ public final class HostCommands {
             Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
             Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
             Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
-            Map.entry("unlock", ":\n"));
+            Map.entry("gc", load("gc.sh")), Map.entry("unlock", ":\n"));
     /** The function each step runs, by step name: a user's command (restart, the hooks) runs through run.sh. */
     private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
             Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
             Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
-            Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("restart", "run"),
-            Map.entry("build", "run"), Map.entry("migrate", "run"), Map.entry("beforeSwitch", "run"),
-            Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"));
+            Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("gc", "gc"),
+            Map.entry("restart", "run"), Map.entry("build", "run"), Map.entry("migrate", "run"),
+            Map.entry("beforeSwitch", "run"), Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"));
 
     /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
@@ -79,6 +81,9 @@ public final class HostCommands {
      * short enough that a host whose link was cut in the meantime frees its lock soon.
      */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+
+    /** The size in bytes past which a host's {@code .trueup/history.log} is rotated: 1 MiB, thousands of deploys. */
+    public static final long HISTORY_LIMIT = 1024 * 1024;
 
     /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
     public static final int NO_WORD = 77;
@@ -331,14 +336,20 @@ public final class HostCommands {
     }
 
     /**
-     * Appends {@code line} (one JSON object) to {@code .trueup/history.log}. The history is best
-     * effort: the steps after it run even if it fails.
+     * Appends {@code line} (one JSON object) to {@code .trueup/history.log}, first renaming a log
+     * that would grow past {@link #HISTORY_LIMIT} to {@code history.log.1} (replacing the one
+     * before). The history is best effort: the steps after it run even if it fails.
      */
     public static Step record(String line) {
+        return record(line, HISTORY_LIMIT);
+    }
+
+    /** {@link #record(String)} with a log rotated past {@code limit} bytes. */
+    static Step record(String line, long limit) {
         if (line.contains("\n")) {
             throw new IllegalArgumentException("a history line is one line");
         }
-        return new Step("record", List.of(line), true);
+        return new Step("record", List.of(line, Long.toString(limit)), true);
     }
 
     /**
@@ -384,6 +395,27 @@ public final class HostCommands {
         args.add("--");
         envs.forEach(env -> args.add(env.hex()));
         return new Step("prune", args, true);
+    }
+
+    /** How often at most {@link #gc} collects a host's {@code repo.git}. */
+    public static final Duration GC_EVERY = Duration.ofDays(1);
+
+    /**
+     * How long an object that no ref points at is kept by {@link #gc}: far longer than a push
+     * (outside the lock) takes to be followed by the release made from it.
+     */
+    static final Duration GC_GRACE = Duration.ofHours(1);
+
+    /**
+     * Collects {@code repo.git}, unless it was collected less than {@link #GC_EVERY} before
+     * {@code now}: deletes the ref of each pushed commit that no release is made from, then runs
+     * {@code git gc} (niced), which drops the objects that were only theirs and are older than
+     * {@link #GC_GRACE}. The releases kept do not need {@code repo.git}'s objects: each is a clone
+     * with hard links of its own. Best effort: a failure is a warning.
+     */
+    public static Step gc(Instant now) {
+        return new Step("gc", List.of(Long.toString(now.getEpochSecond()), Long.toString(GC_EVERY.toSeconds()),
+                Long.toString(now.minus(GC_GRACE).getEpochSecond())), true);
     }
 
     private static String load(String name) {

@@ -170,6 +170,16 @@ public final class AppReconciler {
         };
     }
 
+    /**
+     * Forgets what it keeps of app/environments not in {@code present} (removed from desired
+     * state): their halts, pauses and rollouts.
+     */
+    public void retain(java.util.Set<AppEnv> present) {
+        control.retain(present);
+        rollouts.retain(present);
+        lastSeen.keySet().removeIf(key -> !present.contains(key.id()));
+    }
+
     /** Hosts that failed for the network's sake are tried again with backoff; hosts that deployed, not. */
     private void noteRetries(AppEnv id, List<HostOutcome> outcomes) {
         for (HostOutcome outcome : outcomes) {

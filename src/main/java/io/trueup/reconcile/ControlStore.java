@@ -101,6 +101,21 @@ public final class ControlStore {
         }
     }
 
+    /**
+     * Forgets the halts, pauses and applied specs of every app/environment not in {@code present}
+     * (those removed from desired state), so the file does not keep them for ever; writes the file
+     * only when something was forgotten. Returns whether something was.
+     */
+    public synchronized boolean retain(Set<AppEnv> present) {
+        Set<String> keep = new TreeSet<>();
+        present.forEach(id -> keep.add(id.toString()));
+        boolean changed = halts.keySet().retainAll(keep) | paused.retainAll(keep) | applied.keySet().retainAll(keep);
+        if (changed) {
+            save();
+        }
+        return changed;
+    }
+
     private void save() {
         try {
             Files.createDirectories(file.getParent());

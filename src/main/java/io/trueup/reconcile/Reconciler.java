@@ -245,6 +245,7 @@ public final class Reconciler {
         DesiredState state = fetched.state();
         lastValid.keySet().retainAll(state.entries().keySet());
         revisionOf.keySet().retainAll(state.entries().keySet());
+        apps.retain(state.entries().keySet());
         board.retain(state.entries().keySet());
         for (DesiredEntry entry : state.entries().values()) {
             switch (check.check(entry, fetched.files())) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +24,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The rollouts of each app/environment, newest first: appended as JSON lines to
  * {@code <state-dir>/history/<app>.<env>.jsonl} and the most recent kept in memory, read back
- * from those files after a restart. Thread-safe.
+ * from those files after a restart. A file that would grow past its limit is first renamed to
+ * {@code <app>.<env>.jsonl.1} (replacing the one before), so each app/environment keeps at most
+ * twice the limit on disk, and the older file is read too when the newer one holds fewer than
+ * {@link #RECENT} rollouts. Files of app/environments no longer in desired state are left as they
+ * are, and read like any other. Thread-safe.
  */
 public final class RolloutHistory {
 
     /** How many rollouts per app/environment are kept in memory and served. */
     static final int RECENT = 50;
+
+    /** The size past which an app/environment's file is rotated: 1 MiB, thousands of rollouts. */
+    static final long LIMIT = 1024 * 1024;
 
     /** One rollout: what it rolled out, when, for how long, how it ended, and each host's result. */
     public record Entry(String revision, String sha, String requirementsHash, Instant start, Duration duration,
@@ -50,10 +58,17 @@ public final class RolloutHistory {
             .disable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final long limit;
     private final Map<AppEnv, Deque<Entry>> recent = new ConcurrentHashMap<>();
 
     public RolloutHistory(Path dir) {
+        this(dir, LIMIT);
+    }
+
+    /** @param limit the size in bytes past which a file is rotated */
+    RolloutHistory(Path dir, long limit) {
         this.dir = dir;
+        this.limit = limit;
     }
 
     public void add(AppEnv id, Entry entry) {
@@ -63,12 +78,18 @@ public final class RolloutHistory {
             while (entries.size() > RECENT) {
                 entries.removeLast();
             }
+            Path file = file(id);
             try {
+                byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
                 Files.createDirectories(dir);
-                Files.writeString(file(id), JSON.writeValueAsString(entry) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                long size = Files.exists(file) ? Files.size(file) : 0;
+                if (size > 0 && size + line.length > limit) {
+                    Files.move(file, rotated(file), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
-                throw new TrueupException("cannot append to " + file(id) + ": " + e.getMessage(), e);
+                throw new TrueupException("cannot append to " + file + ": " + e.getMessage(), e);
             }
         }
     }
@@ -85,23 +106,39 @@ public final class RolloutHistory {
         return recent.computeIfAbsent(id, this::load);
     }
 
+    /** The newest {@link #RECENT} rollouts of {@code id} in its files, from the rotated one if need be. */
     private Deque<Entry> load(AppEnv id) {
-        Deque<Entry> entries = new ArrayDeque<>();
         Path file = file(id);
+        List<String> lines = new ArrayList<>(lines(file));
+        if (lines.size() < RECENT) {
+            lines.addAll(0, lines(rotated(file)));
+        }
+        Deque<Entry> entries = new ArrayDeque<>();
+        for (String line : lines.subList(Math.max(0, lines.size() - RECENT), lines.size())) {
+            try {
+                entries.addFirst(JSON.readValue(line, Entry.class));
+            } catch (IOException e) {
+                throw new TrueupException("cannot read rollout history " + file + " (or " + rotated(file).getFileName()
+                        + "): " + e.getMessage(), e);
+            }
+        }
+        return entries;
+    }
+
+    /** The lines of {@code file} that are not blank; none if it is not there. */
+    private static List<String> lines(Path file) {
         if (!Files.exists(file)) {
-            return entries;
+            return List.of();
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (String line : lines.subList(Math.max(0, lines.size() - RECENT), lines.size())) {
-                if (!line.isBlank()) {
-                    entries.addFirst(JSON.readValue(line, Entry.class));
-                }
-            }
-            return entries;
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new TrueupException("cannot read rollout history " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Path rotated(Path file) {
+        return file.resolveSibling(file.getFileName() + ".1");
     }
 
     private Path file(AppEnv id) {

@@ -51,7 +51,9 @@ public final class HostDeployer {
      * hears that the steps before succeeded: were the host to go on by itself, a connection lost
      * during a long env build would leave it to switch and restart with no health check and no
      * way back. Only {@code verify}, which makes nothing, may come before a switch without it.
-     * When the deploy succeeds, its history line is written by its last command.
+     * When the deploy succeeds, its history line is written by its last command, which also
+     * collects the host's {@code repo.git} ({@link HostCommands#gc}, at most daily) when the
+     * deploy prunes.
      *
      * @throws HostChanged when the plan's {@code verify} step finds the host no longer as the
      *     inspection the plan was made from saw it, or the push before it fails; nothing on the
@@ -94,6 +96,10 @@ public final class HostDeployer {
         }
         if (failure.isEmpty()) {
             pending.add(HostCommands.record(HistoryLine.deployed(spec, host, revision, clock.instant())));
+            if (plan.has(Action.Prune.class)) {
+                // Last, once the host is healthy and its history written, and only where releases go.
+                pending.add(HostCommands.gc(clock.instant()));
+            }
             failure = steps.runLast(pending);
         }
         if (failure.isEmpty()) {

@@ -27,6 +27,10 @@ final class HostSteps {
 
     private static final Logger LOG = Logger.getLogger(HostSteps.class);
 
+    /** What a command runs besides the deploy's steps: its history line, the word to switch, upkeep. */
+    private static final java.util.Set<String> NOT_STEPS_OF_A_DEPLOY = java.util.Set.of("record", "confirm",
+            "unlock", "gc");
+
     /**
      * How commands are run: through {@code shell}, holding the lock of {@code lock}'s owner,
      * taken at {@code clock}'s time, each within {@code commandTimeout} (plus its hooks' time).
@@ -66,8 +70,7 @@ final class HostSteps {
      */
     private void took(StepReport report) {
         started.addAll(report.started());
-        report.done().stream().filter(step -> !step.equals("record") && !step.equals("confirm")
-                && !step.equals("unlock"))
+        report.done().stream().filter(step -> !NOT_STEPS_OF_A_DEPLOY.contains(step))
                 .forEach(done::add);
     }
 

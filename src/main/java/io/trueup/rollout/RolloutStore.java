@@ -103,6 +103,11 @@ public final class RolloutStore {
         });
     }
 
+    /** Forgets the rollouts of app/environments not in {@code present}: removed from desired state. */
+    public void retain(java.util.Set<AppEnv> present) {
+        records.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::remove);
+    }
+
     private Path file(AppEnv id) {
         return dir.resolve(id.app() + "." + id.env() + ".json");
     }

@@ -222,6 +222,25 @@ class HostCommandsTest {
     }
 
     @Test
+    void theHostsHistoryRotatesAtItsLimitKeepingTheNewestLinesInTwoFiles() throws IOException {
+        String line = "{\"n\":00}"; // 10 bytes and a newline
+        long limit = 5 * (line.length() + 1);
+
+        for (int n = 0; n < 12; n++) {
+            CommandResult result = run(List.of(HostCommands.record(String.format("{\"n\":%02d}", n), limit)));
+            assertEquals("start record\ndone record\n", result.stdout(), result.stderr());
+        }
+
+        assertEquals(List.of("{\"n\":10}", "{\"n\":11}"), history(), "the newest, since the last rotation");
+        assertEquals(List.of("{\"n\":05}", "{\"n\":06}", "{\"n\":07}", "{\"n\":08}", "{\"n\":09}"),
+                Files.readAllLines(base.resolve(".trueup/history.log.1")), "the five before, never past the limit");
+        try (var files = Files.list(base.resolve(".trueup"))) {
+            assertEquals(List.of("history.log", "history.log.1"), files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.startsWith("history")).sorted().toList(), "one older file, no more");
+        }
+    }
+
+    @Test
     void aCommandIsNamedByItsSteps() {
         RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec, spec.hosts().get(0)),
                 HostCommands.switchTo(ReleaseId.of(sha('a')), Instant.EPOCH), restart("true")));

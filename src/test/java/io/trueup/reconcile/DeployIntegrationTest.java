@@ -370,6 +370,25 @@ class DeployIntegrationTest {
                 "the oldest release is pruned; current and previous stay");
         assertEquals(List.of(secondEnv.hex(), fleet.requirementsHash().hex()).stream().sorted().toList(),
                 fleet.list(0, "envs"), "the env only the pruned release used is gone: " + firstEnv);
+        Path base = fleet.base(0);
+        assertEquals(List.of("refs/trueup/" + second, "refs/trueup/" + third).stream().sorted().toList(),
+                git(base, "--git-dir=repo.git", "for-each-ref", "--format=%(refname)").lines().sorted().toList(),
+                "repo.git was collected at the end of the deploy: no ref left for the pruned release");
+        assertTrue(Files.isRegularFile(base.resolve(".trueup/gc-at")));
+        for (String kept : List.of(second, third)) {
+            Path release = base.resolve("releases").resolve(kept);
+            assertEquals("", git(release, "status", "--porcelain"), "a kept release is intact after gc");
+            assertEquals(kept, git(release, "log", "-1", "--format=%H").strip());
+        }
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> line = new java.util.ArrayList<>(List.of("git"));
+        line.addAll(List.of(args));
+        Process process = new ProcessBuilder(line).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", line) + ": " + out);
+        return out;
     }
 
     private void assertAllHostsAt(String sha) {

@@ -50,6 +50,13 @@ public final class Specs {
                 "apps/hello/prod.yaml", ReleaseRecipe.NONE, Map.of());
     }
 
+    /** {@code spec} with its base directory at {@code path}. */
+    public static AppSpec at(AppSpec spec, String path) {
+        return new AppSpec(spec.id(), spec.source(), path, spec.user(), spec.requirements(), spec.wheelhouse(),
+                spec.python(), spec.restart(), spec.health(), spec.rollout(), spec.keep(), spec.selfHeal(), spec.sha(),
+                spec.requirementsHash(), spec.hosts(), spec.file(), spec.recipe(), spec.rendered());
+    }
+
     public static AppSpec spec(Sha sha, RequirementsHash env, String... hosts) {
         return spec(sha, env, hosts(hosts), BatchSize.parse("1"), 5);
     }

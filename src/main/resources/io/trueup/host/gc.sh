@@ -1,0 +1,30 @@
+# Keeps repo.git from growing without bound, at most once per interval: deletes every
+# refs/trueup/<sha> (one per pushed commit) whose commit no release in releases/ is made from, then
+# runs `git gc`, at the lowest priority, dropping the objects nothing refers to that are older than
+# the given time (younger ones may be a push of another controller about to make its release).
+# Releases are clones that hard-link their objects (`git clone --local`, no alternates), so they
+# never need repo.git's objects. When it last ran is in .trueup/gc-at; a time there that is later
+# than now (a clock set back) counts as long ago.
+# $1 base directory  $2 now (epoch seconds)  $3 the interval in seconds  $4 keep unreferenced
+# objects younger than this (epoch seconds)
+set -eu
+cd "$1"
+lock
+now=$2 every=$3 expire=$4
+[ -d repo.git ] || exit 0
+at=
+[ ! -f .trueup/gc-at ] || read -r at < .trueup/gc-at || at=
+case "$at" in
+  ''|*[!0-9]*) ;;
+  *) if [ "$at" -le "$now" ] && [ "$now" -lt $((at + every)) ]; then exit 0; fi ;;
+esac
+printf '%s\n' "$now" > .trueup/gc-at
+git --git-dir=repo.git for-each-ref --format='%(refname)' refs/trueup/ | while read -r ref; do
+  sha=${ref#refs/trueup/}
+  made=no
+  for r in "releases/$sha" "releases/$sha"-*; do
+    [ ! -d "$r" ] || made=yes
+  done
+  [ "$made" = yes ] || printf 'delete %s\n' "$ref"
+done | git --git-dir=repo.git update-ref --stdin
+nice git --git-dir=repo.git gc --quiet --prune="@$expire"
