@@ -53,7 +53,7 @@ public class ControlResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return act(app, env, authorization, "retry", id -> {
             boolean halted = control.clearHalt(id);
-            reconciler.reconcileNow(id);
+            reconciler.reconcileSoon(id);
             return halted ? "halt cleared; reconciling now" : "not halted; reconciling now";
         });
     }
@@ -78,7 +78,7 @@ public class ControlResource {
         return act(app, env, authorization, "resume", id -> {
             control.pause(id, false);
             board.update(id, s -> s.withPaused(false));
-            reconciler.reconcileNow(id);
+            reconciler.reconcileSoon(id);
             return rollouts.get(id).isPresent() ? "resumed; the rollout goes on from where it stopped"
                     : "resumed; reconciling now";
         });
@@ -92,7 +92,7 @@ public class ControlResource {
             if (!rollouts.abort(id)) {
                 return "no rollout running; nothing to abort";
             }
-            reconciler.reconcileNow(id);
+            reconciler.reconcileSoon(id);
             return "aborting: the hosts this rollout switched go back to their previous release once the hosts"
                     + " mid-step finish that step; then it halts until desired state changes or a retry";
         });

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param leftovers temporary paths a crashed step left behind
  * @param drained whether {@code hooks.beforeSwitch} took the host out of its load balancer and
  *     {@code hooks.afterSwitch} has not put it back since
+ * @param lock who holds the base directory's lock, as its {@code owner} file says
+ *     ({@code <controller>/<run> since <time> pid <pid>}), if it is held
  */
 public record Observation(
         boolean basePresent,
@@ -37,9 +39,20 @@ public record Observation(
         Set<RequirementsHash> partialEnvs,
         Map<ReleaseId, ReleaseCheck> checks,
         List<String> leftovers,
-        boolean drained) {
+        boolean drained,
+        Optional<String> lock) {
+
+    /** An observation of a base directory whose lock is free. */
+    public Observation(boolean basePresent, boolean repoPresent, boolean commitPresent, Optional<ReleaseId> current,
+            String currentLink, Optional<ReleaseId> previous, Map<ReleaseId, Release> releases,
+            Set<RequirementsHash> envs, Set<RequirementsHash> partialEnvs, Map<ReleaseId, ReleaseCheck> checks,
+            List<String> leftovers, boolean drained) {
+        this(basePresent, repoPresent, commitPresent, current, currentLink, previous, releases, envs, partialEnvs,
+                checks, leftovers, drained, Optional.empty());
+    }
 
     public Observation {
+        java.util.Objects.requireNonNull(lock);
         releases = Map.copyOf(releases);
         envs = Set.copyOf(envs);
         partialEnvs = Set.copyOf(partialEnvs);

@@ -57,6 +57,7 @@ public final class ObservationParser {
         final Set<ReleaseId> built = new HashSet<>();
         final List<String> leftovers = new ArrayList<>();
         boolean drained;
+        Optional<String> lock = Optional.empty();
 
         void accept(String key, String value) {
             switch (key) {
@@ -70,6 +71,7 @@ public final class ObservationParser {
                 case "partial" -> envHash(value).ifPresent(partial::add);
                 case "leftover" -> leftovers.add(value);
                 case "drained" -> drained = value.equals("yes");
+                case "lock" -> lock = Optional.of(value);
                 case "head" -> withRelease(value, (id, rest) -> heads.put(id, rest));
                 case "change" -> withRelease(value, (id, rest) -> changes.computeIfAbsent(id, s -> new ArrayList<>())
                         .add(rest));
@@ -111,7 +113,7 @@ public final class ObservationParser {
                     Sha.valid(head) ? Optional.of(head) : Optional.empty(), changes.getOrDefault(id, List.of()),
                     rendered.getOrDefault(id, Map.of()), built.contains(id))));
             return new Observation(base, repo, commit, releaseAt(current), current, releaseAt(previous),
-                    releases, envs, partial, checks, leftovers, drained);
+                    releases, envs, partial, checks, leftovers, drained, lock);
         }
     }
 }

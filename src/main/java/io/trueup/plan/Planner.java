@@ -205,7 +205,7 @@ public final class Planner {
                         ? Map.of(release, new Observation.ReleaseCheck(release, Optional.of(release.sha().hex()),
                                 List.of(), rendered, true))
                         : Map.of(),
-                seen.leftovers(), seen.drained());
+                seen.leftovers(), seen.drained(), seen.lock());
         HostPlan plan = hostPlan(spec, host, assumed);
         List<Action> actions = new ArrayList<>(plan.actions());
         boolean asIs = present && !plan.has(Action.MakeRelease.class);

@@ -108,7 +108,9 @@ public final class AppReconciler {
         // A deploy may start from the last poll's inspection; a held app/environment deploys nothing.
         boolean mayRecall = running.isEmpty() && !control.paused(id)
                 && control.halt(id).filter(h -> h.key().equals(key(spec))).isEmpty();
-        Plan plan = planWithHealth(spec, inspectAll(spec, mayRecall));
+        List<Inspection> inspections = inspectAll(spec, mayRecall);
+        Plan plan = planWithHealth(spec, inspections);
+        freeLocksLeft(spec, inspections, plan);
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
         Optional<ControlStore.Halt> halt = control.halt(id);
         if (halt.isPresent() && !halt.get().key().equals(key(spec))) {
@@ -178,6 +180,20 @@ public final class AppReconciler {
         control.retain(present);
         rollouts.retain(present);
         lastSeen.keySet().removeIf(key -> !present.contains(key.id()));
+    }
+
+    /**
+     * Frees the lock of each host that needs nothing, where a deploy of this controller (this run,
+     * or one before a restart) kept it and did not get to free it: another controller would wait
+     * for it until {@code trueup.lock-ttl}. A lock whose command still runs there is left.
+     */
+    private void freeLocksLeft(AppSpec spec, List<Inspection> inspections, Plan plan) {
+        for (Inspection inspection : inspections) {
+            if (inspection instanceof Inspection.Seen seen && seen.observation().lock().isPresent()
+                    && plan.hosts().stream().anyMatch(h -> h.host().equals(seen.host()) && h.converged())) {
+                engine.freeLock(spec, seen.host(), seen.observation().lock().get());
+            }
+        }
     }
 
     /** Hosts that failed for the network's sake are tried again with backoff; hosts that deployed, not. */

@@ -144,6 +144,17 @@ public final class Reconciler {
     }
 
     /**
+     * Has {@code id} reconciled soon, for an operator's action: now when it is not being
+     * reconciled, else right after the reconcile running ends (which may have read the control
+     * state before the action).
+     */
+    public void reconcileSoon(AppEnv id) {
+        if (reconcileNow(id).isEmpty() && lastValid.containsKey(id)) {
+            reconcileAgain(id, new ArrayList<>());
+        }
+    }
+
+    /**
      * Has {@code id} reconciled again with its newest valid state: now when it is not in flight,
      * else by whichever reconcile of it ends next. Whoever finds the mark after a reconcile
      * ended and cannot start one (another took the slot meanwhile) puts the mark back, so a
@@ -170,11 +181,7 @@ public final class Reconciler {
      */
     private void wakeAt(AppEnv id, Instant at) {
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        alarms.schedule(() -> {
-            if (reconcileNow(id).isEmpty() && lastValid.containsKey(id)) {
-                again.add(id); // in flight: reconciled again once that ends
-            }
-        }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        alarms.schedule(() -> reconcileSoon(id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Whether desired state has a valid spec for {@code id}, now or before. */

@@ -1,6 +1,7 @@
 package io.trueup.reconcile;
 
 import io.trueup.desired.AppSpec;
+import io.trueup.rollout.HostOutcome;
 import io.trueup.rollout.Phase;
 import io.trueup.rollout.RolloutRecord;
 import io.trueup.rollout.RolloutStep;
@@ -37,9 +38,9 @@ final class RolloutRecords {
     private static RolloutHistory.HostResult host(RolloutRecord.HostProgress host) {
         String name = host.host().toString();
         return switch (host.phase()) {
-            case FAILED -> new RolloutHistory.HostResult(name, host.error().filter(e -> e.contains("; rolled back to"))
-                    .isPresent() ? "failed, rolled back" : host.step().filter("rollback"::equals).isPresent()
-                    ? "revert failed" : "failed", host.step().orElse(null), host.error().orElse(null),
+            case FAILED -> new RolloutHistory.HostResult(name, host.step().filter("rollback"::equals).isPresent()
+                    ? "revert failed" : host.rollback().filter(HostOutcome.Rollback::succeeded).isPresent()
+                    ? "failed, rolled back" : "failed", host.step().orElse(null), host.error().orElse(null),
                     host.output().orElse(null));
             case ROLLED_BACK -> new RolloutHistory.HostResult(name, "reverted", "rollback", null, null);
             default -> new RolloutHistory.HostResult(name, "deployed", null, null, null);

@@ -66,6 +66,8 @@ final class Statuses {
     static String describe(RolloutRecord.HostProgress f, String note) {
         StringBuilder text = new StringBuilder(f.host() + ": step " + f.step().orElse("deploy") + " failed: "
                 + f.error().orElse("unknown"));
+        f.rollback().filter(r -> !f.step().equals(Optional.of("rollback"))).ifPresent(r -> text.append(r.succeeded()
+                ? "; rolled back to " + r.to().abbrev() : "; rollback failed: " + r.detail()));
         text.append(note);
         f.output().filter(o -> !o.isBlank()).ifPresent(o -> text.append("\n").append(o));
         return text.toString();

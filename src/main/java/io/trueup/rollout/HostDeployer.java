@@ -265,6 +265,11 @@ public final class HostDeployer {
         return steps.runLast(List.of(HostCommands.record(line))).isEmpty() && steps.warnings.isEmpty();
     }
 
+    /** Whether a lock owned by {@code owner} (an owner line) is this controller's, this run's or an earlier one's. */
+    boolean holds(String owner) {
+        return owner.startsWith(runner.lock().controller() + "/");
+    }
+
     /** Frees the host lock that this deploy's commands kept. Best effort. */
     void unlock(AppSpec spec, HostAddress host) {
         new HostSteps(runner, spec, host, null, RolloutListener.NONE).runLast(List.of(HostCommands.unlock()));

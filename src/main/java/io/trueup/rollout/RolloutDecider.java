@@ -87,19 +87,27 @@ public final class RolloutDecider {
     private static Optional<RolloutStep> recover(RolloutRecord record, Situation now) {
         List<HostAddress> check = new ArrayList<>();
         List<HostAddress> reset = new ArrayList<>();
+        Optional<HostAddress> unseen = Optional.empty();
         for (RolloutRecord.HostProgress host : record.hosts()) {
             if (!host.phase().interrupted()) {
                 continue;
             }
             Optional<String> current = now.current().get(host.host());
             if (current == null) {
-                return Optional.of(new RolloutStep.Hold(host.host() + " was mid-deploy when trueup stopped and cannot"
-                        + " be inspected now; it is checked once it can"));
+                unseen = Optional.of(host.host());
+                continue;
             }
             (current.filter(host.target().name()::equals).isPresent() ? check : reset).add(host.host());
         }
-        return !check.isEmpty() ? Optional.of(new RolloutStep.Check(check))
-                : !reset.isEmpty() ? Optional.of(new RolloutStep.Reset(reset)) : Optional.empty();
+        if (!check.isEmpty()) {
+            return Optional.of(new RolloutStep.Check(check));
+        }
+        if (!reset.isEmpty()) {
+            return Optional.of(new RolloutStep.Reset(reset));
+        }
+        // A host that left the desired state meanwhile is the newer rollout's business.
+        return unseen.filter(h -> record.key().equals(now.desiredKey())).map(h -> new RolloutStep.Hold(h
+                + " was mid-deploy when trueup stopped and cannot be inspected now; it is checked once it can"));
     }
 
     /** The hosts this rollout switched to the new release and left there. */

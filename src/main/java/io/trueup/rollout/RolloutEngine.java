@@ -142,6 +142,17 @@ public final class RolloutEngine {
         throw new IllegalStateException("the rollout of " + spec.id() + " took more than " + bound + " steps");
     }
 
+    /**
+     * Frees {@code host}'s lock, held by {@code owner} (its owner line), when that is this
+     * controller: a deploy's commands keep it, and one cut short leaves it. Best effort.
+     */
+    public void freeLock(AppSpec spec, HostAddress host, String owner) {
+        if (deployer.holds(owner)) {
+            LOG.infof("%s: freeing the lock left on %s by %s", spec.id(), host, owner);
+            deployer.unlock(spec, host);
+        }
+    }
+
     /** Runs the pending hosts of a batch; a host that did not start because its batch stopped stays pending. */
     private List<HostOutcome> run(AppSpec spec, RolloutStep.Run run, Plans plans, Progress progress,
             RolloutListener listener) {
@@ -155,7 +166,18 @@ public final class RolloutEngine {
                         Optional.empty()));
             }
         }
-        List<HostAddress> reachable = batch.stream().filter(h -> !plans.plan().unreachable().containsKey(h)).toList();
+        List<HostAddress> reachable = new ArrayList<>();
+        for (HostAddress host : batch) {
+            if (plans.plan().unreachable().containsKey(host)) {
+                continue;
+            }
+            if (plans.of(host).converged()) {
+                // Found at its release since the rollout started (a restart of trueup, a person): nothing to do.
+                done.add(new HostOutcome.Deployed(host, spec.release(host), List.of(), Duration.ZERO, List.of()));
+            } else {
+                reachable.add(host);
+            }
+        }
         RolloutListener recording = progress.recording(listener, plans);
         Optional<HostAddress> migrating = plans.plan().migrateOn().filter(reachable::contains);
         List<HostOutcome> ran = migrating.isPresent()
@@ -363,12 +385,11 @@ public final class RolloutEngine {
             host(outcome.host(), p -> switch (outcome) {
                 case HostOutcome.Deployed d -> d.steps().contains("switch") ? p.at(Phase.HEALTHY, Optional.empty())
                         : p.unswitched();
-                case HostOutcome.Failed f -> p.failed(Phase.FAILED, f.step(), f.error() + f.rollback()
-                        .map(b -> b.succeeded() ? "; rolled back to " + b.to().abbrev() : "; rollback failed: "
-                                + b.detail()).orElse(""), f.output(), f.transientFailure());
+                case HostOutcome.Failed f -> p.failed(Phase.FAILED, f.step(), f.error(), f.output(),
+                        f.transientFailure(), f.rollback());
                 case HostOutcome.Reverted r -> r.rollback().succeeded() ? p.at(Phase.ROLLED_BACK,
                         Optional.of("rollback")) : p.failed(Phase.FAILED, "rollback", "switching back failed: "
-                                + r.rollback().detail(), "", false);
+                                + r.rollback().detail(), "", false, Optional.of(r.rollback()));
             });
         }
 

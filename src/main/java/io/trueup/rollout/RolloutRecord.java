@@ -53,41 +53,44 @@ public record RolloutRecord(AppEnv id, String revision, String key, Instant star
      * @param error why it failed, if it did
      * @param output the tail of the failed step's output
      * @param transientFailure whether its failure was the network's
+     * @param rollback the switch back after its failure, if there was one
      */
     public record HostProgress(HostAddress host, Phase phase, ReleaseId target, Optional<ReleaseId> rollbackTo,
             Optional<ReleaseId> previousBefore, Optional<String> step, Optional<String> error, Optional<String> output,
-            boolean transientFailure) {
+            boolean transientFailure, Optional<HostOutcome.Rollback> rollback) {
 
         public HostProgress {
             Objects.requireNonNull(host);
             Objects.requireNonNull(phase);
             Objects.requireNonNull(target);
+            Objects.requireNonNull(rollback);
         }
 
         static HostProgress pending(HostAddress host, ReleaseId target) {
             return new HostProgress(host, Phase.PENDING, target, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), false, Optional.empty());
         }
 
         HostProgress at(Phase now, Optional<String> atStep) {
             return new HostProgress(host, now, target, rollbackTo, previousBefore, atStep, error, output,
-                    transientFailure);
+                    transientFailure, rollback);
         }
 
         HostProgress started(Optional<ReleaseId> from, Optional<ReleaseId> previous) {
             return new HostProgress(host, Phase.PREPARING, target, from, previous, Optional.empty(), Optional.empty(),
-                    Optional.empty(), false);
+                    Optional.empty(), false, Optional.empty());
         }
 
         /** Done, and not switched by this rollout (it found the host at its release): nothing to switch back. */
         HostProgress unswitched() {
             return new HostProgress(host, Phase.HEALTHY, target, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), false, Optional.empty());
         }
 
-        HostProgress failed(Phase now, String atStep, String why, String tail, boolean network) {
+        HostProgress failed(Phase now, String atStep, String why, String tail, boolean network,
+                Optional<HostOutcome.Rollback> back) {
             return new HostProgress(host, now, target, rollbackTo, previousBefore, Optional.of(atStep),
-                    Optional.of(why), tail.isBlank() ? Optional.empty() : Optional.of(tail), network);
+                    Optional.of(why), tail.isBlank() ? Optional.empty() : Optional.of(tail), network, back);
         }
     }
 

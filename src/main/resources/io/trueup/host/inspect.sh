@@ -13,6 +13,8 @@ if [ -d repo.git ]; then repo=yes; else repo=no; fi
 echo "repo $repo"
 # Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
 [ ! -f .trueup/drained ] || echo "drained yes"
+# Who holds the lock: a deploy keeps it from its first command to its last.
+if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then echo "lock $owner"; fi
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.

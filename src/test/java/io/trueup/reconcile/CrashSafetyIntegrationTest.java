@@ -99,7 +99,11 @@ class CrashSafetyIntegrationTest {
         String to = next;
         for (int steps = 0; steps <= 7; steps++) {
             fleet.writeEnv(fleet.envYaml(to, hashes.get(to), ""));
-            // What a stopped controller did after it "stopped" never reached disk: its state is thrown away.
+            // What a stopped controller did after it "stopped" never reached disk: its state is thrown away,
+            // but for its id, which its locks on the hosts name: the same controller, started again, takes
+            // them over at once (another would wait for trueup.lock-ttl).
+            Path stopped = Files.createDirectories(dir.resolve("stopped-" + steps));
+            Files.copy(dir.resolve("state/controller-id"), stopped.resolve("controller-id"));
             fleet.startController(dyingAfter(steps), "stopped-" + steps);
             fleet.reconciler.runOnce();
             for (int i = 0; i < fleet.size(); i++) {
