@@ -45,7 +45,7 @@ class HostCommandsTest {
         base = home.resolve("srv/hello");
         AppSpec any = Specs.spec(sha('a'), env('1'), "web1");
         spec = new AppSpec(any.id(), any.source(), base.toString(), any.user(), any.requirements(), any.wheelhouse(),
-                any.python(), any.restart(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
+                any.python(), any.restart(), any.stop(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
                 any.requirementsHash(), any.hosts(), any.file(), any.recipe(), java.util.Map.of());
         CommandResult prepared = run(List.of(HostCommands.prepare()));
         assertEquals(0, prepared.exitCode(), prepared.stderr());

@@ -46,7 +46,7 @@ public final class Specs {
 
     public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, Rollout rollout, int keep) {
         return new AppSpec(new AppEnv("hello", "prod"), "/src/hello.git", "/srv/hello", "deploy", "requirements.txt",
-                "wheels", "python3", Optional.of("true"), Health.NONE, rollout, keep, true, sha, env, hosts,
+                "wheels", "python3", Optional.of("true"), Optional.empty(), Health.NONE, rollout, keep, true, sha, env, hosts,
                 "apps/hello/prod.yaml", ReleaseRecipe.NONE, Map.of());
     }
 
