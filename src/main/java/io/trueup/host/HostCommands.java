@@ -3,6 +3,7 @@ package io.trueup.host;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
+import io.trueup.desired.Removal;
 import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
@@ -53,17 +54,19 @@ public final class HostCommands {
     private static final Map<String, String> SUPPORT = Map.of("recipe", load("recipe.sh"), "hook", load("hook.sh"),
             "digests", load("digests.sh"));
     /** The script of each function a step can run, by function name. */
-    private static final Map<String, String> FUNCTIONS = Map.of("cleanup", load("cleanup.sh"),
-            "prepare", load("prepare.sh"), "release", load("release.sh"), "env", load("env.sh"),
-            "switch", load("switch.sh"), "run", RUN, "prune", load("prune.sh"), "record", load("record.sh"),
-            "verify", load("verify.sh"), "confirm", load("confirm.sh"));
-    /** The function each step runs, by step name: a user's command (restart, the hooks) runs through run.sh. */
+    private static final Map<String, String> FUNCTIONS = Map.ofEntries(Map.entry("cleanup", load("cleanup.sh")),
+            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("release.sh")),
+            Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
+            Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
+            Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
+            Map.entry("stop", load("stop.sh") + RUN), Map.entry("unlink", load("unlink.sh")));
+    /** The function each step runs, by step name: a user's command (restart, the hooks, stop) runs through run.sh. */
     private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
             Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
             Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
             Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("restart", "run"),
             Map.entry("build", "run"), Map.entry("migrate", "run"), Map.entry("beforeSwitch", "run"),
-            Map.entry("afterSwitch", "run"));
+            Map.entry("afterSwitch", "run"), Map.entry("stop", "stop"), Map.entry("unlink", "unlink"));
 
     /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
@@ -145,6 +148,10 @@ public final class HostCommands {
      * messages and metrics, is the steps' names joined with {@code +}.
      */
     public static RemoteCommand command(AppSpec spec, List<Step> steps) {
+        return command(spec.path(), steps);
+    }
+
+    private static RemoteCommand command(String path, List<Step> steps) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
@@ -167,7 +174,7 @@ public final class HostCommands {
         script.append(STEPS);
         // The lines below name only steps and argument positions: the arguments stay data.
         List<String> args = new ArrayList<>();
-        args.add(spec.path());
+        args.add(path);
         script.append("begin \"${1}\"").append(steps.get(0).name().equals("prepare") ? " make" : "").append('\n');
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
@@ -351,6 +358,29 @@ public final class HostCommands {
      */
     public static Step restart(String shellText, AppSpec spec, HostAddress host, Optional<Sha> previous) {
         return new Step("restart", run(shellText, spec, host, Optional.empty(), Optional.empty(), previous), false);
+    }
+
+    /** The SSH login for a host that desired state no longer lists. */
+    public static SshTarget target(Removal removal) {
+        return new SshTarget(removal.host().name(), removal.host().port(), removal.user());
+    }
+
+    /**
+     * Undeploys a host that desired state no longer lists, in one command under the host lock:
+     * runs the app's {@code stop} command (if it has one) in the current release, as {@link #restart}
+     * runs restart, unless there is no current release; then removes {@code current} and
+     * {@code previous}; then appends {@code historyLine} to {@code .trueup/history.log} (best effort,
+     * as {@link #record}). A stop that fails ends the command with {@code current} in place.
+     * Releases, envs, shared paths and {@code repo.git} stay. A host without the base directory
+     * has nothing to undeploy: the command succeeds (but its history line).
+     */
+    public static RemoteCommand undeploy(Removal removal, String historyLine) {
+        List<Step> steps = new ArrayList<>();
+        removal.stop().ifPresent(stop -> steps.add(new Step("stop", List.of(stop, "", "", removal.id().app(),
+                removal.id().env(), removal.host().name(), ""), false)));
+        steps.add(new Step("unlink"));
+        steps.add(record(historyLine));
+        return command(removal.path(), steps);
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */
