@@ -17,9 +17,11 @@ import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
 import io.trueup.reconcile.Trigger;
+import io.trueup.reconcile.Undeploys;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.HostLock;
+import io.trueup.rollout.HostUndeployer;
 import io.trueup.render.ConfigRenderer;
 import io.trueup.render.SecretSource;
 import io.trueup.render.SecretsDir;
@@ -138,7 +140,8 @@ public class Wiring {
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()));
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board, control,
-                history, clock, limits, observer);
+                history, clock, limits, observer, new Undeploying(config.stateDir().resolve("undeploys.json"),
+                        config.undeploy() == TrueupConfig.Undeploy.AUTO));
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -174,19 +177,19 @@ public class Wiring {
     }
 
     /**
-     * The reconciler and everything it drives, over the given ports, with no secrets. Also used by
-     * integration tests.
+     * @param file where hosts pending undeploy are kept across restarts
+     * @param auto whether hosts that leave desired state are undeployed without an operator ({@code trueup.undeploy})
      */
-    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
-            StatusBoard board, ControlStore control, RolloutHistory history, Clock clock, Limits limits) {
-        return reconciler(source, remote, mirrors, new SecretsDir(Optional.empty()), board, control, history, clock,
-                limits, ReconcileObserver.NONE);
+    public record Undeploying(Path file, boolean auto) {
     }
 
-    /** The same, with templates' secrets from {@code secrets}, telling {@code observer} what the reconciler does. */
+    /**
+     * The reconciler and everything it drives, over the given ports, with templates' secrets from
+     * {@code secrets}, telling {@code observer} what the reconciler does. Also used by integration tests.
+     */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             SecretSource secrets, StatusBoard board, ControlStore control, RolloutHistory history, Clock clock,
-            Limits limits, ReconcileObserver observer) {
+            Limits limits, ReconcileObserver observer, Undeploying undeploying) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -196,7 +199,9 @@ public class Wiring {
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, control, history, backoff, clock, observer);
+        Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
+                commands), board, history, clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer);
+                limits.defaultUser(), observer, undeploys);
     }
 }

@@ -2,12 +2,13 @@ package io.trueup.reconcile;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.rollout.HostOutcome;
+import io.trueup.rollout.HostUndeployer;
 import io.trueup.rollout.RolloutResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Turns a rollout's result into its history entry. Pure. */
+/** Turns a rollout's result, or an undeploy's, into its history entry. Pure. */
 final class RolloutRecords {
 
     private RolloutRecords() {
@@ -24,6 +25,25 @@ final class RolloutRecords {
                         + "; retried";
         return new RolloutHistory.Entry(revision, spec.sha().hex(), spec.requirementsHash().toString(), start,
                 Duration.between(start, end), outcome, hosts);
+    }
+
+    /**
+     * The entry of an undeploy of hosts that left desired state ({@code first} is one of them: its
+     * revision and what was last desired there are the entry's), {@code undeployed} or
+     * {@code undeploy failed on <n> of <m> host(s)}.
+     */
+    static RolloutHistory.Entry undeploy(PendingUndeploys.Pending first, Instant start, Duration took,
+            List<HostUndeployer.Outcome> outcomes) {
+        long failed = outcomes.stream().filter(HostUndeployer.Failed.class::isInstance).count();
+        List<RolloutHistory.HostResult> hosts = outcomes.stream().map(o -> switch (o) {
+            case HostUndeployer.Undeployed u -> new RolloutHistory.HostResult(u.host().toString(), "undeployed", null,
+                    null, null);
+            case HostUndeployer.Failed f -> new RolloutHistory.HostResult(f.host().toString(), "undeploy failed",
+                    f.step(), f.error(), f.output().isBlank() ? null : f.output());
+        }).toList();
+        return new RolloutHistory.Entry(first.removedIn(), first.sha(), first.requirementsHash(), start, took,
+                failed == 0 ? "undeployed" : "undeploy failed on " + failed + " of " + outcomes.size() + " host(s)",
+                hosts);
     }
 
     private static RolloutHistory.HostResult host(HostOutcome outcome) {

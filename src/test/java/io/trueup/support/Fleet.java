@@ -60,6 +60,8 @@ public final class Fleet implements AutoCloseable {
     public ControlStore control;
     public RolloutHistory history;
     public Reconciler reconciler;
+    /** Whether {@link #startController()} starts trueup with {@code trueup.undeploy=auto}. */
+    public boolean undeployAuto;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
         this.dir = dir;
@@ -98,7 +100,8 @@ public final class Fleet implements AutoCloseable {
         history = new RolloutHistory(dir.resolve(state).resolve("history"));
         reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
                 control, history, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30),
-                        "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+                        "deploy", HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE,
+                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
     }
 
     /** Paths under host {@code i}'s base that an interrupted step leaves, and the lock: none when all is well. */
