@@ -200,7 +200,7 @@ public class Wiring {
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, control, history, backoff, clock, observer);
         Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
-                commands), board, history, clock, undeploying.auto());
+                commands), board, history, control, clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
                 limits.defaultUser(), observer, undeploys);
     }

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * spec said of it (base directory, user, {@code stop}), kept across restarts of trueup
  * ({@link PendingUndeploys}); the status board shows it so. It is undeployed ({@link HostUndeployer})
  * when an operator asks ({@link #approve}), or at once with {@code trueup.undeploy=auto}
- * ({@code auto}); until then it runs as it was, so a commit that deletes a file by mistake stops
+ * ({@code auto}) unless its app/environment is paused; until then it runs as it was, so a commit that deletes a file by mistake stops
  * nothing. A host that comes back to desired state before that, or that another app/environment
  * now deploys to the same base directory, is no longer pending. Once undeployed, it is forgotten
  * by the board (the whole app/environment once its last host is); its history stays. The caller
@@ -42,6 +42,7 @@ public final class Undeploys {
     private final HostUndeployer hosts;
     private final StatusBoard board;
     private final RolloutHistory history;
+    private final ControlStore control;
     private final Clock clock;
     private final boolean auto;
     private volatile Set<AppEnv> desired = Set.of();
@@ -50,12 +51,13 @@ public final class Undeploys {
      * @param file where pending undeploys are kept
      * @param auto whether hosts are undeployed as soon as they leave desired state ({@code trueup.undeploy=auto})
      */
-    public Undeploys(Path file, HostUndeployer hosts, StatusBoard board, RolloutHistory history, Clock clock,
-            boolean auto) {
+    public Undeploys(Path file, HostUndeployer hosts, StatusBoard board, RolloutHistory history, ControlStore control,
+            Clock clock, boolean auto) {
         this.pending = new PendingUndeploys(file);
         this.hosts = hosts;
         this.board = board;
         this.history = history;
+        this.control = control;
         this.clock = clock;
         this.auto = auto;
     }
@@ -131,11 +133,18 @@ public final class Undeploys {
         return hostsOf.size();
     }
 
-    /** The app/environments with hosts to undeploy now: approved ones, and in auto mode any but those that failed. */
+    /**
+     * The app/environments with hosts to undeploy now: approved ones, and in auto mode any but
+     * those that failed on a step and those paused.
+     */
     public Set<AppEnv> due() {
         Set<AppEnv> due = new TreeSet<>();
-        pending.all().stream().filter(p -> UndeployStatuses.due(p, auto)).forEach(p -> due.add(p.removal().id()));
+        pending.all().stream().filter(this::due).forEach(p -> due.add(p.removal().id()));
         return due;
+    }
+
+    private boolean due(PendingUndeploys.Pending p) {
+        return p.approved() || UndeployStatuses.due(p, auto) && !control.paused(p.removal().id());
     }
 
     /**
@@ -143,8 +152,7 @@ public final class Undeploys {
      * rollout history (unless every host failed for the network's sake: those are tried again).
      */
     public void run(AppEnv id) {
-        List<PendingUndeploys.Pending> due = pending.of(id).stream().filter(p -> UndeployStatuses.due(p, auto))
-                .toList();
+        List<PendingUndeploys.Pending> due = pending.of(id).stream().filter(this::due).toList();
         if (due.isEmpty()) {
             return;
         }
@@ -175,6 +183,8 @@ public final class Undeploys {
         }
         if (pending.of(id).isEmpty() && !desired.contains(id)) {
             board.forget(id);
+            // Nothing is rolled out there any more: the same spec, back, deploys even with selfHeal: false.
+            control.applied(id, "undeployed");
         } else {
             board.update(id, s -> UndeployStatuses.without(s, undeployed));
             show(id);

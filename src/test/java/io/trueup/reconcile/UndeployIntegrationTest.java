@@ -184,6 +184,61 @@ class UndeployIntegrationTest {
     }
 
     @Test
+    void withAutoUndeployAPausedEnvironmentKeepsItsRemovedHostUntilResumed() throws Exception {
+        fleet.undeployAuto = true;
+        fleet.startController();
+        fleet.reconciler.runOnce();
+        fleet.control.pause(Fleet.ID, true);
+        withoutHost(1);
+
+        fleet.reconciler.runOnce();
+
+        assertTrue(hasCurrent(1), "paused: nothing changes on its hosts");
+        assertEquals(HostState.PendingUndeploy, fleet.hostStatus(1).state());
+        fleet.control.pause(Fleet.ID, false);
+        fleet.reconciler.runOnce();
+        assertFalse(hasCurrent(1));
+        assertEquals(List.of(sha), stops(1));
+    }
+
+    @Test
+    void aStopThatFailsKeepsTheHostPendingWithItsErrorAndCurrentInPlace() throws Exception {
+        fleet.deploy(sha, "stop: echo 'cannot stop now' >&2; exit 3\n");
+        fleet.reconciler.runOnce();
+        removeEnvironmentFile();
+        fleet.reconciler.runOnce();
+
+        undeployNow();
+
+        HostStatus host = fleet.hostStatus(0);
+        assertEquals(HostState.PendingUndeploy, host.state());
+        assertTrue(host.error().orElse("").startsWith("stop on " + fleet.host(0) + " failed with exit 3"),
+                host.error().orElse(""));
+        assertTrue(hasCurrent(0));
+        RolloutHistory.Entry last = fleet.history.recent(Fleet.ID).getFirst();
+        assertEquals("undeploy failed on 2 of 2 host(s)", last.result());
+        assertTrue(last.hosts().getFirst().output().contains("cannot stop now"), last.hosts().getFirst().output());
+        fleet.reconciler.runOnce();
+        assertTrue(hasCurrent(0), "not tried again by itself");
+    }
+
+    @Test
+    void anEnvironmentRestoredAfterItsUndeployIsDeployedAgainEvenWithoutSelfHeal() throws Exception {
+        fleet.deploy(sha, STOP + "selfHeal: false\n");
+        fleet.reconciler.runOnce();
+        removeEnvironmentFile();
+        fleet.reconciler.runOnce();
+        undeployNow();
+
+        fleet.deploy(sha, STOP + "selfHeal: false\n");
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Synced, fleet.status().status());
+        assertEquals(sha, fleet.currentSha(0));
+        assertEquals(sha, fleet.currentSha(1));
+    }
+
+    @Test
     void theFileComingBackBeforeAnUndeployCancelsItAndNothingIsStopped() throws Exception {
         removeEnvironmentFile();
         fleet.reconciler.runOnce();
