@@ -6,6 +6,7 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.DesiredEntry;
 import io.trueup.desired.DesiredState;
 import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
 import io.trueup.git.DesiredStateSource;
 import io.trueup.git.Snapshot;
@@ -187,7 +188,7 @@ public final class Reconciler {
     }
 
     /** The hosts of {@code id} that left desired state and are not undeployed yet. */
-    public List<io.trueup.desired.HostAddress> pendingUndeploys(AppEnv id) {
+    public List<HostAddress> pendingUndeploys(AppEnv id) {
         return undeploys.of(id);
     }
 
