@@ -21,7 +21,8 @@ import java.security.MessageDigest;
 /**
  * An operator's actions on one app/environment: retry a halted rollout, pause and resume
  * reconciling (a running rollout stops before its next batch, and goes on from there), abort the
- * running rollout. Each needs {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
+ * running rollout, undeploy the hosts that left desired state. Each needs
+ * {@code Authorization: Bearer <trueup.api.token>}: 401 without it,
  * 403 when no token is configured (the actions are then disabled).
  */
 @Path("/api")
@@ -98,7 +99,31 @@ public class ControlResource {
         });
     }
 
+    /**
+     * Undeploys the hosts of the app/environment that left desired state (all of them when its
+     * environment file was removed): runs its {@code stop} there and removes {@code current}.
+     * 404 when none is pending undeploy.
+     */
+    @POST
+    @Path("/apps/{app}/{env}/undeploy")
+    public Response undeploy(@PathParam("app") String app, @PathParam("env") String env,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return act(app, env, authorization, "undeploy", id -> !reconciler.pendingUndeploys(id).isEmpty(),
+                "nothing to undeploy: no host of " + app + "/" + env + " left desired state", id -> {
+            String hosts = reconciler.pendingUndeploys(id).stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return reconciler.undeployNow(id, true).isPresent() ? "undeploying " + hosts
+                    : "undeploying " + hosts + " once the reconcile running now ends";
+        });
+    }
+
     private Response act(String app, String env, String authorization, String action,
+            java.util.function.Function<AppEnv, String> doIt) {
+        return act(app, env, authorization, action, reconciler::knows, "no app/environment " + app + "/" + env, doIt);
+    }
+
+    private Response act(String app, String env, String authorization, String action,
+            java.util.function.Predicate<AppEnv> exists, String notFound,
             java.util.function.Function<AppEnv, String> doIt) {
         if (config.api().token().filter(t -> !t.isBlank()).isEmpty()) {
             return error(Response.Status.FORBIDDEN, "API actions are disabled: set trueup.api.token to enable them");
@@ -108,8 +133,8 @@ public class ControlResource {
                     .entity(new ErrorView("missing or wrong bearer token")).build();
         }
         if (!AppEnv.NAME.matcher(app).matches() || !AppEnv.NAME.matcher(env).matches()
-                || !reconciler.knows(new AppEnv(app, env))) {
-            return error(Response.Status.NOT_FOUND, "no app/environment " + app + "/" + env);
+                || !exists.test(new AppEnv(app, env))) {
+            return error(Response.Status.NOT_FOUND, notFound);
         }
         AppEnv id = new AppEnv(app, env);
         return Response.accepted(new ActionView(app, env, action, doIt.apply(id))).build();

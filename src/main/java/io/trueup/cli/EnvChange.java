@@ -23,8 +23,11 @@ sealed interface EnvChange {
         }
     }
 
-    /** At base, gone at head: trueup forgets it and leaves its hosts as they are. */
-    record Removed(AppEnv id) implements EnvChange {
+    /**
+     * At base ({@code base} its spec there, empty when it was invalid), gone at head: trueup
+     * undeploys its hosts (at once with {@code trueup.undeploy=auto}, else when asked).
+     */
+    record Removed(AppEnv id, Optional<AppSpec> base) implements EnvChange {
     }
 
     record Changed(AppSpec base, AppSpec head) implements EnvChange {
@@ -52,9 +55,13 @@ sealed interface EnvChange {
         for (AppEnv id : ids) {
             Optional<DesiredEntry> before = Optional.ofNullable(base.entries().get(id));
             DesiredEntry after = head.entries().get(id);
-            changes.add(after == null ? new Removed(id) : of(before, after));
+            changes.add(after == null ? new Removed(id, before.flatMap(EnvChange::valid)) : of(before, after));
         }
         return changes;
+    }
+
+    private static Optional<AppSpec> valid(DesiredEntry entry) {
+        return entry instanceof DesiredEntry.Valid v ? Optional.of(v.spec()) : Optional.empty();
     }
 
     private static EnvChange of(Optional<DesiredEntry> before, DesiredEntry after) {

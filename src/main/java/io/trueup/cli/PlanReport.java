@@ -14,8 +14,8 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
- * The text of a plan: per app/environment that merging changes, what changes and which hosts a
- * rollout takes in which batches; then a summary line. Unchanged app/environments are only
+ * The text of a plan: per app/environment that merging changes, what changes, which hosts a
+ * rollout takes in which batches and which hosts are undeployed; then a summary line. Unchanged app/environments are only
  * counted. Pure, given the commit logs.
  */
 final class PlanReport {
@@ -48,7 +48,7 @@ final class PlanReport {
         switch (change) {
             case EnvChange.Added a -> added(a);
             case EnvChange.Changed c -> changed(c.base(), c.head());
-            case EnvChange.Removed r -> lines.add(r.id() + ": removed; trueup forgets it and leaves its hosts as they are");
+            case EnvChange.Removed r -> removed(r);
             case EnvChange.Invalid i -> {
                 lines.add(i.id() + ": invalid at head; trueup keeps its last valid state and changes no host");
                 i.problems().forEach(p -> lines.add(p.toString()));
@@ -64,7 +64,28 @@ final class PlanReport {
         lines.add("  sha: " + head.sha().abbrev());
         lines.add("  env: " + hash(head.requirementsHash()));
         config(host -> RenderedConfig.NONE, head);
-        rollout(head, head.hosts());
+        rollout(head, head.hosts(), false);
+    }
+
+    private void removed(EnvChange.Removed removed) {
+        lines.add(removed.id() + ": removed");
+        removed.base().ifPresentOrElse(base -> {
+            lines.add("  undeploys " + Words.count(base.hosts().size(), "host") + ": " + join(base.hosts()));
+            undeploy(base);
+        }, () -> lines.add("  invalid at base: undeploys the hosts of its last valid state, if trueup knows one; "
+                + when(removed.id())));
+    }
+
+    /** How hosts of {@code base} that leave desired state are undeployed, and when. */
+    private void undeploy(AppSpec base) {
+        lines.add("    " + base.stop().map(stop -> "stop runs (" + stop + "), then current is removed")
+                .orElse("current is removed (no stop command)") + "; releases, envs and shared stay");
+        lines.add("    " + when(base.id()));
+    }
+
+    private static String when(io.trueup.desired.AppEnv id) {
+        return "at once with trueup.undeploy=auto; else (manual, the default) on POST /api/apps/" + id.app() + "/"
+                + id.env() + "/undeploy";
     }
 
     private void changed(AppSpec base, AppSpec head) {
@@ -86,14 +107,16 @@ final class PlanReport {
             lines.add("  hosts added: " + join(added));
         }
         if (!removed.isEmpty()) {
-            lines.add("  hosts removed: " + join(removed) + " (left as they are)");
+            lines.add("  hosts removed: " + join(removed));
+            undeploy(base);
         }
         SpecSettings.changes(base, head).forEach(c -> lines.add("  " + c));
         List<HostAddress> newConfig = config(host -> base.hosts().contains(host) ? base.rendered(host)
                 : RenderedConfig.NONE, head);
         boolean everyHost = newSha || newEnv || !base.path().equals(head.path()) || !base.user().equals(head.user());
         rollout(head, everyHost ? head.hosts()
-                : head.hosts().stream().filter(h -> added.contains(h) || newConfig.contains(h)).toList());
+                : head.hosts().stream().filter(h -> added.contains(h) || newConfig.contains(h)).toList(),
+                !removed.isEmpty());
     }
 
     /**
@@ -140,9 +163,9 @@ final class PlanReport {
     }
 
     /** The batches a rollout takes {@code work} in, canary first, as the planner makes them. */
-    private void rollout(AppSpec head, List<HostAddress> work) {
+    private void rollout(AppSpec head, List<HostAddress> work, boolean undeploys) {
         if (work.isEmpty()) {
-            lines.add("  touches no host");
+            lines.add(undeploys ? "  deploys to no host" : "  touches no host");
             return;
         }
         List<List<HostAddress>> batches = Planner.batches(work, head.rollout(), head.hosts().size());

@@ -44,6 +44,7 @@ final class SpecSettings {
         settings.put("wheelhouse", spec.wheelhouse());
         settings.put("python", spec.python());
         settings.put("restart", text(spec.restart()));
+        settings.put("stop", text(spec.stop()));
         health(spec.health(), settings);
         rollout(spec.rollout(), settings);
         settings.put("keep", Integer.toString(spec.keep()));

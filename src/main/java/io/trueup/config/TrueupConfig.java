@@ -55,6 +55,24 @@ public interface TrueupConfig {
         int maxAttempts();
     }
 
+    /**
+     * What happens to hosts that leave desired state (their environment file removed, or they
+     * from its {@code hosts}): {@code manual} shows them as pending undeploy, running as they
+     * were, until {@code POST /api/apps/{app}/{env}/undeploy}; {@code auto} undeploys them at the
+     * next cycle (runs the app's {@code stop} there and removes {@code current}). Off by default,
+     * as pruning is in Argo CD: a commit that deletes a file by mistake stops nothing.
+     */
+    @WithDefault("manual")
+    Undeploy undeploy();
+
+    /** How hosts that leave desired state are undeployed. */
+    enum Undeploy {
+        /** When an operator asks, through the API. */
+        MANUAL,
+        /** By trueup, at the cycle that sees them leave. */
+        AUTO
+    }
+
     /** Hosts worked on at once, across all apps. */
     @WithDefault("16")
     int concurrency();
@@ -63,7 +81,7 @@ public interface TrueupConfig {
     Api api();
 
     interface Api {
-        /** Bearer token for the API's actions (retry, pause, resume); without one they are disabled. */
+        /** Bearer token for the API's actions (retry, pause, resume, undeploy); without one they are disabled. */
         Optional<String> token();
     }
 

@@ -19,9 +19,11 @@ import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
 import io.trueup.reconcile.Trigger;
+import io.trueup.reconcile.Undeploys;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.HostLock;
+import io.trueup.rollout.HostUndeployer;
 import io.trueup.render.ConfigRenderer;
 import io.trueup.render.SecretSource;
 import io.trueup.render.SecretsDir;
@@ -153,7 +155,9 @@ public class Wiring {
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(config.stateDir(), config.lockTtl()), config.retry().maxAttempts());
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
-                new ControllerState(control, rollouts, lastValid, history), clock, limits, observer);
+                new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
+                new Undeploying(config.stateDir().resolve("undeploys.json"),
+                        config.undeploy() == TrueupConfig.Undeploy.AUTO));
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -196,13 +200,21 @@ public class Wiring {
     }
 
     /**
+     * @param file where hosts pending undeploy are kept across restarts
+     * @param auto whether hosts that leave desired state are undeployed without an operator ({@code trueup.undeploy})
+     */
+    public record Undeploying(Path file, boolean auto) {
+    }
+
+    /**
      * The reconciler and everything it drives, over the given ports: templates' secrets from
      * {@code secrets}, what it must remember across restarts in {@code state}, telling
-     * {@code observer} what it does. Also used by integration tests.
+     * {@code observer} what it does, and the hosts that leave desired state undeployed as
+     * {@code undeploying} says. Also used by integration tests.
      */
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
-            ReconcileObserver observer) {
+            ReconcileObserver observer, Undeploying undeploying) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -213,7 +225,9 @@ public class Wiring {
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, state.control(), state.rollouts(), state.history(), backoff,
                 limits.maxAttempts(), clock, observer);
+        Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
+                commands), board, state.history(), state.control(), clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer, state.lastValid());
+                limits.defaultUser(), observer, state.lastValid(), undeploys);
     }
 }

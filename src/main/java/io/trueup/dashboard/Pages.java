@@ -77,7 +77,7 @@ final class Pages {
         return switch (status) {
             case Synced -> "ok";
             case Progressing -> "busy";
-            case OutOfSync -> "warn";
+            case OutOfSync, PendingUndeploy -> "warn";
             case Degraded, Halted, Invalid -> "bad";
         };
     }
@@ -86,7 +86,7 @@ final class Pages {
         return switch (state) {
             case Synced -> "ok";
             case Deploying -> "busy";
-            case OutOfSync, Unknown -> "warn";
+            case OutOfSync, Unknown, PendingUndeploy -> "warn";
             case Failed, Unreachable -> "bad";
         };
     }

@@ -105,6 +105,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 path: hello                 # relative to each demo host's home
                 user: demo
                 restart: sh bin/restart
+                stop: kill "$(cat "$HOME/run/hello.pid")" 2>/dev/null || true
                 health:
                   http: null                # the demo app listens on a port per host: check with a command
                   command: sh bin/healthz

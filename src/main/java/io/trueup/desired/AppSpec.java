@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param wheelhouse path of the wheel directory inside the app repository
  * @param python the interpreter that makes virtualenvs on hosts
  * @param restart the shell command run on the host in the release directory after the switch
+ * @param stop the shell command run on a host in its current release when the host is undeployed
+ *     (removed from desired state), before {@code current} is removed
  * @param health how to tell the host is healthy after the restart
  * @param rollout how a rollout goes through the hosts: batches, canary, pauses, failures allowed
  * @param keep releases kept per host
@@ -41,6 +43,7 @@ public record AppSpec(
         String wheelhouse,
         String python,
         Optional<String> restart,
+        Optional<String> stop,
         Health health,
         Rollout rollout,
         int keep,
@@ -61,6 +64,7 @@ public record AppSpec(
         Objects.requireNonNull(wheelhouse);
         Objects.requireNonNull(python);
         Objects.requireNonNull(restart);
+        Objects.requireNonNull(stop);
         Objects.requireNonNull(health);
         Objects.requireNonNull(rollout);
         Objects.requireNonNull(sha);
@@ -79,13 +83,13 @@ public record AppSpec(
 
     /** This spec with {@code config} rendered for every host ({@code byHost}). */
     public AppSpec withRendered(Map<HostAddress, RenderedConfig> byHost) {
-        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, health, rollout, keep,
+        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep,
                 selfHeal, sha, requirementsHash, hosts, file, recipe, byHost);
     }
 
     /** This spec with another recipe, nothing rendered. */
     public AppSpec withRecipe(ReleaseRecipe other) {
-        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, health, rollout, keep,
+        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep,
                 selfHeal, sha, requirementsHash, hosts, file, other, Map.of());
     }
 

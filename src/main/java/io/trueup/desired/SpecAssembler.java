@@ -107,6 +107,7 @@ final class SpecAssembler {
                 s.value(Schema.WHEELHOUSE).orElse(DEFAULT_WHEELHOUSE),
                 s.value(Schema.PYTHON).orElse(DEFAULT_PYTHON),
                 s.value(Schema.RESTART),
+                s.value(Schema.STOP),
                 health(s),
                 rollout(s),
                 s.value(Schema.KEEP).orElse(DEFAULT_KEEP),

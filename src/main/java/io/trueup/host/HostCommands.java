@@ -3,6 +3,7 @@ package io.trueup.host;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
+import io.trueup.desired.Removal;
 import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
@@ -43,7 +44,9 @@ import java.util.Set;
  */
 public final class HostCommands {
 
-    private static final String COMMON = load("common.sh");
+    /** The exit codes trueup tells apart, as the scripts define them. */
+    private static final String EXIT_CODES = load("exit-codes.sh");
+    private static final String COMMON = EXIT_CODES + load("common.sh");
     private static final String INSPECT = load("inspect.sh");
     private static final String RUN = load("run.sh");
     private static final String STEPS = load("steps.sh");
@@ -60,14 +63,16 @@ public final class HostCommands {
             Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
             Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
             Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
-            Map.entry("gc", load("gc.sh")), Map.entry("unlock", ":\n"));
-    /** The function each step runs, by step name: a user's command (restart, the hooks) runs through run.sh. */
+            Map.entry("gc", load("gc.sh")), Map.entry("unlock", ":\n"),
+            Map.entry("stop", load("stop.sh") + RUN), Map.entry("unlink", load("unlink.sh")));
+    /** The function each step runs, by step name: a user's command (restart, the hooks, stop) runs through run.sh. */
     private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
             Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
             Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
             Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("gc", "gc"),
             Map.entry("restart", "run"), Map.entry("build", "run"), Map.entry("migrate", "run"),
-            Map.entry("beforeSwitch", "run"), Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"));
+            Map.entry("beforeSwitch", "run"), Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"),
+            Map.entry("stop", "stop"), Map.entry("unlink", "unlink"));
 
     /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
     public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
@@ -86,13 +91,13 @@ public final class HostCommands {
     public static final long HISTORY_LIMIT = 1024 * 1024;
 
     /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
-    public static final int NO_WORD = 77;
+    public static final int NO_WORD = exitCode("EX_NO_WORD");
 
     /** Exit code of a command that found the base directory locked by another controller: try later. */
-    public static final int LOCKED = 75;
+    public static final int LOCKED = exitCode("EX_LOCKED");
 
     /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
-    public static final int NOT_AS_SEEN = 76;
+    public static final int NOT_AS_SEEN = exitCode("EX_NOT_AS_SEEN");
 
     private HostCommands() {
     }
@@ -152,6 +157,10 @@ public final class HostCommands {
      * messages and metrics, is the steps' names joined with {@code +}.
      */
     public static RemoteCommand command(AppSpec spec, List<Step> steps) {
+        return command(spec.path(), steps);
+    }
+
+    private static RemoteCommand command(String path, List<Step> steps) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
@@ -174,7 +183,7 @@ public final class HostCommands {
         script.append(STEPS);
         // The lines below name only steps and argument positions: the arguments stay data.
         List<String> args = new ArrayList<>();
-        args.add(spec.path());
+        args.add(path);
         script.append("begin \"${1}\"").append(steps.get(0).name().equals("prepare") ? " make" : "").append('\n');
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
@@ -374,6 +383,29 @@ public final class HostCommands {
         return new Step("restart", run(shellText, spec, host, Optional.empty(), Optional.empty(), previous), false);
     }
 
+    /** The SSH login for a host that desired state no longer lists. */
+    public static SshTarget target(Removal removal) {
+        return new SshTarget(removal.host().name(), removal.host().port(), removal.user());
+    }
+
+    /**
+     * Undeploys a host that desired state no longer lists, in one command under the host lock:
+     * runs the app's {@code stop} command (if it has one) in the current release, as {@link #restart}
+     * runs restart, unless there is no current release; then removes {@code current} and
+     * {@code previous}; then appends {@code historyLine} to {@code .trueup/history.log} (best effort,
+     * as {@link #record}). A stop that fails ends the command with {@code current} in place.
+     * Releases, envs, shared paths and {@code repo.git} stay. A host without the base directory
+     * has nothing to undeploy: the command succeeds (but its history line).
+     */
+    public static RemoteCommand undeploy(Removal removal, String historyLine) {
+        List<Step> steps = new ArrayList<>();
+        removal.stop().ifPresent(stop -> steps.add(new Step("stop", List.of(stop, "", "", removal.id().app(),
+                removal.id().env(), removal.host().name(), ""), false)));
+        steps.add(new Step("unlink"));
+        steps.add(record(historyLine));
+        return command(removal.path(), steps);
+    }
+
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */
     public static RemoteCommand health(AppSpec spec, HostAddress host, String shellText) {
         List<String> args = new ArrayList<>(List.of(spec.path()));
@@ -416,6 +448,16 @@ public final class HostCommands {
     public static Step gc(Instant now) {
         return new Step("gc", List.of(Long.toString(now.getEpochSecond()), Long.toString(GC_EVERY.toSeconds()),
                 Long.toString(now.minus(GC_GRACE).getEpochSecond())), true);
+    }
+
+    /** The value of {@code variable} in exit-codes.sh. */
+    private static int exitCode(String variable) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + variable + "=([0-9]+)\\b")
+                .matcher(EXIT_CODES);
+        if (!m.find()) {
+            throw new IllegalStateException("exit-codes.sh defines no " + variable);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     private static String load(String name) {

@@ -6,6 +6,7 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.DesiredEntry;
 import io.trueup.desired.DesiredState;
 import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
 import io.trueup.git.DesiredStateSource;
 import io.trueup.git.Snapshot;
@@ -53,6 +54,7 @@ public final class Reconciler {
     private final Clock clock;
     private final String defaultUser;
     private final ReconcileObserver observer;
+    private final Undeploys undeploys;
     private final DesiredStateParser parser = new DesiredStateParser();
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
@@ -67,12 +69,15 @@ public final class Reconciler {
     /**
      * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
      * secret is seen at the next one), keeps in {@code lastValid} the revision where each was last
-     * valid, and tells {@code observer} of every fetch and every reconcile.
+     * valid, and tells {@code observer} of every fetch and every reconcile. Hands the hosts that
+     * leave desired state to {@code undeploys}, and undeploys them when they are due and their
+     * app/environment is not being reconciled.
      */
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, ConfigRenderer renderer,
             AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer,
-            LastValidStore lastValid) {
+            LastValidStore lastValid, Undeploys undeploys) {
         this.observer = observer;
+        this.undeploys = undeploys;
         this.source = source;
         this.check = new EntryCheck(sourceCheck, renderer);
         this.kept = new LastValid(lastValid, check, defaultUser);
@@ -113,6 +118,8 @@ public final class Reconciler {
             observer.fetched(took, fetched.isPresent());
         }
         List<Future<?>> started = new ArrayList<>();
+        // Undeploys first: a reconcile of the same app/environment waits for its undeploy, not the reverse.
+        undeploys.due().forEach(id -> undeployNow(id, false).ifPresent(started::add));
         for (AppSpec spec : lastValid.values()) {
             if (inFlight.add(spec.id())) {
                 List<Problem> problems = invalid.getOrDefault(spec.id(), List.of());
@@ -184,6 +191,32 @@ public final class Reconciler {
         alarms.schedule(() -> reconcileSoon(id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Has the hosts of {@code id} pending undeploy undeployed: starts that now unless {@code id} is
+     * being reconciled, else it happens at the next cycle. With {@code approve}, an operator asked
+     * for it (else they are due by themselves). Returns the task, or empty when nothing was started.
+     */
+    public Optional<Future<?>> undeployNow(AppEnv id, boolean approve) {
+        if (approve && undeploys.approve(id) == 0 || !inFlight.add(id)) {
+            return Optional.empty();
+        }
+        return Optional.of(workers.submit(() -> {
+            try {
+                undeploys.run(id);
+            } finally {
+                inFlight.remove(id);
+                if (again.remove(id)) {
+                    reconcileAgain(id, new ArrayList<>());
+                }
+            }
+        }));
+    }
+
+    /** The hosts of {@code id} that left desired state and are not undeployed yet. */
+    public List<HostAddress> pendingUndeploys(AppEnv id) {
+        return undeploys.of(id);
+    }
+
     /** Whether desired state has a valid spec for {@code id}, now or before. */
     public boolean knows(AppEnv id) {
         return lastValid.containsKey(id);
@@ -211,6 +244,7 @@ public final class Reconciler {
             board.put(new AppStatus(spec.id(), Optional.of(spec.sha().hex()), SyncStatus.Degraded,
                     Optional.of("reconcile failed: " + e), problems, hosts, false, clock.instant()));
         } finally {
+            undeploys.show(spec.id()); // the reconcile rewrote its status
             inFlight.remove(spec.id());
             observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
             if (again.remove(spec.id())) {
@@ -250,10 +284,9 @@ public final class Reconciler {
      */
     private void validate(Fetched fetched, Map<AppEnv, List<Problem>> invalid) {
         DesiredState state = fetched.state();
+        Map<AppEnv, AppSpec> before = Map.copyOf(lastValid);
         lastValid.keySet().retainAll(state.entries().keySet());
         revisionOf.keySet().retainAll(state.entries().keySet());
-        apps.retain(state.entries().keySet());
-        board.retain(state.entries().keySet());
         for (DesiredEntry entry : state.entries().values()) {
             switch (check.check(entry, fetched.files())) {
                 case DesiredEntry.Valid valid -> {
@@ -266,6 +299,11 @@ public final class Reconciler {
         List<AppEnv> forgotten = invalid.keySet().stream().filter(id -> !lastValid.containsKey(id)).toList();
         kept.recall(source.orElseThrow(), forgotten).forEach((id, recalled) -> restore(id, recalled, invalid.get(id)));
         kept.keep(state.entries().keySet(), revisionOf);
+        undeploys.track(before, Map.copyOf(lastValid), state.entries().keySet(), state.revision());
+        // What is pending undeploy stays shown, and keeps its pause, until it is undeployed.
+        Set<AppEnv> shown = undeploys.shown(state.entries().keySet());
+        apps.retain(shown);
+        board.retain(shown);
     }
 
     /** Reconciles {@code id} at its last valid state kept from before a restart, or shows it Invalid. */

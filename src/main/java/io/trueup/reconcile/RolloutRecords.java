@@ -2,6 +2,7 @@ package io.trueup.reconcile;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.rollout.HostOutcome;
+import io.trueup.rollout.HostUndeployer;
 import io.trueup.rollout.Phase;
 import io.trueup.rollout.RolloutRecord;
 import io.trueup.rollout.RolloutStep;
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Turns a rollout's result into its history entry. Pure. */
+/** Turns a rollout's result, or an undeploy's, into its history entry. Pure. */
 final class RolloutRecords {
 
     private RolloutRecords() {
@@ -33,6 +34,25 @@ final class RolloutRecords {
         };
         return new RolloutHistory.Entry(record.revision(), spec.sha().hex(), spec.requirementsHash().toString(),
                 record.started(), Duration.between(record.started(), end), outcome, hosts);
+    }
+
+    /**
+     * The entry of an undeploy of hosts that left desired state ({@code first} is one of them: its
+     * revision and what was last desired there are the entry's), {@code undeployed} or
+     * {@code undeploy failed on <n> of <m> host(s)}.
+     */
+    static RolloutHistory.Entry undeploy(PendingUndeploys.Pending first, Instant start, Duration took,
+            List<HostUndeployer.Outcome> outcomes) {
+        long failed = outcomes.stream().filter(HostUndeployer.Failed.class::isInstance).count();
+        List<RolloutHistory.HostResult> hosts = outcomes.stream().map(o -> switch (o) {
+            case HostUndeployer.Undeployed u -> new RolloutHistory.HostResult(u.host().toString(), "undeployed", null,
+                    null, null);
+            case HostUndeployer.Failed f -> new RolloutHistory.HostResult(f.host().toString(), "undeploy failed",
+                    f.step(), f.error(), f.output().isBlank() ? null : f.output());
+        }).toList();
+        return new RolloutHistory.Entry(first.removedIn(), first.sha(), first.requirementsHash(), start, took,
+                failed == 0 ? "undeployed" : "undeploy failed on " + failed + " of " + outcomes.size() + " host(s)",
+                hosts);
     }
 
     private static RolloutHistory.HostResult host(RolloutRecord.HostProgress host) {

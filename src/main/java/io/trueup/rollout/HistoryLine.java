@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.Removal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The line a deploy appends to a host's {@code .trueup/history.log}: one JSON object. Pure. */
+/** The line a deploy or an undeploy appends to a host's {@code .trueup/history.log}: one JSON object. Pure. */
 final class HistoryLine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,6 +21,21 @@ final class HistoryLine {
     static String deployed(AppSpec spec, HostAddress host, String revision, Instant time) {
         Map<String, Object> line = fields(spec, host, revision, time);
         line.put("result", "deployed");
+        return write(line);
+    }
+
+    /**
+     * The line of a host undeployed at {@code time}: it left desired state at {@code revision},
+     * where it was last desired at {@code sha}.
+     */
+    static String undeployed(Removal removal, String sha, String revision, Instant time) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", time.toString());
+        line.put("app", removal.id().app());
+        line.put("env", removal.id().env());
+        line.put("sha", sha);
+        line.put("revision", revision);
+        line.put("result", "undeployed");
         return write(line);
     }
 

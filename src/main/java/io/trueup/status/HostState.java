@@ -13,5 +13,7 @@ public enum HostState {
     /** Its deploy failed; see error and whether it was rolled back. */
     Failed,
     /** It could not be inspected or reached. */
-    Unreachable
+    Unreachable,
+    /** Removed from desired state; runs as it was until it is undeployed. See its detail and error. */
+    PendingUndeploy
 }

@@ -57,6 +57,11 @@ public final class StatusBoard {
                 app.updated(), app.rollout()));
     }
 
+    /** Forgets the app/environment {@code id}. */
+    public void forget(AppEnv id) {
+        apps.remove(id);
+    }
+
     /** Forgets every app/environment not in {@code keep}. */
     public void retain(Set<AppEnv> keep) {
         apps.keySet().retainAll(keep);

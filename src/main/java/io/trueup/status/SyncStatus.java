@@ -13,5 +13,10 @@ public enum SyncStatus {
     /** A rollout failed on a host's step and stopped; not retried until desired state changes or a retry. */
     Halted,
     /** The desired state of this app/environment is invalid; the last valid one is kept. */
-    Invalid
+    Invalid,
+    /**
+     * Removed from desired state; its hosts run as they were until it is undeployed (by an
+     * operator, or by trueup itself with {@code trueup.undeploy=auto}).
+     */
+    PendingUndeploy
 }

@@ -13,7 +13,7 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # running the same steps) never change one base directory at once; with TRUEUP_LOCK_HOLD=1 it is
 # kept when the command ends, for the next command of the same deploy (same TRUEUP_LOCK_OWNER),
 # which takes it again and renews it (its time is what the TTL counts from); the deploy's last
-# command, without TRUEUP_LOCK_HOLD, frees it. A busy lock exits 75 (EX_TEMPFAIL: try later). A
+# command, without TRUEUP_LOCK_HOLD, frees it. A busy lock exits $EX_LOCKED (EX_TEMPFAIL: try later). A
 # lock untouched for TRUEUP_LOCK_TTL minutes, or one left by an earlier run of this same controller
 # (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER) whose command is gone, is taken over, and
 # the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER, or when this command
@@ -45,12 +45,12 @@ lock() {
     esac
     if [ -z "$stale" ]; then
       echo "locked by $holder" >&2
-      exit 75
+      exit "$EX_LOCKED"
     fi
     # Renaming is atomic: of several takers, one moves the stale lock away; the others wait.
-    mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
+    mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     rm -rf ".trueup/lock.stale.$$"
-    mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit 75; }
+    mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     echo "trueup: took over the lock of $holder" >&2
   fi
   # The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.

@@ -1,6 +1,6 @@
 # Waits for trueup's word to go on to the switch: the line "go" on the command's stdin (fd 3, kept
 # by steps.sh), which trueup sends when it hears this step start, that is, once every step before
-# it has succeeded. Without that word the command ends here, before the switch, exiting 77, and
+# it has succeeded. Without that word the command ends here, before the switch, exiting $EX_NO_WORD, and
 # what the steps before made stays for the next deploy: a host never switches and restarts with
 # no trueup there to check its health and switch it back. No word is end of file (trueup's
 # connection is gone), any other line, or nothing for $2 seconds: a connection that died without
@@ -24,6 +24,6 @@ code=$?
 kill "$timer" 2>/dev/null
 case $code in
   0) ;;
-  1) echo "no word from trueup to switch (its connection is gone); stopped before the switch" >&2; exit 77 ;;
-  *) echo "no word from trueup to switch within $2s; stopped before the switch" >&2; exit 77 ;;
+  1) echo "no word from trueup to switch (its connection is gone); stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
+  *) echo "no word from trueup to switch within $2s; stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
 esac

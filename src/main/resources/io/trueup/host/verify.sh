@@ -1,6 +1,6 @@
 # Checks, under the lock, that the base directory is still as the inspection that a deploy was
 # planned from saw it (an inspection of an earlier poll, reused when desired state changed so
-# that the deploy's first command need not wait for another). Changes nothing. Exits 76 when the
+# that the deploy's first command need not wait for another). Changes nothing. Exits $EX_NOT_AS_SEEN when the
 # host is not as seen: trueup inspects it again and plans anew.
 # $1 base directory  $2 what current pointed at ("" when missing)  $3 what previous pointed at
 # $4 the desired env  $5 what must hold besides, comma-separated: "complete" when the plan does
@@ -9,7 +9,7 @@
 # clone), linked to env $4; then, for each file rendered into it, its path and its SHA-256
 # (needs digests.sh)]
 set -u
-stale() { echo "$*" >&2; exit 76; }
+stale() { echo "$*" >&2; exit "$EX_NOT_AS_SEEN"; }
 cd "$1" 2>/dev/null || stale "the base directory is gone"
 lock
 [ -d repo.git ] || stale "repo.git is gone"

@@ -52,6 +52,15 @@ class ControlApiIT {
     }
 
     @Test
+    void undeployNeedsTheBearerTokenAndIsNotFoundWhileNoHostLeftDesiredState() {
+        given().when().post("/api/apps/hello/demo/undeploy").then().statusCode(401);
+
+        given().header("Authorization", "Bearer " + TokenProfile.TOKEN).when().post("/api/apps/hello/demo/undeploy")
+                .then().statusCode(404).body("error", is("nothing to undeploy: no host of hello/demo left desired state"));
+        given().when().get("/api/apps/hello/demo").then().statusCode(200).body("status", is("Synced"));
+    }
+
+    @Test
     void historyListsTheFirstRolloutWithItsHosts() {
         given().when().get("/api/apps/hello/demo/history").then()
                 .statusCode(200)

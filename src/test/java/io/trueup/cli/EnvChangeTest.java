@@ -10,6 +10,7 @@ import io.trueup.desired.Problem;
 import io.trueup.support.Specs;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EnvChangeTest {
@@ -41,7 +42,7 @@ class EnvChangeTest {
                 EnvChange.between(state(new DesiredEntry.Valid(base)), state(new DesiredEntry.Valid(head))));
         assertEquals(List.of(new EnvChange.Unchanged(PROD)),
                 EnvChange.between(state(new DesiredEntry.Valid(base)), state(new DesiredEntry.Valid(base))));
-        assertEquals(List.of(new EnvChange.Removed(PROD)),
+        assertEquals(List.of(new EnvChange.Removed(PROD, Optional.of(base))),
                 EnvChange.between(state(new DesiredEntry.Valid(base)), DesiredState.of("r", Map.of(), List.of())));
     }
 }

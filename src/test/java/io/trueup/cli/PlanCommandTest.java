@@ -70,7 +70,10 @@ class PlanCommandTest {
 
         assertEquals(new Result(0, List.of(
                 "plan: desired state " + abbrev(base) + " -> " + abbrev(head),
-                "hello/old: removed; trueup forgets it and leaves its hosts as they are",
+                "hello/old: removed",
+                "  undeploys 1 host: old1",
+                "    current is removed (no stop command); releases, envs and shared stay",
+                "    at once with trueup.undeploy=auto; else (manual, the default) on POST /api/apps/hello/old/undeploy",
                 "hello/prod: changed",
                 "  sha: " + abbrev(first) + " -> " + abbrev(louder),
                 "    + Say hello louder",
@@ -100,6 +103,23 @@ class PlanCommandTest {
     }
 
     @Test
+    void removingAnEnvironmentFileShowsItsHostsUndeployedWithTheStopCommand() throws Exception {
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, web2", "stop: sh bin/stop\n"))
+                .write("apps/hello/staging.yaml", env(first, hash, "stage1", "")).commit("hello in prod and staging");
+        String head = repos.write("apps/hello/prod.yaml", null).commit("Retire hello in prod");
+
+        Result result = plan(base, head);
+
+        assertEquals(new Result(0, List.of(
+                "plan: desired state " + abbrev(base) + " -> " + abbrev(head),
+                "hello/prod: removed",
+                "  undeploys 2 hosts: web1, web2",
+                "    stop runs (sh bin/stop), then current is removed; releases, envs and shared stay",
+                "    at once with trueup.undeploy=auto; else (manual, the default) on POST /api/apps/hello/prod/undeploy",
+                "plan: 0 changed, 0 added, 1 removed, 0 invalid, 1 unchanged"), List.of()), result);
+    }
+
+    @Test
     void aRevertListsTheCommitsItTakesOut() throws Exception {
         repos.write("apps/hello/prod.yaml", env(first, hash, "web1", "")).commit("Deploy hello");
         String second = repos.appCommit("app.py", "print('bonjour')\n", "Greet in French");
@@ -126,10 +146,12 @@ class PlanCommandTest {
         assertEquals(new Result(0, List.of(
                 "plan: desired state " + abbrev(base) + " -> " + abbrev(head),
                 "hello/prod: changed",
-                "  hosts removed: web1 (left as they are)",
+                "  hosts removed: web1",
+                "    current is removed (no stop command); releases, envs and shared stay",
+                "    at once with trueup.undeploy=auto; else (manual, the default) on POST /api/apps/hello/prod/undeploy",
                 "  restart: (none) -> sh bin/restart",
                 "  keep: 5 -> 3",
-                "  touches no host",
+                "  deploys to no host",
                 "plan: 1 changed, 0 added, 0 removed, 0 invalid, 0 unchanged"), List.of()), result);
     }
 

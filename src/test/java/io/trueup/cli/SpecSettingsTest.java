@@ -29,7 +29,7 @@ class SpecSettingsTest {
         Health health = new Health(Optional.of("http://{host}:8000/healthz"), Optional.empty(), Duration.ofSeconds(10),
                 Duration.ofMillis(500), 3, Duration.ofSeconds(5));
         AppSpec head = new AppSpec(base.id(), base.source(), base.path(), base.user(), base.requirements(),
-                base.wheelhouse(), base.python(), base.restart(), health, rollout, base.keep(), false, base.sha(),
+                base.wheelhouse(), base.python(), base.restart(), base.stop(), health, rollout, base.keep(), false, base.sha(),
                 base.requirementsHash(), base.hosts(), base.file(), base.recipe(), java.util.Map.of());
 
         assertEquals(List.of(

@@ -99,6 +99,17 @@ class DesiredStateParserTest {
     }
 
     @Test
+    void readsTheStopCommandFromAppYamlAndLeavesItEmptyWithoutOne() {
+        AppSpec withStop = spec(DesiredFiles.with("apps/hello/app.yaml", APP_YAML + "stop: sudo systemctl stop hello\n")
+                .and("apps/hello/production.yaml", ENV_YAML).parse(), "hello", "production");
+        AppSpec without = spec(DesiredFiles.with("apps/hello/app.yaml", APP_YAML)
+                .and("apps/hello/production.yaml", ENV_YAML).parse(), "hello", "production");
+
+        assertEquals(Optional.of("sudo systemctl stop hello"), withStop.stop());
+        assertEquals(Optional.empty(), without.stop());
+    }
+
+    @Test
     void nullInEnvFileDropsTheInheritedValue() {
         AppSpec spec = spec(DesiredFiles.with("apps/hello/app.yaml", APP_YAML)
                 .and("apps/hello/production.yaml", ENV_YAML + """

@@ -64,7 +64,7 @@ class ProblemReportingTest {
     @Test
     void reportsUnknownFieldWithFileAndLine() {
         assertEquals(List.of("apps/hello/production.yaml:2: host: unknown field; allowed fields are source, path,"
-                + " user, requirements, wheelhouse, python, restart, health, rollout, keep, selfHeal, shared,"
+                + " user, requirements, wheelhouse, python, restart, stop, health, rollout, keep, selfHeal, shared,"
                 + " config, vars, hostVars, hooks, sha, requirementsHash, hosts"),
                 problemsOfProductionWith(ENV_YAML.replaceFirst("\n", "\nhost: web3.example.com\n")));
     }

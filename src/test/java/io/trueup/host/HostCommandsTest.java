@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.ReleaseId;
+import io.trueup.desired.Removal;
 import io.trueup.desired.RenderedConfig;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class HostCommandsTest {
         base = home.resolve("srv/hello");
         AppSpec any = Specs.spec(sha('a'), env('1'), "web1");
         spec = new AppSpec(any.id(), any.source(), base.toString(), any.user(), any.requirements(), any.wheelhouse(),
-                any.python(), any.restart(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
+                any.python(), any.restart(), any.stop(), any.health(), any.rollout(), any.keep(), any.selfHeal(), any.sha(),
                 any.requirementsHash(), any.hosts(), any.file(), any.recipe(), java.util.Map.of());
         CommandResult prepared = run(List.of(HostCommands.prepare()));
         assertEquals(0, prepared.exitCode(), prepared.stderr());
@@ -241,6 +243,59 @@ class HostCommandsTest {
     }
 
     @Test
+    void undeployStopsTheAppInTheCurrentReleaseThenRemovesCurrentAndPreviousAndKeepsReleases() throws IOException {
+        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
+        Files.createSymbolicLink(base.resolve("previous"), Path.of("releases", sha('b').hex()));
+        Removal removal = removal(
+                Optional.of("echo \"$TRUEUP_SHA $TRUEUP_APP/$TRUEUP_ENV $PWD\" > \"$TRUEUP_BASE/stopped\""));
+
+        CommandResult result = run(HostCommands.undeploy(removal, "{\"result\":\"undeployed\"}"));
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("start stop\ndone stop\nstart unlink\ndone unlink\nstart record\ndone record\n",
+                result.stdout());
+        assertEquals(sha('a').hex() + " hello/prod " + base.toRealPath().resolve("releases").resolve(sha('a').hex())
+                + "\n", Files.readString(base.resolve("stopped")), "stop ran in the current release");
+        assertFalse(Files.exists(base.resolve("current"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(base.resolve("previous"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isDirectory(base.resolve("releases").resolve(sha('a').hex())), "releases stay");
+        assertEquals(List.of("{\"result\":\"undeployed\"}"), history());
+        assertFalse(Files.exists(base.resolve(".trueup/lock")));
+    }
+
+    @Test
+    void aStopThatFailsLeavesCurrentInPlace() throws IOException {
+        CommandResult result = run(HostCommands.undeploy(removal(Optional.of("echo 'still busy' >&2; exit 4")),
+                "{}"));
+
+        assertEquals(4, result.exitCode());
+        assertEquals("start stop\nfailed stop 4\n", result.stdout());
+        assertTrue(result.stderr().contains("still busy"), result.stderr());
+        assertTrue(Files.isSymbolicLink(base.resolve("current")));
+        assertEquals(List.of(), history());
+    }
+
+    @Test
+    void undeployingAgainOrWhereNothingWasDeployedSucceedsWithoutRunningStop() throws IOException {
+        Removal removal = removal(Optional.of("echo ran >> \"$TRUEUP_BASE/stopped\""));
+        assertEquals(0, run(HostCommands.undeploy(removal, "{}")).exitCode());
+
+        CommandResult again = run(HostCommands.undeploy(removal, "{}"));
+        CommandResult nowhere = run(HostCommands.undeploy(new Removal(removal.id(), removal.host(),
+                home.resolve("srv/never").toString(), "deploy", removal.stop()), "{}"));
+
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertTrue(again.stderr().contains("nothing to stop"), again.stderr());
+        assertEquals(0, nowhere.exitCode(), nowhere.stderr());
+        assertEquals(List.of("ran"), Files.readAllLines(base.resolve("stopped")), "stop ran once");
+        assertFalse(Files.exists(home.resolve("srv/never")), "no base directory made");
+    }
+
+    private Removal removal(Optional<String> stop) {
+        return new Removal(spec.id(), spec.hosts().get(0), base.toString(), "deploy", stop);
+    }
+
+    @Test
     void aCommandIsNamedByItsSteps() {
         RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec, spec.hosts().get(0)),
                 HostCommands.switchTo(ReleaseId.of(sha('a')), Instant.EPOCH), restart("true")));
@@ -333,7 +388,11 @@ class HostCommandsTest {
 
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
     private CommandResult run(List<HostCommands.Step> steps) {
-        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        return run(HostCommands.command(spec, steps));
+    }
+
+    private CommandResult run(RemoteCommand unlocked) {
+        RemoteCommand command = unlocked.withEnv(LOCK);
         try {
             Process process = new ProcessBuilder("/bin/sh", "-c", command.render()).directory(home.toFile()).start();
             process.getOutputStream().write(command.input().bytes());

@@ -212,7 +212,7 @@ class RolloutEngineTest {
         shell.fail("*", "health", 1, "connection refused");
         AppSpec base = spec(sha('b'), env('1'), "web1");
         AppSpec spec = new AppSpec(base.id(), base.source(), base.path(), base.user(), base.requirements(),
-                base.wheelhouse(), base.python(), base.restart(), new io.trueup.desired.Health(
+                base.wheelhouse(), base.python(), base.restart(), base.stop(), new io.trueup.desired.Health(
                         java.util.Optional.empty(), java.util.Optional.of("curl -fsS localhost:8000/healthz"),
                         Duration.ofMillis(300), Duration.ofMillis(100), 10, Duration.ZERO),
                 base.rollout(), base.keep(), base.selfHeal(), base.sha(), base.requirementsHash(), base.hosts(),

@@ -64,6 +64,8 @@ public final class Fleet implements AutoCloseable {
     /** The controller's running rollouts, kept in its state directory as the service keeps them. */
     public RolloutStore rollouts;
     public Reconciler reconciler;
+    /** Whether {@link #startController()} starts trueup with {@code trueup.undeploy=auto}. */
+    public boolean undeployAuto;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
         this.dir = dir;
@@ -104,7 +106,8 @@ public final class Fleet implements AutoCloseable {
         rollouts = kept.rollouts();
         reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
                 kept, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
-                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE);
+                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE,
+                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
     }
 
     /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */

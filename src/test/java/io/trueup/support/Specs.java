@@ -46,15 +46,15 @@ public final class Specs {
 
     public static AppSpec spec(Sha sha, RequirementsHash env, List<HostAddress> hosts, Rollout rollout, int keep) {
         return new AppSpec(new AppEnv("hello", "prod"), "/src/hello.git", "/srv/hello", "deploy", "requirements.txt",
-                "wheels", "python3", Optional.of("true"), Health.NONE, rollout, keep, true, sha, env, hosts,
+                "wheels", "python3", Optional.of("true"), Optional.empty(), Health.NONE, rollout, keep, true, sha, env, hosts,
                 "apps/hello/prod.yaml", ReleaseRecipe.NONE, Map.of());
     }
 
     /** {@code spec} with its base directory at {@code path}. */
     public static AppSpec at(AppSpec spec, String path) {
         return new AppSpec(spec.id(), spec.source(), path, spec.user(), spec.requirements(), spec.wheelhouse(),
-                spec.python(), spec.restart(), spec.health(), spec.rollout(), spec.keep(), spec.selfHeal(), spec.sha(),
-                spec.requirementsHash(), spec.hosts(), spec.file(), spec.recipe(), spec.rendered());
+                spec.python(), spec.restart(), spec.stop(), spec.health(), spec.rollout(), spec.keep(), spec.selfHeal(),
+                spec.sha(), spec.requirementsHash(), spec.hosts(), spec.file(), spec.recipe(), spec.rendered());
     }
 
     public static AppSpec spec(Sha sha, RequirementsHash env, String... hosts) {
