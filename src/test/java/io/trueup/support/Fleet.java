@@ -59,6 +59,7 @@ public final class Fleet implements AutoCloseable {
     private final GitSsh gitSsh;
     private final AppMirrors mirrors;
     private final GitDesiredStateSource source;
+    private final List<GitDesiredStateSource> otherSources = new ArrayList<>();
     public ControlStore control;
     public RolloutHistory history;
     /** The controller's running rollouts, kept in its state directory as the service keeps them. */
@@ -99,13 +100,42 @@ public final class Fleet implements AutoCloseable {
      * fleet's directory (another name stands for another controller).
      */
     public void startController(io.trueup.ssh.RemoteShell remote, String state) {
-        board = new StatusBoard(Optional.of(desired.dir().toString()), "main");
+        startController(remote, state, source, desired);
+    }
+
+    /**
+     * Starts another controller over {@code remote}, keeping its state in {@code state}, that
+     * follows the desired-state repository {@code desiredRepo} (its branch main) rather than the
+     * fleet's: two controllers that disagree on what the hosts should run.
+     */
+    public void startController(io.trueup.ssh.RemoteShell remote, String state, WorkingRepo desiredRepo) {
+        GitDesiredStateSource other = new GitDesiredStateSource(desiredRepo.dir().toString(), "main", Optional.empty(),
+                dir.resolve(state).resolve("desired.git"), gitSsh);
+        otherSources.add(other);
+        startController(remote, state, other, desiredRepo);
+    }
+
+    private void startController(io.trueup.ssh.RemoteShell remote, String state, GitDesiredStateSource from,
+            WorkingRepo desiredRepo) {
+        board = new StatusBoard(Optional.of(desiredRepo.dir().toString()), "main");
         ControllerState kept = ControllerState.at(dir.resolve(state));
         control = kept.control();
         history = kept.history();
         rollouts = kept.rollouts();
-        reconciler = Wiring.reconciler(Optional.of(source), remote, mirrors, new SecretsDir(Optional.of(secrets)), board,
-                kept, Clock.systemUTC(), new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
+        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto);
+    }
+
+    /**
+     * The controller of a fleet in {@code dir} keeping its state in {@code state}, wired as the
+     * service wires it: the one call {@link #startController} makes, and {@link ControllerProcess}
+     * in a process of its own.
+     */
+    static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
+            io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
+            boolean undeployAuto) {
+        return Wiring.reconciler(Optional.of(source), remote, mirrors,
+                new SecretsDir(Optional.of(dir.resolve("secrets"))), board, kept, Clock.systemUTC(),
+                new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
                         HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE,
                 new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
     }
@@ -274,6 +304,29 @@ public final class Fleet implements AutoCloseable {
         return status().status() == io.trueup.status.SyncStatus.Synced;
     }
 
+    /** Whether {@code condition} holds within {@code limit}, asking every 200 ms. */
+    public static boolean within(Duration limit, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(limit);
+        while (!condition.getAsBoolean()) {
+            if (!java.time.Instant.now().isBefore(deadline)) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
+    }
+
+    /** Where {@code link} ({@code current}, {@code previous}) under host {@code i}'s base points, or "". */
+    public String link(int i, String link) {
+        try {
+            Path path = base(i).resolve(link);
+            return Files.isSymbolicLink(path) ? Files.readSymbolicLink(path).toString() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Command lines that ran on host {@code i} since the given count, by step name. */
     public List<String> stepsSince(int i, int from) {
         List<String> lines = servers.get(i).commandLines();
@@ -293,6 +346,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         source.close();
+        otherSources.forEach(GitDesiredStateSource::close);
         mirrors.close();
         gitSsh.close();
         shell.close();
