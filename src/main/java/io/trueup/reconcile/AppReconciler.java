@@ -4,10 +4,8 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Problem;
-import io.trueup.desired.ReleaseId;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Inspector;
-import io.trueup.observe.Observation;
 import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
 import io.trueup.plan.Planner;
@@ -27,12 +25,10 @@ import io.trueup.status.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,21 +50,17 @@ public final class AppReconciler {
 
     private static final Logger LOG = Logger.getLogger(AppReconciler.class);
 
-    /** How long a reconcile waits for the inspections after its rollout. */
-    static final Duration AFTER_ROLLOUT_WAIT = Duration.ofSeconds(5);
-
-    private final Inspector inspector;
     private final RolloutEngine engine;
     private final StatusBoard board;
     private final ControlStore control;
-    private final HostRetries retries;
+    private final Inspector inspector;
+    private final HostViews hostViews;
     private final RolloutHistory history;
     private final HealthChecker health;
     private final Clock clock;
     private final ReconcileObserver observer;
     private final RolloutStore rollouts;
     private final int maxAttempts;
-    private final Map<LastSeen.Key, LastSeen> lastSeen = new ConcurrentHashMap<>();
 
     /** Tells {@code observer} when each rollout starts and how it ends. */
     public AppReconciler(Inspector inspector, HealthChecker health, RolloutEngine engine, StatusBoard board,
@@ -78,12 +70,12 @@ public final class AppReconciler {
         this.rollouts = rollouts;
         this.maxAttempts = maxAttempts;
         this.inspector = inspector;
+        this.hostViews = new HostViews(inspector, new HostRetries(backoff, clock));
         this.health = health;
         this.engine = engine;
         this.board = board;
         this.control = control;
         this.history = history;
-        this.retries = new HostRetries(backoff, clock);
         this.clock = clock;
     }
 
@@ -108,7 +100,7 @@ public final class AppReconciler {
         // A deploy may start from the last poll's inspection; a held app/environment deploys nothing.
         boolean mayRecall = running.isEmpty() && !control.paused(id)
                 && control.halt(id).filter(h -> h.key().equals(key(spec))).isEmpty();
-        List<Inspection> inspections = inspectAll(spec, mayRecall);
+        List<Inspection> inspections = hostViews.inspectAll(spec, mayRecall);
         Plan plan = planWithHealth(spec, inspections);
         freeLocksLeft(spec, inspections, plan);
         List<HostStatus> hosts = Statuses.fromPlan(plan, board.app(id));
@@ -117,7 +109,7 @@ public final class AppReconciler {
             control.clearHalt(id);
             halt = Optional.empty();
         }
-        plan.hosts().stream().filter(HostPlan::converged).forEach(h -> retries.succeeded(id, h.host()));
+        plan.hosts().stream().filter(HostPlan::converged).forEach(h -> hostViews.succeeded(id, h.host()));
         if (running.isEmpty() && plan.converged() && plan.unreachable().isEmpty()) {
             control.applied(id, key(spec));
             if (halt.isPresent() && control.clearHalt(id)) {
@@ -163,7 +155,7 @@ public final class AppReconciler {
             case RolloutStep.Finish finish -> {
                 rollouts.remove(id);
                 end(spec, problems, plan, advanced.record(), finish.end());
-                inspectAfter(spec, advanced.outcomes());
+                hostViews.inspectAfter(spec, advanced.outcomes());
                 boolean newer = finish.end() == RolloutStep.End.SUPERSEDED && key(newest.get()).equals(key(spec));
                 // A rollout of an older desired state gave way: this one starts now, from the hosts as they are.
                 yield newer ? reconcile(spec, revision, problems, newest) : Optional.empty();
@@ -179,7 +171,7 @@ public final class AppReconciler {
     public void retain(java.util.Set<AppEnv> present) {
         control.retain(present);
         rollouts.retain(present);
-        lastSeen.keySet().removeIf(key -> !present.contains(key.id()));
+        hostViews.retain(present);
     }
 
     /**
@@ -200,10 +192,9 @@ public final class AppReconciler {
     private void noteRetries(AppEnv id, List<HostOutcome> outcomes) {
         for (HostOutcome outcome : outcomes) {
             if (outcome instanceof HostOutcome.Failed f && f.transientFailure()) {
-                retries.failed(id, f.host(), f.error());
-                lastSeen.remove(new LastSeen.Key(id, f.host()));
+                hostViews.failed(id, f.host(), f.error());
             } else if (outcome instanceof HostOutcome.Deployed) {
-                retries.succeeded(id, outcome.host());
+                hostViews.succeeded(id, outcome.host());
             }
         }
     }
@@ -218,7 +209,7 @@ public final class AppReconciler {
         String where = " (rollout stopped after batch " + Math.min(record.batch() + 1, record.batches().size())
                 + " of " + record.batches().size() + ")";
         Optional<String> givenUp = failures.stream().filter(RolloutRecord.HostProgress::transientFailure)
-                .map(f -> retries.attempts(id, f.host()) >= maxAttempts ? Optional.of(f) : Optional.<RolloutRecord.HostProgress>empty())
+                .map(f -> hostViews.attempts(id, f.host()) >= maxAttempts ? Optional.of(f) : Optional.<RolloutRecord.HostProgress>empty())
                 .flatMap(Optional::stream).findFirst()
                 .map(f -> "halted: gave up on " + f.host() + " after " + maxAttempts + " attempts (trueup.retry"
                         + ".max-attempts): " + Statuses.describe(f, ""));
@@ -288,103 +279,6 @@ public final class AppReconciler {
         Map<HostAddress, String> unhealthy = new LinkedHashMap<>();
         probes.forEach((host, probe) -> probe.resultNow().ifPresent(reason -> unhealthy.put(host, spec.redact(reason))));
         return unhealthy.isEmpty() ? plan : Planner.plan(spec, inspections, unhealthy);
-    }
-
-    private List<Inspection> inspectAll(AppSpec spec, boolean mayRecall) {
-        lastSeen.keySet().removeIf(key -> key.id().equals(spec.id()) && !spec.hosts().contains(key.host()));
-        List<Future<Inspection>> futures = new ArrayList<>();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (HostAddress host : spec.hosts()) {
-                futures.add(workers.submit(() -> inspectOne(spec, host, mayRecall)));
-            }
-        }
-        return futures.stream().map(Future::resultNow).toList();
-    }
-
-    /**
-     * Inspects the hosts a rollout worked on (but those the network failed), once it is over, as
-     * the next poll would: a deploy soon after this one (a revert of it, say) then starts from
-     * what is there now. Waits for them at most {@link #AFTER_ROLLOUT_WAIT}: a host slow to
-     * answer is left to finish in the background rather than hold up a change waiting behind
-     * this reconcile. What it sees, however late, is only ever used by a deploy that verifies it.
-     */
-    private void inspectAfter(AppSpec spec, List<HostOutcome> outcomes) {
-        long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
-        List<Thread> inspections = outcomes.stream()
-                .filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
-                .map(outcome -> Thread.ofVirtual().name("inspect-after-" + outcome.host())
-                        .start(() -> inspectNow(spec, outcome.host())))
-                .toList();
-        try {
-            for (Thread inspection : inspections) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !inspection.join(Duration.ofNanos(left))) {
-                    LOG.debugf("%s: inspections after the rollout go on in the background", spec.id());
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Inspects {@code host}, unless it failed lately and its backoff has not run out, or unless
-     * {@code mayRecall} and what the last poll saw there can be {@linkplain #recall recalled}.
-     */
-    private Inspection inspectOne(AppSpec spec, HostAddress host, boolean mayRecall) {
-        Optional<HostRetries.Retry> waiting = retries.waiting(spec.id(), host);
-        if (waiting.isPresent()) {
-            return new Inspection.Failed(host, retries.describe(waiting.get()), true);
-        }
-        Optional<Inspection> recalled = mayRecall ? recall(spec, host) : Optional.empty();
-        if (recalled.isPresent()) {
-            return recalled.get();
-        }
-        return switch (inspectNow(spec, host)) {
-            case Inspection.Recalled recall -> recall;
-            case Inspection.Seen seen -> seen;
-            case Inspection.Failed failed when failed.transientFailure() -> new Inspection.Failed(host,
-                    retries.describe(retries.failed(spec.id(), host, failed.error())), true);
-            case Inspection.Failed failed -> failed;
-        };
-    }
-
-    /** Inspects {@code host} and keeps what it saw for {@link #recall}. */
-    private Inspection inspectNow(AppSpec spec, HostAddress host) {
-        Inspection inspection = inspector.inspect(spec, host);
-        LastSeen.Key key = new LastSeen.Key(spec.id(), host);
-        if (inspection instanceof Inspection.Seen seen) {
-            lastSeen.put(key, new LastSeen(spec.path(), spec.user(), spec.release(host), seen.observation()));
-        } else {
-            lastSeen.remove(key);
-        }
-        return inspection;
-    }
-
-    /**
-     * What the last poll's inspection saw on {@code host}, when desired state has moved it to
-     * another release since: a deploy then starts at once from that, verified on the host by its
-     * first command, instead of waiting for one more inspection. Used once: the poll after a
-     * deploy inspects again. Empty for a host not yet prepared, already at the desired release,
-     * or not inspected for this base directory and user.
-     */
-    private Optional<Inspection> recall(AppSpec spec, HostAddress host) {
-        LastSeen last = lastSeen.remove(new LastSeen.Key(spec.id(), host));
-        if (last == null || last.desired().equals(spec.release(host)) || !last.path().equals(spec.path())
-                || !last.user().equals(spec.user())) {
-            return Optional.empty();
-        }
-        Observation seen = last.observation();
-        boolean prepared = seen.basePresent() && seen.repoPresent();
-        return prepared && seen.current().filter(spec.release(host)::equals).isEmpty()
-                ? Optional.of(new Inspection.Recalled(host, seen)) : Optional.empty();
-    }
-
-    /** What an inspection saw on a host, for which base directory, user and desired release. */
-    private record LastSeen(String path, String user, ReleaseId desired, Observation observation) {
-        record Key(AppEnv id, HostAddress host) {
-        }
     }
 
     /**
