@@ -1,6 +1,7 @@
 package io.trueup.reconcile;
 
 import io.trueup.desired.AppSpec;
+import io.trueup.desired.RequirementsHash;
 import io.trueup.rollout.HostOutcome;
 import io.trueup.rollout.HostUndeployer;
 import io.trueup.rollout.Phase;
@@ -32,7 +33,12 @@ final class RolloutRecords {
             case ABORTED -> "aborted" + at;
             case SUPERSEDED -> "superseded by a newer desired state" + at;
         };
-        return new RolloutHistory.Entry(record.revision(), spec.sha().hex(), spec.requirementsHash().toString(),
+        // A rollout superseded by a newer desired state ends in a reconcile of that one: its own
+        // SHA and requirements hash are those its key names (AppReconciler.key), not the spec's.
+        String[] key = record.key().split(" ");
+        boolean named = key.length == 3 && key[1].matches("[0-9a-f]{64}");
+        return new RolloutHistory.Entry(record.revision(), named ? key[0] : spec.sha().hex(),
+                named ? new RequirementsHash(key[1]).toString() : spec.requirementsHash().toString(),
                 record.started(), Duration.between(record.started(), end), outcome, hosts);
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
  * A scripted {@link RemoteShell}: answers each step by name (exit 0 unless scripted otherwise)
  * and records every step it was asked to run, as {@code host step}. A command of several steps
  * ({@link HostCommands#command}) is answered as the host would: step after step, each reported
- * on stdout, until one fails that may not. Thread-safe.
+ * on stdout, until one fails that may not. An {@code inspect} prints the report scripted for its
+ * host ({@link #report}), as {@code inspect.sh} would; nothing, an empty host, otherwise. Thread-safe.
  */
 public final class FakeRemoteShell implements RemoteShell {
 
@@ -28,6 +29,7 @@ public final class FakeRemoteShell implements RemoteShell {
     }
 
     private final Map<String, Answer> answers = new HashMap<>();
+    private final Map<String, String> reports = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
 
@@ -40,6 +42,12 @@ public final class FakeRemoteShell implements RemoteShell {
     /** Makes {@code step} on {@code host} run past the command's timeout ("*" for any host). */
     public synchronized FakeRemoteShell timeOut(String host, String step) {
         answers.put(host + " " + step, new Answer(null, ""));
+        return this;
+    }
+
+    /** Makes {@code inspect} on {@code host} print {@code report}, in the format of {@code inspect.sh}. */
+    public synchronized FakeRemoteShell report(String host, String report) {
+        reports.put(host, report);
         return this;
     }
 
@@ -75,7 +83,8 @@ public final class FakeRemoteShell implements RemoteShell {
             if (answer.code() == null) {
                 throw new CommandTimeoutException(target, command.name() + " on " + host + " timed out");
             }
-            return new CommandResult(answer.code(), "", answer.stderr(), Duration.ZERO);
+            String stdout = command.name().equals("inspect") ? reports.getOrDefault(host, "") : "";
+            return new CommandResult(answer.code(), stdout, answer.stderr(), Duration.ZERO);
         }
         StringBuilder stdout = new StringBuilder();
         StringBuilder stderr = new StringBuilder();
