@@ -206,7 +206,7 @@ public final class AppReconciler {
     private void end(AppSpec spec, List<Problem> problems, Plan plan, RolloutRecord record, RolloutStep.End how) {
         AppEnv id = spec.id();
         List<RolloutRecord.HostProgress> failures = record.in(Phase.FAILED);
-        String where = " (rollout stopped after batch " + Math.min(record.batch() + 1, record.batches().size())
+        String where = " (rollout stopped after batch " + record.batchesStarted()
                 + " of " + record.batches().size() + ")";
         Optional<String> givenUp = failures.stream().filter(RolloutRecord.HostProgress::transientFailure)
                 .map(f -> hostViews.attempts(id, f.host()) >= maxAttempts ? Optional.of(f) : Optional.<RolloutRecord.HostProgress>empty())
@@ -217,7 +217,7 @@ public final class AppReconciler {
         Optional<String> error = switch (end) {
             case SUCCEEDED, SUPERSEDED -> failures.stream().findFirst().map(f -> Statuses.describe(f, ""));
             case HALTED -> givenUp.or(() -> failures.stream().filter(f -> !f.transientFailure()).findFirst()
-                    .map(f -> "halted: " + Statuses.describe(f, record.batch() + 1 < record.batches().size()
+                    .map(f -> "halted: " + Statuses.describe(f, record.batchesStarted() < record.batches().size()
                             ? where : "")));
             case STOPPED -> failures.stream().findFirst().map(f -> Statuses.describe(f, where));
             case ABORTED -> Optional.of("aborted by an operator at batch " + Math.min(record.batch() + 1,
@@ -239,11 +239,13 @@ public final class AppReconciler {
             case ABORTED -> ReconcileObserver.RolloutEnd.ABORTED;
             case SUPERSEDED -> ReconcileObserver.RolloutEnd.SUPERSEDED;
         });
+        RolloutHistory.Entry entry = RolloutRecords.entry(spec, record, end, clock.instant());
         error.ifPresentOrElse(e -> LOG.warnf("%s: %s", id, e), () -> LOG.infof("%s: %s %s", id,
-                spec.sha().abbrev(), end == RolloutStep.End.SUPERSEDED ? "rollout superseded by a newer desired state"
+                entry.sha().substring(0, 7), end == RolloutStep.End.SUPERSEDED
+                        ? "rollout superseded by a newer desired state"
                         : "deployed to " + record.in(Phase.HEALTHY).size() + " host(s)"));
         try {
-            history.add(id, RolloutRecords.entry(spec, record, end, clock.instant()));
+            history.add(id, entry);
         } catch (RuntimeException e) {
             LOG.errorf("%s: cannot record the rollout in the history: %s", id, e.getMessage());
         }

@@ -22,9 +22,8 @@ final class RolloutRecords {
         List<RolloutHistory.HostResult> hosts = record.hosts().stream().filter(h -> h.phase().settled())
                 .map(RolloutRecords::host).toList();
         long failed = record.in(Phase.FAILED).size();
-        String at = " after batch " + Math.min(record.batch() + 1, record.batches().size()) + " of "
-                + record.batches().size();
-        boolean early = record.batch() + 1 < record.batches().size();
+        String at = " after batch " + record.batchesStarted() + " of " + record.batches().size();
+        boolean early = record.batchesStarted() < record.batches().size();
         String outcome = switch (how) {
             case SUCCEEDED -> failed == 0 ? "succeeded" : "succeeded with " + failed + " failed host(s)";
             case HALTED -> early ? "halted" + at : "halted with " + failed + " failed host(s)";

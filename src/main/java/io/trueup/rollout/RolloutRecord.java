@@ -112,6 +112,16 @@ public record RolloutRecord(AppEnv id, String revision, String key, Instant star
         return batches.get(index).stream().map(this::host).toList();
     }
 
+    /** How many batches it started: up to the last one with a host that left {@code pending}. */
+    public int batchesStarted() {
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            if (batch(i).stream().anyMatch(h -> h.phase() != Phase.PENDING)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
     /** The hosts in {@code phase}. */
     public List<HostProgress> in(Phase phase) {
         return hosts.stream().filter(h -> h.phase() == phase).toList();
