@@ -7,6 +7,7 @@ import io.trueup.desired.ReleaseId;
 import io.trueup.desired.Sha;
 import io.trueup.git.CommitPusher;
 import io.trueup.host.HostCommands;
+import io.trueup.host.HostStep;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.RemoteException;
@@ -103,17 +104,17 @@ public final class HostDeployer {
             failure = steps.runLast(pending);
         }
         if (failure.isEmpty()) {
-            return new HostOutcome.Deployed(host, spec.release(host), steps.done,
+            return new HostOutcome.Deployed(host, spec.release(host), steps.outcome,
                     Duration.between(start, clock.instant()), steps.warnings);
         }
         StepFailure f = redacted(spec, failure.get());
-        boolean switched = steps.done.contains("switch");
+        boolean switched = steps.done.contains(HostStep.SWITCH);
         // A failed afterSwitch leaves the host healthy on the new release: switching back would not help.
-        boolean healthy = f.step().equals("afterSwitch");
+        boolean healthy = f.step().equals(HostStep.AFTER_SWITCH.word());
         Optional<HostOutcome.Rollback> rollback = switched && !healthy
                 ? Optional.of(rollBack(spec, plan, false))
                 : Optional.empty();
-        if (!switched && steps.started.contains("beforeSwitch")) {
+        if (!switched && steps.started.contains(HostStep.BEFORE_SWITCH)) {
             f = f.noting(putBack(spec, plan));
         }
         if (!f.transientFailure() && rollback.map(HostOutcome.Rollback::succeeded).orElse(!switched)) {
@@ -134,7 +135,7 @@ public final class HostDeployer {
     }
 
     private static boolean onlyVerify(List<HostCommands.Step> steps) {
-        return steps.stream().allMatch(step -> step.name().equals("verify"));
+        return steps.stream().allMatch(step -> step.step() == HostStep.VERIFY);
     }
 
     /** Whether {@code action} does anything for this app: a restart, health check or hook it has, any other step. */
@@ -163,11 +164,11 @@ public final class HostDeployer {
      * Removes the release this deploy made and the env it built, once the host is back on
      * its previous release (or never left it): a failed release never counts toward keep.
      */
-    private void removeFailedRelease(AppSpec spec, HostAddress host, HostPlan plan, List<String> done) {
+    private void removeFailedRelease(AppSpec spec, HostAddress host, HostPlan plan, List<HostStep> done) {
         boolean made = plan.actions().stream().anyMatch(a -> a instanceof Action.MakeRelease m && !m.replaces())
-                && done.contains("release");
+                && done.contains(HostStep.RELEASE);
         if (made) {
-            List<io.trueup.desired.RequirementsHash> envs = done.contains("env")
+            List<io.trueup.desired.RequirementsHash> envs = done.contains(HostStep.ENV)
                     ? List.of(spec.requirementsHash()) : List.of();
             new HostSteps(runner, spec, host, ActionSteps.forDeploy(spec, plan), RolloutListener.NONE)
                     .run(List.of(HostCommands.prune(List.of(spec.release(host)), envs)));

@@ -4,6 +4,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
+import io.trueup.host.HostStep;
 import io.trueup.observe.Inspection;
 import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
@@ -205,7 +206,7 @@ public final class RolloutEngine {
             Optional<StepFailure> unhealthy = deployer.checkHealth(spec, host);
             HostOutcome outcome;
             if (unhealthy.isEmpty()) {
-                outcome = new HostOutcome.Deployed(host, was.target(), List.of("switch", "health"), Duration.ZERO,
+                outcome = new HostOutcome.Deployed(host, was.target(), List.of(HostStep.SWITCH.word(), "health"), Duration.ZERO,
                         List.of());
             } else {
                 listener.step(spec.id(), host, "rollback");
@@ -263,9 +264,9 @@ public final class RolloutEngine {
             }
 
             @Override
-            public void done(AppEnv id, HostAddress host, String step) {
+            public void done(AppEnv id, HostAddress host, HostStep step) {
                 listener.done(id, host, step);
-                if (step.equals("migrate")) {
+                if (step == HostStep.MIGRATE) {
                     migrated.complete(true);
                 }
             }
@@ -383,7 +384,7 @@ public final class RolloutEngine {
         /** Records how a host's part of the rollout ended. */
         void settle(HostOutcome outcome) {
             host(outcome.host(), p -> switch (outcome) {
-                case HostOutcome.Deployed d -> d.steps().contains("switch") ? p.at(Phase.HEALTHY, Optional.empty())
+                case HostOutcome.Deployed d -> d.steps().contains(HostStep.SWITCH.word()) ? p.at(Phase.HEALTHY, Optional.empty())
                         : p.unswitched();
                 case HostOutcome.Failed f -> p.failed(Phase.FAILED, f.step(), f.error(), f.output(),
                         f.transientFailure(), f.rollback());
@@ -408,10 +409,10 @@ public final class RolloutEngine {
                 }
 
                 @Override
-                public void done(AppEnv id, HostAddress host, String step) {
+                public void done(AppEnv id, HostAddress host, HostStep step) {
                     switch (step) {
-                        case "release", "env", "build" -> host(host, p -> p.at(Phase.PREPARED, Optional.of(step)));
-                        case "switch" -> host(host, p -> p.at(Phase.SWITCHED, Optional.of(step)));
+                        case RELEASE, ENV, BUILD -> host(host, p -> p.at(Phase.PREPARED, Optional.of(step.word())));
+                        case SWITCH -> host(host, p -> p.at(Phase.SWITCHED, Optional.of(step.word())));
                         default -> { }
                     }
                     listener.done(id, host, step);
