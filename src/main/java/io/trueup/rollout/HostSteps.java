@@ -41,8 +41,6 @@ final class HostSteps {
     private final ActionSteps actions;
     private final RolloutListener listener;
     final List<HostStep> done = new ArrayList<>();
-    /** The steps the deploy's outcome lists, in order: those done on the host, and those run from trueup. */
-    final List<String> outcome = new ArrayList<>();
     final List<HostStep> started = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     /** How many commands it ran, each holding the host lock. */
@@ -57,10 +55,9 @@ final class HostSteps {
         this.listener = listener;
     }
 
-    /** Notes {@code step} as done; returns empty, for chaining after a step that succeeded. */
-    Optional<StepFailure> ran(String step) {
-        outcome.add(step);
-        return Optional.empty();
+    /** What its commands ran so far. */
+    FollowUp.Ran ran() {
+        return new FollowUp.Ran(started, done, commands);
     }
 
     /**
@@ -69,10 +66,7 @@ final class HostSteps {
      */
     private void took(StepReport report) {
         started.addAll(report.started());
-        report.done().stream().filter(HostStep::ofADeploy).forEach(step -> {
-            done.add(step);
-            outcome.add(step.word());
-        });
+        report.done().stream().filter(HostStep::ofADeploy).forEach(done::add);
     }
 
     /**
@@ -88,7 +82,8 @@ final class HostSteps {
         return run(steps, false);
     }
 
-    private Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
+    /** Runs {@code steps} (if any) as one command, keeping the host lock for the next one if {@code hold}. */
+    Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
         if (steps.isEmpty()) {
             return Optional.empty();
         }
@@ -104,11 +99,11 @@ final class HostSteps {
             result = runner.shell().run(HostCommands.target(spec, host), command, timeout, progress::hear);
         } catch (RemoteException e) {
             // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
-            return failed(steps, progress.end(), new StepFailure(progress.end().blame(first).word(), e.getMessage(), "",
+            return failed(steps, progress.end(), StepFailure.of(progress.end().blame(first), e.getMessage(), "",
                     e.transientFailure()));
         } catch (TrueupException e) {
             HostStep step = progress.end().blame(first);
-            return failed(steps, progress.end(), new StepFailure(step.word(), step + " on " + host + " failed: "
+            return failed(steps, progress.end(), StepFailure.of(step, step + " on " + host + " failed: "
                     + e.getMessage(), "", false));
         }
         progress.end();
@@ -125,21 +120,21 @@ final class HostSteps {
         }
         HostStep step = report.blame(first);
         if (result.exitCode() == HostCommands.NOT_AS_SEEN && step == HostStep.VERIFY) {
-            throw new HostDeployer.HostChanged(host + " is not as inspected: " + result.tail(3).strip());
+            return Optional.of(StepFailure.notAsSeen(host + " is not as inspected: " + result.tail(3).strip()));
         }
         if (result.exitCode() == HostCommands.NO_WORD && step == HostStep.CONFIRM) {
             // This controller's word did not reach the host in time: the network's failure, not the release's.
-            return failed(steps, report, new StepFailure(step.word(), step + " on " + host + " stopped before the switch:"
+            return failed(steps, report, StepFailure.of(step, step + " on " + host + " stopped before the switch:"
                     + " trueup's word to go on did not reach it", result.tail(3), true));
         }
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
             String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()
                     .map(l -> l.substring("locked by ".length()).replaceFirst(" pid [0-9]+$", ""))
                     .orElse("another controller");
-            return failed(steps, report, new StepFailure(step.word(), host + ": Locked by " + holder
+            return failed(steps, report, StepFailure.of(step, host + ": Locked by " + holder
                     + "; tried again later", "", true));
         }
-        return failed(steps, report, new StepFailure(step.word(), step + " on " + host + " failed with exit "
+        return failed(steps, report, StepFailure.of(step, step + " on " + host + " failed with exit "
                 + result.exitCode(), output, false));
     }
 

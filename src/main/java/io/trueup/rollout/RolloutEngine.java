@@ -313,14 +313,14 @@ public final class RolloutEngine {
             RolloutListener listener) throws InterruptedException {
         slots.acquire();
         try {
-            HostOutcome outcome;
-            try {
-                listener.starting(spec.id(), plans.of(host));
-                outcome = deployer.deploy(spec, revision, plans.of(host), listener);
-            } catch (HostDeployer.HostChanged changed) {
-                LOG.infof("%s: %s; inspecting it again", spec.id(), changed.getMessage());
-                outcome = deployAgain(spec, revision, plans, host, listener);
-            }
+            listener.starting(spec.id(), plans.of(host));
+            HostOutcome outcome = switch (deployer.deploy(spec, revision, plans.of(host), listener)) {
+                case HostDeployer.Done done -> done.outcome();
+                case HostDeployer.Changed changed -> {
+                    LOG.infof("%s: %s; inspecting it again", spec.id(), changed.reason());
+                    yield deployAgain(spec, revision, plans, host, listener);
+                }
+            };
             listener.finished(spec.id(), outcome);
             return outcome;
         } finally {
@@ -346,7 +346,14 @@ public final class RolloutEngine {
             return new HostOutcome.Deployed(host, spec.release(host), List.of(), Duration.between(start,
                     clock.instant()), List.of());
         }
-        return deployer.deploy(spec, revision, fresh, listener);
+        return switch (deployer.deploy(spec, revision, fresh, listener)) {
+            case HostDeployer.Done done -> done.outcome();
+            case HostDeployer.Changed changed -> {
+                // Changed again while it was being inspected: tried again later, as a host out of reach is.
+                deployer.unlock(spec, host);
+                yield new HostOutcome.Failed(host, "verify", changed.reason(), "", true, Optional.empty());
+            }
+        };
     }
 
     /**
