@@ -10,16 +10,12 @@ import io.trueup.desired.Sha;
 import io.trueup.desired.SharedPath;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.SshTarget;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,40 +40,6 @@ import java.util.Set;
  */
 public final class HostCommands {
 
-    /** The exit codes trueup tells apart, as the scripts define them. */
-    private static final String EXIT_CODES = load("exit-codes.sh");
-    private static final String COMMON = EXIT_CODES + load("common.sh");
-    private static final String INSPECT = load("inspect.sh");
-    private static final String RUN = load("run.sh");
-    private static final String STEPS = load("steps.sh");
-    /**
-     * Functions that only some commands need, sent only with those, by name: what a release of an
-     * app with shared paths or config does besides a clone ({@code recipe}), a hook's bounded run
-     * ({@code hook}), the digests of rendered files ({@code digests}).
-     */
-    private static final Map<String, String> SUPPORT = Map.of("recipe", load("recipe.sh"), "hook", load("hook.sh"),
-            "digests", load("digests.sh"));
-    /** The script of each function a step can run, by function name. */
-    private static final Map<String, String> FUNCTIONS = Map.ofEntries(Map.entry("cleanup", load("cleanup.sh")),
-            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("release.sh")),
-            Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
-            Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
-            Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
-            Map.entry("gc", load("gc.sh")), Map.entry("unlock", ":\n"),
-            Map.entry("stop", load("stop.sh") + RUN), Map.entry("unlink", load("unlink.sh")));
-    /** The function each step runs, by step name: a user's command (restart, the hooks, stop) runs through run.sh. */
-    private static final Map<String, String> STEP_FUNCTIONS = Map.ofEntries(Map.entry("cleanup", "cleanup"),
-            Map.entry("prepare", "prepare"), Map.entry("release", "release"), Map.entry("env", "env"),
-            Map.entry("switch", "switch"), Map.entry("prune", "prune"), Map.entry("record", "record"),
-            Map.entry("verify", "verify"), Map.entry("confirm", "confirm"), Map.entry("gc", "gc"),
-            Map.entry("restart", "run"), Map.entry("build", "run"), Map.entry("migrate", "run"),
-            Map.entry("beforeSwitch", "run"), Map.entry("afterSwitch", "run"), Map.entry("unlock", "unlock"),
-            Map.entry("stop", "stop"), Map.entry("unlink", "unlink"));
-
-    /** The steps that run a user's hook, which {@code hooks.timeout} bounds. */
-    public static final java.util.Set<String> HOOKS = java.util.Set.of("build", "migrate", "beforeSwitch",
-            "afterSwitch");
-
     /** What trueup answers on a command's stdin when its {@link #confirm} step starts, for it to go on. */
     public static final String GO = "go";
 
@@ -91,13 +53,13 @@ public final class HostCommands {
     public static final long HISTORY_LIMIT = 1024 * 1024;
 
     /** Exit code of {@code confirm} when no word to go on came: the host stopped before the switch. */
-    public static final int NO_WORD = exitCode("EX_NO_WORD");
+    public static final int NO_WORD = Scripts.exitCode("EX_NO_WORD");
 
     /** Exit code of a command that found the base directory locked by another controller: try later. */
-    public static final int LOCKED = exitCode("EX_LOCKED");
+    public static final int LOCKED = Scripts.exitCode("EX_LOCKED");
 
     /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
-    public static final int NOT_AS_SEEN = exitCode("EX_NOT_AS_SEEN");
+    public static final int NOT_AS_SEEN = Scripts.exitCode("EX_NOT_AS_SEEN");
 
     private HostCommands() {
     }
@@ -105,32 +67,44 @@ public final class HostCommands {
     /**
      * One step of a host command.
      *
-     * @param name the step's name: which script it runs
+     * @param step which step: which script it runs
      * @param args the script's arguments after the base directory
      * @param mayFail whether the steps after it run even if it fails (its failure is a warning)
      * @param input what the step reads on the command's stdin (the config rendered into a release)
-     * @param support the support functions ({@link #SUPPORT}) its script calls with these arguments
+     * @param support the support functions ({@link Scripts#SUPPORT}) its script calls with these arguments
      */
-    public record Step(String name, List<String> args, boolean mayFail, RemoteCommand.Input input,
+    public record Step(HostStep step, List<String> args, boolean mayFail, RemoteCommand.Input input,
             Set<String> support) {
         public Step {
-            if (!STEP_FUNCTIONS.containsKey(name)) {
-                throw new IllegalArgumentException("no such step: " + name);
-            }
+            Objects.requireNonNull(step);
             args = List.copyOf(args);
-            java.util.Objects.requireNonNull(input);
+            Objects.requireNonNull(input);
             support = Set.copyOf(support);
-            if (!SUPPORT.keySet().containsAll(support)) {
+            if (!Scripts.SUPPORT.keySet().containsAll(support)) {
                 throw new IllegalArgumentException("no such support: " + support);
             }
         }
 
-        public Step(String name, List<String> args, boolean mayFail) {
-            this(name, args, mayFail, RemoteCommand.Input.NONE, Set.of());
+        public Step(HostStep step, List<String> args, boolean mayFail) {
+            this(step, args, mayFail, RemoteCommand.Input.NONE, Set.of());
         }
 
-        private Step(String name, String... args) {
-            this(name, List.of(args), false);
+        /** A step that may fail if its kind {@linkplain HostStep#mayFailByDefault may}. */
+        private Step(HostStep step, List<String> args, RemoteCommand.Input input, Set<String> support) {
+            this(step, args, step.mayFailByDefault(), input, support);
+        }
+
+        private Step(HostStep step, List<String> args) {
+            this(step, args, RemoteCommand.Input.NONE, Set.of());
+        }
+
+        private Step(HostStep step, String... args) {
+            this(step, List.of(args));
+        }
+
+        /** The step's word ({@link HostStep#word()}): its name in the script and in the command's name. */
+        public String name() {
+            return step.word();
         }
     }
 
@@ -146,7 +120,8 @@ public final class HostCommands {
     public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
         List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
         spec.rendered(host).files().forEach(f -> args.add(f.dest()));
-        return new RemoteCommand("inspect", args.size() > 2 ? SUPPORT.get("digests") + INSPECT : INSPECT, args);
+        return new RemoteCommand("inspect", args.size() > 2 ? Scripts.SUPPORT.get("digests") + Scripts.INSPECT
+                : Scripts.INSPECT, args);
     }
 
     /**
@@ -164,30 +139,30 @@ public final class HostCommands {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
-        StringBuilder script = new StringBuilder(COMMON);
+        StringBuilder script = new StringBuilder(Scripts.COMMON);
         Set<String> defined = new LinkedHashSet<>();
         RemoteCommand.Input input = RemoteCommand.Input.NONE;
         for (Step step : steps) {
             for (String support : step.support()) {
                 if (defined.add(support)) {
-                    script.append(SUPPORT.get(support));
+                    script.append(Scripts.SUPPORT.get(support));
                 }
             }
-            String function = STEP_FUNCTIONS.get(step.name());
+            String function = step.step().function();
             if (defined.add(function)) {
-                script.append("step_").append(function).append("() {\n").append(FUNCTIONS.get(function))
+                script.append("step_").append(function).append("() {\n").append(Scripts.function(step.step()))
                         .append("}\n");
             }
             input = input.then(step.input());
         }
-        script.append(STEPS);
+        script.append(Scripts.STEPS);
         // The lines below name only steps and argument positions: the arguments stay data.
         List<String> args = new ArrayList<>();
         args.add(path);
-        script.append("begin \"${1}\"").append(steps.get(0).name().equals("prepare") ? " make" : "").append('\n');
+        script.append("begin \"${1}\"").append(steps.get(0).step() == HostStep.PREPARE ? " make" : "").append('\n');
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
-                    .append(STEP_FUNCTIONS.get(step.name())).append(" \"${1}\"");
+                    .append(step.step().function()).append(" \"${1}\"");
             for (String arg : step.args()) {
                 args.add(arg);
                 script.append(" \"${").append(args.size()).append("}\"");
@@ -206,8 +181,9 @@ public final class HostCommands {
         List<Step> steps = new ArrayList<>();
         for (String line : command.script().split("\n")) {
             String[] words = line.split(" ");
-            if (words.length >= 3 && words[0].equals("step") && STEP_FUNCTIONS.containsKey(words[1])) {
-                steps.add(new Step(words[1], List.of(), words[2].equals("warn")));
+            if (words.length >= 3 && words[0].equals("step")) {
+                boolean warn = words[2].equals("warn");
+                HostStep.of(words[1]).ifPresent(step -> steps.add(new Step(step, List.of(), warn)));
             }
         }
         return steps;
@@ -239,7 +215,7 @@ public final class HostCommands {
             });
         });
         boolean digests = usedAsIs.isPresent() && !rendered.files().isEmpty();
-        return new Step("verify", args, false, RemoteCommand.Input.NONE, digests ? Set.of("digests") : Set.of());
+        return new Step(HostStep.VERIFY, args, RemoteCommand.Input.NONE, digests ? Set.of("digests") : Set.of());
     }
 
     /**
@@ -250,16 +226,16 @@ public final class HostCommands {
      * switch it back.
      */
     public static Step confirm() {
-        return new Step("confirm", Long.toString(CONFIRM_WAIT.toSeconds()));
+        return new Step(HostStep.CONFIRM, Long.toString(CONFIRM_WAIT.toSeconds()));
     }
 
     /** Whether a command's stdout {@code line} says its {@link #confirm} step waits for the word to go on. */
     public static boolean confirms(String line) {
-        return StepReport.starting(line).filter("confirm"::equals).isPresent();
+        return StepReport.starting(line).filter(HostStep.CONFIRM::equals).isPresent();
     }
 
     public static Step prepare() {
-        return new Step("prepare");
+        return new Step(HostStep.PREPARE);
     }
 
     /** The bare repository's path, as git on the host resolves it (relative to home if relative). */
@@ -277,7 +253,7 @@ public final class HostCommands {
         RenderedConfig config = spec.rendered(host);
         List<String> args = new ArrayList<>(List.of(release.name(), release.sha().hex(), spec.requirementsHash().hex()));
         if (spec.recipe().shared().isEmpty() && config.files().isEmpty()) {
-            return new Step("release", args, false);
+            return new Step(HostStep.RELEASE, args);
         }
         for (SharedPath shared : spec.recipe().shared()) {
             if (config.files().stream().noneMatch(f -> f.dest().equals(shared.path()))) {
@@ -295,7 +271,7 @@ public final class HostCommands {
             args.add(Integer.toString(content.length));
             input = input.then(new RemoteCommand.Input(content));
         }
-        return new Step("release", args, false, input, Set.of("recipe"));
+        return new Step(HostStep.RELEASE, args, input, Set.of("recipe"));
     }
 
     /** Where the link at {@code path} in a release points: {@code <path>/shared/<path>}, relatively. */
@@ -305,42 +281,42 @@ public final class HostCommands {
     }
 
     public static Step buildEnv(AppSpec spec, HostAddress host) {
-        return new Step("env", spec.requirementsHash().hex(), spec.release(host).name(), spec.requirements(),
+        return new Step(HostStep.ENV, spec.requirementsHash().hex(), spec.release(host).name(), spec.requirements(),
                 spec.wheelhouse(), spec.python());
     }
 
     /**
-     * Runs one of the app's hooks ({@link #HOOKS}), as {@link #run} runs a user's command, bounded
+     * Runs one of the app's hooks ({@link HostStep#hook()}), as {@link #run} runs a user's command, bounded
      * by {@code hooks.timeout}: {@code build}, {@code migrate} and {@code beforeSwitch} in the
      * release being deployed, {@code afterSwitch} in the current release.
      *
      * @param previous the SHA that was current before the deploy, if any
      */
-    public static Step hook(String step, String command, AppSpec spec, HostAddress host, Optional<ReleaseId> in,
+    public static Step hook(HostStep step, String command, AppSpec spec, HostAddress host, Optional<ReleaseId> in,
             Optional<Sha> previous) {
-        if (!HOOKS.contains(step)) {
+        if (!step.hook()) {
             throw new IllegalArgumentException("not a hook: " + step);
         }
         long seconds = Math.max(1, (spec.recipe().hooks().timeout().toMillis() + 999) / 1000);
         List<String> args = new ArrayList<>(run(command, spec, host, in, Optional.of(seconds), previous));
         // What else it does (hook.sh): check the build; mark the host taken out of its load balancer, and back.
         switch (step) {
-            case "build" -> args.add("build");
-            case "beforeSwitch" -> args.add("drain");
-            case "afterSwitch" -> args.add("undrain");
+            case BUILD -> args.add("build");
+            case BEFORE_SWITCH -> args.add("drain");
+            case AFTER_SWITCH -> args.add("undrain");
             default -> { }
         }
-        return new Step(step, args, false, RemoteCommand.Input.NONE, Set.of("hook"));
+        return new Step(step, args, RemoteCommand.Input.NONE, Set.of("hook"));
     }
 
     /** Points {@code current} at {@code release}, recording {@code now} as its switch time. */
     public static Step switchTo(ReleaseId release, Instant now) {
-        return new Step("switch", release.name(), Long.toString(now.getEpochSecond()));
+        return new Step(HostStep.SWITCH, release.name(), Long.toString(now.getEpochSecond()));
     }
 
     /** Switches back to {@code release} after a failed deploy, with {@code previous} restored as it was. */
     public static Step switchBack(ReleaseId release, Optional<ReleaseId> previous, Instant now) {
-        return new Step("switch", release.name(), Long.toString(now.getEpochSecond()),
+        return new Step(HostStep.SWITCH, release.name(), Long.toString(now.getEpochSecond()),
                 previous.map(ReleaseId::name).orElse(""));
     }
 
@@ -358,7 +334,7 @@ public final class HostCommands {
         if (line.contains("\n")) {
             throw new IllegalArgumentException("a history line is one line");
         }
-        return new Step("record", List.of(line, Long.toString(limit)), true);
+        return new Step(HostStep.RECORD, line, Long.toString(limit));
     }
 
     /**
@@ -366,12 +342,12 @@ public final class HostCommands {
      * a deploy whose last step ran as a command that kept the lock ({@code TRUEUP_LOCK_HOLD}).
      */
     public static Step unlock() {
-        return new Step("unlock");
+        return new Step(HostStep.UNLOCK);
     }
 
     /** Removes what an interrupted step left: temporary releases, envs never completed. */
     public static Step cleanup() {
-        return new Step("cleanup");
+        return new Step(HostStep.CLEANUP);
     }
 
     /**
@@ -380,7 +356,7 @@ public final class HostCommands {
      * @param previous the SHA that was current before the deploy, if any
      */
     public static Step restart(String shellText, AppSpec spec, HostAddress host, Optional<Sha> previous) {
-        return new Step("restart", run(shellText, spec, host, Optional.empty(), Optional.empty(), previous), false);
+        return new Step(HostStep.RESTART, run(shellText, spec, host, Optional.empty(), Optional.empty(), previous));
     }
 
     /** The SSH login for a host that desired state no longer lists. */
@@ -399,9 +375,9 @@ public final class HostCommands {
      */
     public static RemoteCommand undeploy(Removal removal, String historyLine) {
         List<Step> steps = new ArrayList<>();
-        removal.stop().ifPresent(stop -> steps.add(new Step("stop", List.of(stop, "", "", removal.id().app(),
-                removal.id().env(), removal.host().name(), ""), false)));
-        steps.add(new Step("unlink"));
+        removal.stop().ifPresent(stop -> steps.add(new Step(HostStep.STOP, stop, "", "", removal.id().app(),
+                removal.id().env(), removal.host().name(), "")));
+        steps.add(new Step(HostStep.UNLINK));
         steps.add(record(historyLine));
         return command(removal.path(), steps);
     }
@@ -410,7 +386,7 @@ public final class HostCommands {
     public static RemoteCommand health(AppSpec spec, HostAddress host, String shellText) {
         List<String> args = new ArrayList<>(List.of(spec.path()));
         args.addAll(run(shellText, spec, host, Optional.empty(), Optional.empty(), Optional.empty()));
-        return new RemoteCommand("health", COMMON + RUN, args);
+        return new RemoteCommand("health", Scripts.COMMON + Scripts.RUN, args);
     }
 
     /** The arguments of run.sh after the base directory: what to run, where, for how long, and for whom. */
@@ -426,7 +402,7 @@ public final class HostCommands {
         releases.forEach(release -> args.add(release.name()));
         args.add("--");
         envs.forEach(env -> args.add(env.hex()));
-        return new Step("prune", args, true);
+        return new Step(HostStep.PRUNE, args);
     }
 
     /** How often at most {@link #gc} collects a host's {@code repo.git}. */
@@ -446,28 +422,7 @@ public final class HostCommands {
      * with hard links of its own. Best effort: a failure is a warning.
      */
     public static Step gc(Instant now) {
-        return new Step("gc", List.of(Long.toString(now.getEpochSecond()), Long.toString(GC_EVERY.toSeconds()),
-                Long.toString(now.minus(GC_GRACE).getEpochSecond())), true);
-    }
-
-    /** The value of {@code variable} in exit-codes.sh. */
-    private static int exitCode(String variable) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + variable + "=([0-9]+)\\b")
-                .matcher(EXIT_CODES);
-        if (!m.find()) {
-            throw new IllegalStateException("exit-codes.sh defines no " + variable);
-        }
-        return Integer.parseInt(m.group(1));
-    }
-
-    private static String load(String name) {
-        try (InputStream in = HostCommands.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("host script missing from the build: " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Step(HostStep.GC, Long.toString(now.getEpochSecond()), Long.toString(GC_EVERY.toSeconds()),
+                Long.toString(now.minus(GC_GRACE).getEpochSecond()));
     }
 }

@@ -8,15 +8,16 @@ import java.util.Optional;
 
 /**
  * What a host command of steps ({@link HostCommands#command}) said on stdout about its steps,
- * one line per event, as {@code steps.sh} writes them. Lines of any other shape are ignored.
+ * one line per event, as {@code steps.sh} writes them. The one place that reads those lines:
+ * lines of any other shape, or naming no {@link HostStep}, are ignored.
  *
  * @param started the steps that began, in order
  * @param done the steps that succeeded, in order
  * @param warned the steps that failed but were allowed to, with their exit codes
  * @param failed the step that failed and ended the command, if one did
  */
-public record StepReport(List<String> started, List<String> done, Map<String, Integer> warned,
-        Optional<String> failed) {
+public record StepReport(List<HostStep> started, List<HostStep> done, Map<HostStep, Integer> warned,
+        Optional<HostStep> failed) {
 
     public StepReport {
         started = List.copyOf(started);
@@ -26,17 +27,21 @@ public record StepReport(List<String> started, List<String> done, Map<String, In
 
     /** Reads a command's stdout. */
     public static StepReport parse(String stdout) {
-        List<String> started = new ArrayList<>();
-        List<String> done = new ArrayList<>();
-        Map<String, Integer> warned = new LinkedHashMap<>();
-        Optional<String> failed = Optional.empty();
+        List<HostStep> started = new ArrayList<>();
+        List<HostStep> done = new ArrayList<>();
+        Map<HostStep, Integer> warned = new LinkedHashMap<>();
+        Optional<HostStep> failed = Optional.empty();
         for (String line : stdout.split("\n")) {
             String[] words = line.split(" ");
+            Optional<HostStep> step = words.length >= 2 ? HostStep.of(words[1]) : Optional.empty();
+            if (step.isEmpty()) {
+                continue;
+            }
             switch (words[0]) {
-                case "start" -> { if (words.length == 2) started.add(words[1]); }
-                case "done" -> { if (words.length == 2) done.add(words[1]); }
-                case "warned" -> { if (words.length == 3 && words[2].matches("[0-9]{1,3}")) warned.put(words[1], Integer.parseInt(words[2])); }
-                case "failed" -> { if (words.length == 3) failed = Optional.of(words[1]); }
+                case "start" -> { if (words.length == 2) started.add(step.get()); }
+                case "done" -> { if (words.length == 2) done.add(step.get()); }
+                case "warned" -> { if (words.length == 3 && words[2].matches("[0-9]{1,3}")) warned.put(step.get(), Integer.parseInt(words[2])); }
+                case "failed" -> { if (words.length == 3) failed = step; }
                 default -> { }
             }
         }
@@ -44,14 +49,14 @@ public record StepReport(List<String> started, List<String> done, Map<String, In
     }
 
     /** The step a stdout line says is beginning, if it is such a line. */
-    public static Optional<String> starting(String line) {
-        return line.startsWith("start ") && line.indexOf(' ', 6) < 0 ? Optional.of(line.substring(6))
+    public static Optional<HostStep> starting(String line) {
+        return line.startsWith("start ") && line.indexOf(' ', 6) < 0 ? HostStep.of(line.substring(6))
                 : Optional.empty();
     }
 
     /** The step a stdout line says succeeded, if it is such a line. */
-    public static Optional<String> finishing(String line) {
-        return line.startsWith("done ") && line.indexOf(' ', 5) < 0 ? Optional.of(line.substring(5))
+    public static Optional<HostStep> finishing(String line) {
+        return line.startsWith("done ") && line.indexOf(' ', 5) < 0 ? HostStep.of(line.substring(5))
                 : Optional.empty();
     }
 
@@ -60,11 +65,11 @@ public record StepReport(List<String> started, List<String> done, Map<String, In
      * that began and never ended (the command was cut off or timed out), else {@code first} (the
      * command ended before any step, e.g. on a busy lock).
      */
-    public String blame(String first) {
+    public HostStep blame(HostStep first) {
         if (failed.isPresent()) {
             return failed.get();
         }
-        for (String step : started) {
+        for (HostStep step : started) {
             if (!done.contains(step) && !warned.containsKey(step)) {
                 return step;
             }
@@ -73,8 +78,8 @@ public record StepReport(List<String> started, List<String> done, Map<String, In
     }
 
     /** The lines {@code steps.sh} writes for a step: its start, and how it ended (exit code). */
-    public static String lines(String step, int code, boolean mayFail) {
-        return "start " + step + "\n" + (code == 0 ? "done " + step
-                : (mayFail ? "warned " : "failed ") + step + " " + code) + "\n";
+    public static String lines(HostStep step, int code, boolean mayFail) {
+        return "start " + step.word() + "\n" + (code == 0 ? "done " + step.word()
+                : (mayFail ? "warned " : "failed ") + step.word() + " " + code) + "\n";
     }
 }

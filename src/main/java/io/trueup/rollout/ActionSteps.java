@@ -6,6 +6,7 @@ import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
 import io.trueup.desired.Sha;
 import io.trueup.host.HostCommands;
+import io.trueup.host.HostStep;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import java.time.Duration;
@@ -46,10 +47,32 @@ final class ActionSteps {
         return new ActionSteps(spec, host, Optional.of(spec.release(host).sha()));
     }
 
+    /**
+     * The host step that carries out {@code action}; empty for what runs from trueup's side (the
+     * push, the health check).
+     */
+    static Optional<HostStep> stepOf(Action action) {
+        return switch (action) {
+            case Action.Verify v -> Optional.of(HostStep.VERIFY);
+            case Action.Cleanup c -> Optional.of(HostStep.CLEANUP);
+            case Action.Prepare p -> Optional.of(HostStep.PREPARE);
+            case Action.MakeRelease r -> Optional.of(HostStep.RELEASE);
+            case Action.BuildEnv e -> Optional.of(HostStep.ENV);
+            case Action.Build b -> Optional.of(HostStep.BUILD);
+            case Action.Migrate m -> Optional.of(HostStep.MIGRATE);
+            case Action.BeforeSwitch b -> Optional.of(HostStep.BEFORE_SWITCH);
+            case Action.Switch s -> Optional.of(HostStep.SWITCH);
+            case Action.Restart r -> Optional.of(HostStep.RESTART);
+            case Action.AfterSwitch a -> Optional.of(HostStep.AFTER_SWITCH);
+            case Action.Prune p -> Optional.of(HostStep.PRUNE);
+            case Action.Push p -> Optional.empty();
+            case Action.CheckHealth c -> Optional.empty();
+        };
+    }
+
     /** The step of {@code action}, its switch time {@code now}. */
     Optional<HostCommands.Step> of(Action action, Instant now) {
         Hooks hooks = spec.recipe().hooks();
-        ReleaseId release = spec.release(host);
         return switch (action) {
             case Action.Verify v -> Optional.of(HostCommands.verify(v.currentLink(), v.previousLink(), v.env(),
                     v.envComplete(), v.usedAsIs(), v.built(), spec.rendered(host)));
@@ -57,12 +80,9 @@ final class ActionSteps {
             case Action.Prepare p -> Optional.of(HostCommands.prepare());
             case Action.MakeRelease r -> Optional.of(HostCommands.release(spec, host));
             case Action.BuildEnv e -> Optional.of(HostCommands.buildEnv(spec, host));
-            case Action.Build b -> hooks.build().map(c -> HostCommands.hook(b.step(), c, spec, host,
-                    Optional.of(release), previous));
-            case Action.Migrate m -> hooks.migrate().map(c -> HostCommands.hook(m.step(), c, spec, host,
-                    Optional.of(release), previous));
-            case Action.BeforeSwitch b -> hooks.beforeSwitch().map(c -> HostCommands.hook(b.step(), c, spec, host,
-                    Optional.of(release), previous));
+            case Action.Build b -> inRelease(HostStep.BUILD, hooks.build());
+            case Action.Migrate m -> inRelease(HostStep.MIGRATE, hooks.migrate());
+            case Action.BeforeSwitch b -> inRelease(HostStep.BEFORE_SWITCH, hooks.beforeSwitch());
             case Action.Switch s -> Optional.of(HostCommands.switchTo(s.release(), now));
             case Action.Restart r -> restart();
             case Action.AfterSwitch a -> afterSwitch();
@@ -72,6 +92,11 @@ final class ActionSteps {
         };
     }
 
+    /** The app's {@code hook} (its command {@code command}, if it has one) in the release being deployed. */
+    private Optional<HostCommands.Step> inRelease(HostStep hook, Optional<String> command) {
+        return command.map(c -> HostCommands.hook(hook, c, spec, host, Optional.of(spec.release(host)), previous));
+    }
+
     /** The app's restart in the current release, if it has one. */
     Optional<HostCommands.Step> restart() {
         return spec.restart().map(text -> HostCommands.restart(text, spec, host, previous));
@@ -79,19 +104,19 @@ final class ActionSteps {
 
     /** The app's {@code hooks.afterSwitch} in the current release, if it has one. */
     Optional<HostCommands.Step> afterSwitch() {
-        return spec.recipe().hooks().afterSwitch().map(c -> HostCommands.hook("afterSwitch", c, spec, host,
+        return spec.recipe().hooks().afterSwitch().map(c -> HostCommands.hook(HostStep.AFTER_SWITCH, c, spec, host,
                 Optional.empty(), previous));
     }
 
     /** The app's {@code hooks.beforeSwitch} in the current release (before a switch back), if it has one. */
     Optional<HostCommands.Step> beforeSwitchBack() {
-        return spec.recipe().hooks().beforeSwitch().map(c -> HostCommands.hook("beforeSwitch", c, spec, host,
+        return spec.recipe().hooks().beforeSwitch().map(c -> HostCommands.hook(HostStep.BEFORE_SWITCH, c, spec, host,
                 Optional.empty(), previous));
     }
 
     /** How long a command of {@code steps} may run: {@code base}, and {@code hooks.timeout} more per hook. */
     Duration timeout(List<HostCommands.Step> steps, Duration base) {
-        long hooks = steps.stream().filter(s -> HostCommands.HOOKS.contains(s.name())).count();
+        long hooks = steps.stream().filter(s -> s.step().hook()).count();
         return base.plus(spec.recipe().hooks().timeout().multipliedBy(hooks));
     }
 }

@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Carries out one host's plan, step by step. A failed step stops the host; if it failed after
- * the switch, the host is switched back to the release that was current before and restarted.
- * Safe to call for different hosts from many threads.
+ * Carries out one host's plan: runs the segments that {@link DeployScript} decides (host commands,
+ * the push, the health check) and reads their results; when one fails, does what {@link FollowUp}
+ * decides (a new plan, or switching the host back to the release that was current before and
+ * restarting it, removing the failed release, the history line). Decides nothing itself. Safe to
+ * call for different hosts from many threads.
  */
 public final class HostDeployer {
 
@@ -41,113 +43,90 @@ public final class HostDeployer {
         this.clock = clock;
     }
 
+    /** How a deploy ended: with an outcome, or finding the host changed since its plan's inspection. */
+    public sealed interface Result {
+    }
+
+    /** The deploy ended with {@code outcome}. */
+    public record Done(HostOutcome outcome) implements Result {
+    }
+
     /**
-     * Carries out {@code plan} on its host, for desired-state {@code revision}, and appends the
-     * outcome to the host's history (unless the network failed). The steps that run on the host
-     * go in as few commands as the plan allows: each run of consecutive host steps is one command
-     * (one round trip, one hold of the lock), broken only by what runs from here (the push, the
-     * health check). A command that makes a release or env and then switches to it waits, before
-     * the switch, for this controller's word to go on ({@link HostCommands#confirm}), sent when it
-     * hears that the steps before succeeded: were the host to go on by itself, a connection lost
-     * during a long env build would leave it to switch and restart with no health check and no
-     * way back. Only {@code verify}, which makes nothing, may come before a switch without it.
-     * When the deploy succeeds, its history line is written by its last command, which also
-     * collects the host's {@code repo.git} ({@link HostCommands#gc}, at most daily) when the
-     * deploy prunes.
-     *
-     * @throws HostChanged when the plan's {@code verify} step finds the host no longer as the
-     *     inspection the plan was made from saw it, or the push before it fails; nothing on the
-     *     host has changed but the objects that push may have added
+     * The host is no longer as the inspection that the plan was made from saw it (or the push
+     * before the plan's {@code verify} failed): inspect it again and plan anew. Nothing on the
+     * host has changed but the objects that push may have added.
      */
-    public HostOutcome deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
+    public record Changed(String reason) implements Result {
+    }
+
+    /**
+     * Carries out {@code plan} on its host, for desired-state {@code revision}: runs the segments
+     * that {@link DeployScript} decides, in order, and, when one fails, what {@link FollowUp}
+     * decides. Appends the outcome to the host's history (unless the network failed).
+     */
+    public Result deploy(AppSpec spec, String revision, HostPlan plan, RolloutListener listener) {
         Instant start = clock.instant();
         HostAddress host = plan.host();
         ActionSteps actions = ActionSteps.forDeploy(spec, plan);
         HostSteps steps = new HostSteps(runner, spec, host, actions, listener);
-        List<HostCommands.Step> pending = new ArrayList<>();
-        Optional<StepFailure> failure = Optional.empty();
-        for (Action action : plan.actions()) {
-            if (!runs(spec, action)) {
-                continue;
-            }
-            Optional<HostCommands.Step> onHost = actions.of(action, clock.instant());
-            if (onHost.isPresent()) {
-                if (action instanceof Action.Switch && !onlyVerify(pending)) {
-                    pending.add(HostCommands.confirm());
-                }
-                pending.add(onHost.get());
-                continue;
-            }
-            // What runs from here waits for the host steps before it to end.
-            failure = steps.run(pending);
-            pending.clear();
-            if (failure.isEmpty()) {
-                listener.step(spec.id(), host, action.step());
-                failure = guarded(action.step(), host, () -> here(spec, host, action))
-                        .or(() -> steps.ran(action.step()));
-                if (failure.isPresent() && action instanceof Action.Push && verifies(plan)) {
-                    // Its repository may be gone since it was inspected: that calls for a new plan.
-                    throw new HostChanged(failure.get().message() + " (planned from an earlier inspection)");
-                }
-            }
+        List<String> ran = new ArrayList<>();
+        for (DeployScript.Segment segment : DeployScript.of(spec, plan)) {
+            int before = steps.done.size();
+            Optional<StepFailure> failure = run(spec, revision, plan, segment, actions, steps, listener);
+            steps.done.subList(before, steps.done.size()).forEach(step -> ran.add(step.word()));
             if (failure.isPresent()) {
-                break;
+                return switch (FollowUp.after(spec, plan, steps.ran(), segment, failure.get())) {
+                    case FollowUp.Replan replan -> new Changed(replan.reason());
+                    case FollowUp.Recover recover -> new Done(recover(spec, revision, plan, recover,
+                            failure.get().redacted(spec::redact)));
+                };
+            }
+            if (segment instanceof DeployScript.FromHere here) {
+                ran.add(here.action().step());
             }
         }
-        if (failure.isEmpty()) {
-            pending.add(HostCommands.record(HistoryLine.deployed(spec, host, revision, clock.instant())));
-            if (plan.has(Action.Prune.class)) {
-                // Last, once the host is healthy and its history written, and only where releases go.
-                pending.add(HostCommands.gc(clock.instant()));
+        return new Done(new HostOutcome.Deployed(host, spec.release(host), ran, Duration.between(start,
+                clock.instant()), steps.warnings));
+    }
+
+    /** Runs one segment of a deploy; empty when it succeeded. */
+    private Optional<StepFailure> run(AppSpec spec, String revision, HostPlan plan, DeployScript.Segment segment,
+            ActionSteps actions, HostSteps steps, RolloutListener listener) {
+        HostAddress host = plan.host();
+        return switch (segment) {
+            case DeployScript.Command command -> steps.run(DeployScript.steps(command, actions,
+                    now -> HistoryLine.deployed(spec, host, revision, now), clock.instant()), command.keepsLock());
+            case DeployScript.FromHere here -> {
+                listener.step(spec.id(), host, here.action().step());
+                yield guarded(here.action().step(), host, () -> here(spec, host, here.action()));
             }
-            failure = steps.runLast(pending);
-        }
-        if (failure.isEmpty()) {
-            return new HostOutcome.Deployed(host, spec.release(host), steps.done,
-                    Duration.between(start, clock.instant()), steps.warnings);
-        }
-        StepFailure f = redacted(spec, failure.get());
-        boolean switched = steps.done.contains("switch");
-        // A failed afterSwitch leaves the host healthy on the new release: switching back would not help.
-        boolean healthy = f.step().equals("afterSwitch");
-        Optional<HostOutcome.Rollback> rollback = switched && !healthy
+        };
+    }
+
+    /** Carries out {@code recover} after a deploy by {@code plan} failed with {@code f}; returns the outcome. */
+    private HostOutcome recover(AppSpec spec, String revision, HostPlan plan, FollowUp.Recover recover,
+            StepFailure f) {
+        HostAddress host = plan.host();
+        Optional<HostOutcome.Rollback> rollback = recover.switchBack()
                 ? Optional.of(rollBack(spec, plan, false))
                 : Optional.empty();
-        if (!switched && steps.started.contains("beforeSwitch")) {
-            f = f.noting(putBack(spec, plan));
+        if (recover.putBack().isPresent()) {
+            f = f.noting(putBack(spec, plan, recover.putBack().get()));
         }
-        if (!f.transientFailure() && rollback.map(HostOutcome.Rollback::succeeded).orElse(!switched)) {
-            removeFailedRelease(spec, host, plan, steps.done);
+        if (recover.removal().isPresent() && rollback.map(HostOutcome.Rollback::succeeded).orElse(true)) {
+            // A failed release never counts toward keep: it goes once the host is back on its previous one.
+            new HostSteps(runner, spec, host, ActionSteps.forDeploy(spec, plan), RolloutListener.NONE)
+                    .run(List.of(recover.removal().get()));
         }
         HostOutcome outcome = new HostOutcome.Failed(host, f.step(), f.message(), f.output(), f.transientFailure(),
                 rollback);
-        if (!f.transientFailure()) {
+        if (recover.recordHistory()) {
             recordHistory(spec, host, HistoryLine.of(spec, host, revision, outcome, clock.instant()));
-        } else if (steps.commands > 0) {
+        }
+        if (recover.unlock()) {
             unlock(spec, host); // best effort: else taken again by this controller's next command
         }
         return outcome;
-    }
-
-    private static boolean verifies(HostPlan plan) {
-        return plan.has(Action.Verify.class);
-    }
-
-    private static boolean onlyVerify(List<HostCommands.Step> steps) {
-        return steps.stream().allMatch(step -> step.name().equals("verify"));
-    }
-
-    /** Whether {@code action} does anything for this app: a restart, health check or hook it has, any other step. */
-    private static boolean runs(AppSpec spec, Action action) {
-        return switch (action) {
-            case Action.Restart r -> spec.restart().isPresent();
-            case Action.CheckHealth c -> spec.health().configured();
-            case Action.Build b -> spec.recipe().hooks().build().isPresent();
-            case Action.Migrate m -> spec.recipe().hooks().migrate().isPresent();
-            case Action.BeforeSwitch b -> spec.recipe().hooks().beforeSwitch().isPresent();
-            case Action.AfterSwitch a -> spec.recipe().hooks().afterSwitch().isPresent();
-            default -> true;
-        };
     }
 
     /** Runs a step that is not a host command: the push, the health check. Empty when it succeeded. */
@@ -160,31 +139,15 @@ public final class HostDeployer {
     }
 
     /**
-     * Removes the release this deploy made and the env it built, once the host is back on
-     * its previous release (or never left it): a failed release never counts toward keep.
-     */
-    private void removeFailedRelease(AppSpec spec, HostAddress host, HostPlan plan, List<String> done) {
-        boolean made = plan.actions().stream().anyMatch(a -> a instanceof Action.MakeRelease m && !m.replaces())
-                && done.contains("release");
-        if (made) {
-            List<io.trueup.desired.RequirementsHash> envs = done.contains("env")
-                    ? List.of(spec.requirementsHash()) : List.of();
-            new HostSteps(runner, spec, host, ActionSteps.forDeploy(spec, plan), RolloutListener.NONE)
-                    .run(List.of(HostCommands.prune(List.of(spec.release(host)), envs)));
-        }
-    }
-
-    /**
-     * Runs {@code hooks.afterSwitch} on a host that ran {@code hooks.beforeSwitch} and then did not
+     * Runs {@code afterSwitch} on a host that ran {@code hooks.beforeSwitch} and then did not
      * switch, to put it back where it was; says how that went, for the host's error.
      */
-    private String putBack(AppSpec spec, HostPlan plan) {
-        ActionSteps actions = ActionSteps.forDeploy(spec, plan);
-        return actions.afterSwitch().map(step -> new HostSteps(runner, spec, plan.host(), actions,
-                RolloutListener.NONE).run(List.of(step))
+    private String putBack(AppSpec spec, HostPlan plan, HostCommands.Step afterSwitch) {
+        return new HostSteps(runner, spec, plan.host(), ActionSteps.forDeploy(spec, plan), RolloutListener.NONE)
+                .run(List.of(afterSwitch))
                 .map(f -> "; afterSwitch to put it back failed too: " + spec.redact(f.message()
                         + (f.output().isEmpty() ? "" : ": " + f.output())))
-                .orElse("; not switched: afterSwitch put it back")).orElse("");
+                .orElse("; not switched: afterSwitch put it back");
     }
 
     /**
@@ -238,8 +201,7 @@ public final class HostDeployer {
 
     /** {@code failure} with every secret the spec's config used masked in its message and output. */
     private static StepFailure redacted(AppSpec spec, StepFailure failure) {
-        return new StepFailure(failure.step(), spec.redact(failure.message()), spec.redact(failure.output()),
-                failure.transientFailure());
+        return failure.redacted(spec::redact);
     }
 
     /** Runs {@code step}, turning what the adapters throw into a failure of the step. */
@@ -273,16 +235,6 @@ public final class HostDeployer {
     /** Frees the host lock that this deploy's commands kept. Best effort. */
     void unlock(AppSpec spec, HostAddress host) {
         new HostSteps(runner, spec, host, null, RolloutListener.NONE).runLast(List.of(HostCommands.unlock()));
-    }
-
-    /**
-     * The host is no longer as the inspection that its plan was made from saw it: inspect it
-     * again and plan anew.
-     */
-    public static final class HostChanged extends RuntimeException {
-        HostChanged(String message) {
-            super(message);
-        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.host.HostCommands;
+import io.trueup.host.HostStep;
 import io.trueup.host.StepReport;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
@@ -27,10 +28,6 @@ final class HostSteps {
 
     private static final Logger LOG = Logger.getLogger(HostSteps.class);
 
-    /** What a command runs besides the deploy's steps: its history line, the word to switch, upkeep. */
-    private static final java.util.Set<String> NOT_STEPS_OF_A_DEPLOY = java.util.Set.of("record", "confirm",
-            "unlock", "gc");
-
     /**
      * How commands are run: through {@code shell}, holding the lock of {@code lock}'s owner,
      * taken at {@code clock}'s time, each within {@code commandTimeout} (plus its hooks' time).
@@ -43,8 +40,8 @@ final class HostSteps {
     private final HostAddress host;
     private final ActionSteps actions;
     private final RolloutListener listener;
-    final List<String> done = new ArrayList<>();
-    final List<String> started = new ArrayList<>();
+    final List<HostStep> done = new ArrayList<>();
+    final List<HostStep> started = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     /** How many commands it ran, each holding the host lock. */
     int commands;
@@ -58,10 +55,9 @@ final class HostSteps {
         this.listener = listener;
     }
 
-    /** Notes {@code step} as done; returns empty, for chaining after a step that succeeded. */
-    Optional<StepFailure> ran(String step) {
-        done.add(step);
-        return Optional.empty();
+    /** What its commands ran so far. */
+    FollowUp.Ran ran() {
+        return new FollowUp.Ran(started, done, commands);
     }
 
     /**
@@ -70,8 +66,7 @@ final class HostSteps {
      */
     private void took(StepReport report) {
         started.addAll(report.started());
-        report.done().stream().filter(step -> !NOT_STEPS_OF_A_DEPLOY.contains(step))
-                .forEach(done::add);
+        report.done().stream().filter(HostStep::ofADeploy).forEach(done::add);
     }
 
     /**
@@ -87,14 +82,15 @@ final class HostSteps {
         return run(steps, false);
     }
 
-    private Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
+    /** Runs {@code steps} (if any) as one command, keeping the host lock for the next one if {@code hold}. */
+    Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
         if (steps.isEmpty()) {
             return Optional.empty();
         }
         RemoteCommand command = HostCommands.command(spec, steps)
                 .withEnv(runner.lock().env(runner.clock().instant(), hold));
         commands++;
-        String first = steps.get(0).name();
+        HostStep first = steps.get(0).step();
         Progress progress = new Progress(spec.id(), host, listener);
         Duration timeout = actions == null ? runner.commandTimeout()
                 : actions.timeout(steps, runner.commandTimeout());
@@ -103,11 +99,11 @@ final class HostSteps {
             result = runner.shell().run(HostCommands.target(spec, host), command, timeout, progress::hear);
         } catch (RemoteException e) {
             // A timeout counts as the network's (transient): a connection cut mid-command looks the same.
-            return failed(steps, progress.end(), new StepFailure(progress.end().blame(first), e.getMessage(), "",
+            return failed(steps, progress.end(), StepFailure.of(progress.end().blame(first), e.getMessage(), "",
                     e.transientFailure()));
         } catch (TrueupException e) {
-            String step = progress.end().blame(first);
-            return failed(steps, progress.end(), new StepFailure(step, step + " on " + host + " failed: "
+            HostStep step = progress.end().blame(first);
+            return failed(steps, progress.end(), StepFailure.of(step, step + " on " + host + " failed: "
                     + e.getMessage(), "", false));
         }
         progress.end();
@@ -122,23 +118,23 @@ final class HostSteps {
                             spec.redact(line.substring(8))));
             return Optional.empty();
         }
-        String step = report.blame(first);
-        if (result.exitCode() == HostCommands.NOT_AS_SEEN && step.equals("verify")) {
-            throw new HostDeployer.HostChanged(host + " is not as inspected: " + result.tail(3).strip());
+        HostStep step = report.blame(first);
+        if (result.exitCode() == HostCommands.NOT_AS_SEEN && step == HostStep.VERIFY) {
+            return Optional.of(StepFailure.notAsSeen(host + " is not as inspected: " + result.tail(3).strip()));
         }
-        if (result.exitCode() == HostCommands.NO_WORD && step.equals("confirm")) {
+        if (result.exitCode() == HostCommands.NO_WORD && step == HostStep.CONFIRM) {
             // This controller's word did not reach the host in time: the network's failure, not the release's.
-            return failed(steps, report, new StepFailure(step, step + " on " + host + " stopped before the switch:"
+            return failed(steps, report, StepFailure.of(step, step + " on " + host + " stopped before the switch:"
                     + " trueup's word to go on did not reach it", result.tail(3), true));
         }
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
             String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()
                     .map(l -> l.substring("locked by ".length()).replaceFirst(" pid [0-9]+$", ""))
                     .orElse("another controller");
-            return failed(steps, report, new StepFailure(step, host + ": Locked by " + holder
+            return failed(steps, report, StepFailure.of(step, host + ": Locked by " + holder
                     + "; tried again later", "", true));
         }
-        return failed(steps, report, new StepFailure(step, step + " on " + host + " failed with exit "
+        return failed(steps, report, StepFailure.of(step, step + " on " + host + " failed with exit "
                 + result.exitCode(), output, false));
     }
 
@@ -150,7 +146,7 @@ final class HostSteps {
     private Optional<StepFailure> failed(List<HostCommands.Step> steps, StepReport report, StepFailure failure) {
         took(report);
         boolean onlyMayFail = steps.stream()
-                .filter(s -> !report.done().contains(s.name()) && !report.warned().containsKey(s.name()))
+                .filter(s -> !report.done().contains(s.step()) && !report.warned().containsKey(s.step()))
                 .allMatch(HostCommands.Step::mayFail);
         if (!onlyMayFail) {
             return Optional.of(failure);
@@ -185,7 +181,7 @@ final class HostSteps {
             if (HostCommands.confirms(line)) {
                 return Optional.of(HostCommands.GO);
             }
-            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step));
+            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step.word()));
             StepReport.finishing(line).ifPresent(step -> listener.done(id, host, step));
             return Optional.empty();
         }

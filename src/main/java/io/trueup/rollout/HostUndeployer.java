@@ -4,6 +4,7 @@ import io.trueup.TrueupException;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Removal;
 import io.trueup.host.HostCommands;
+import io.trueup.host.HostStep;
 import io.trueup.host.StepReport;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
@@ -61,20 +62,20 @@ public final class HostUndeployer {
         Instant now = clock.instant();
         RemoteCommand command = HostCommands.undeploy(removal, HistoryLine.undeployed(removal, sha, revision, now))
                 .withEnv(lock.env(now));
-        String first = removal.stop().isPresent() ? "stop" : "unlink";
+        HostStep first = removal.stop().isPresent() ? HostStep.STOP : HostStep.UNLINK;
         CommandResult result;
         try {
             result = shell.run(HostCommands.target(removal), command, timeout);
         } catch (RemoteException e) {
-            return new Failed(host, first, e.getMessage(), "", e.transientFailure());
+            return new Failed(host, first.word(), e.getMessage(), "", e.transientFailure());
         } catch (TrueupException e) {
-            return new Failed(host, first, "undeploy on " + host + " failed: " + e.getMessage(), "", false);
+            return new Failed(host, first.word(), "undeploy on " + host + " failed: " + e.getMessage(), "", false);
         }
         if (result.ok()) {
             return new Undeployed(host);
         }
         StepReport report = StepReport.parse(result.stdout());
-        String step = report.blame(first);
+        String step = report.blame(first).word();
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
             return new Failed(host, step, step + " on " + host + " waits: another controller is working there",
                     result.tail(3), true);

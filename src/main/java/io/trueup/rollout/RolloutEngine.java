@@ -4,6 +4,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.Rollout;
+import io.trueup.host.HostStep;
 import io.trueup.observe.Inspection;
 import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
@@ -205,7 +206,7 @@ public final class RolloutEngine {
             Optional<StepFailure> unhealthy = deployer.checkHealth(spec, host);
             HostOutcome outcome;
             if (unhealthy.isEmpty()) {
-                outcome = new HostOutcome.Deployed(host, was.target(), List.of("switch", "health"), Duration.ZERO,
+                outcome = new HostOutcome.Deployed(host, was.target(), List.of(HostStep.SWITCH.word(), "health"), Duration.ZERO,
                         List.of());
             } else {
                 listener.step(spec.id(), host, "rollback");
@@ -263,9 +264,9 @@ public final class RolloutEngine {
             }
 
             @Override
-            public void done(AppEnv id, HostAddress host, String step) {
+            public void done(AppEnv id, HostAddress host, HostStep step) {
                 listener.done(id, host, step);
-                if (step.equals("migrate")) {
+                if (step == HostStep.MIGRATE) {
                     migrated.complete(true);
                 }
             }
@@ -312,14 +313,14 @@ public final class RolloutEngine {
             RolloutListener listener) throws InterruptedException {
         slots.acquire();
         try {
-            HostOutcome outcome;
-            try {
-                listener.starting(spec.id(), plans.of(host));
-                outcome = deployer.deploy(spec, revision, plans.of(host), listener);
-            } catch (HostDeployer.HostChanged changed) {
-                LOG.infof("%s: %s; inspecting it again", spec.id(), changed.getMessage());
-                outcome = deployAgain(spec, revision, plans, host, listener);
-            }
+            listener.starting(spec.id(), plans.of(host));
+            HostOutcome outcome = switch (deployer.deploy(spec, revision, plans.of(host), listener)) {
+                case HostDeployer.Done done -> done.outcome();
+                case HostDeployer.Changed changed -> {
+                    LOG.infof("%s: %s; inspecting it again", spec.id(), changed.reason());
+                    yield deployAgain(spec, revision, plans, host, listener);
+                }
+            };
             listener.finished(spec.id(), outcome);
             return outcome;
         } finally {
@@ -345,7 +346,14 @@ public final class RolloutEngine {
             return new HostOutcome.Deployed(host, spec.release(host), List.of(), Duration.between(start,
                     clock.instant()), List.of());
         }
-        return deployer.deploy(spec, revision, fresh, listener);
+        return switch (deployer.deploy(spec, revision, fresh, listener)) {
+            case HostDeployer.Done done -> done.outcome();
+            case HostDeployer.Changed changed -> {
+                // Changed again while it was being inspected: tried again later, as a host out of reach is.
+                deployer.unlock(spec, host);
+                yield new HostOutcome.Failed(host, "verify", changed.reason(), "", true, Optional.empty());
+            }
+        };
     }
 
     /**
@@ -383,7 +391,7 @@ public final class RolloutEngine {
         /** Records how a host's part of the rollout ended. */
         void settle(HostOutcome outcome) {
             host(outcome.host(), p -> switch (outcome) {
-                case HostOutcome.Deployed d -> d.steps().contains("switch") ? p.at(Phase.HEALTHY, Optional.empty())
+                case HostOutcome.Deployed d -> d.steps().contains(HostStep.SWITCH.word()) ? p.at(Phase.HEALTHY, Optional.empty())
                         : p.unswitched();
                 case HostOutcome.Failed f -> p.failed(Phase.FAILED, f.step(), f.error(), f.output(),
                         f.transientFailure(), f.rollback());
@@ -408,10 +416,10 @@ public final class RolloutEngine {
                 }
 
                 @Override
-                public void done(AppEnv id, HostAddress host, String step) {
+                public void done(AppEnv id, HostAddress host, HostStep step) {
                     switch (step) {
-                        case "release", "env", "build" -> host(host, p -> p.at(Phase.PREPARED, Optional.of(step)));
-                        case "switch" -> host(host, p -> p.at(Phase.SWITCHED, Optional.of(step)));
+                        case RELEASE, ENV, BUILD -> host(host, p -> p.at(Phase.PREPARED, Optional.of(step.word())));
+                        case SWITCH -> host(host, p -> p.at(Phase.SWITCHED, Optional.of(step.word())));
                         default -> { }
                     }
                     listener.done(id, host, step);

@@ -15,7 +15,10 @@
  * count only once complete, and {@code current} changes by one atomic rename. A step that
  * fails after the switch (restart, health) switches the host back to the release it ran
  * before and restarts it; the outcome says whether that worked. {@code ActionSteps} says which
- * host step carries out each action of a plan. The hooks around a switch
+ * host step carries out each action of a plan, {@code DeployScript} which commands a deploy runs
+ * and where its word to switch goes, and {@code FollowUp} what follows a failure (switch back or
+ * not, put back, remove the failed release, history, unlock, or a new plan for a host changed
+ * since its inspection): pure functions, which {@code HostDeployer} only carries out. The hooks around a switch
  * ({@code beforeSwitch}, {@code afterSwitch}) run around a switch back too; output shown from a
  * host is masked of the secrets its config holds.
  *

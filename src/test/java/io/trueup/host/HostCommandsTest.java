@@ -68,7 +68,8 @@ class HostCommandsTest {
         assertTrue(result.stderr().contains("restarted"), "a step's own output goes to stderr");
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), history());
         assertFalse(Files.exists(base.resolve(".trueup/lock")), "the lock is gone once the command ends");
-        assertEquals(List.of("record", "restart", "record"), StepReport.parse(result.stdout()).done());
+        assertEquals(List.of(HostStep.RECORD, HostStep.RESTART, HostStep.RECORD),
+                StepReport.parse(result.stdout()).done());
     }
 
     @Test
@@ -82,7 +83,7 @@ class HostCommandsTest {
         assertEquals(List.of(), history(), "no step after the failed one ran");
         assertFalse(Files.exists(base.resolve(".trueup/lock")));
         StepReport report = StepReport.parse(result.stdout());
-        assertEquals("restart", report.blame("record"));
+        assertEquals(HostStep.RESTART, report.blame(HostStep.RECORD));
     }
 
     @Test
@@ -93,8 +94,8 @@ class HostCommandsTest {
 
         assertEquals(0, result.exitCode(), result.stderr());
         StepReport report = StepReport.parse(result.stdout());
-        assertEquals(List.of("record"), List.copyOf(report.warned().keySet()), "failed, and said so");
-        assertEquals(List.of("restart"), report.done());
+        assertEquals(List.of(HostStep.RECORD), List.copyOf(report.warned().keySet()), "failed, and said so");
+        assertEquals(List.of(HostStep.RESTART), report.done());
     }
 
     @Test
@@ -151,7 +152,7 @@ class HostCommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"dash", "bash"})
     void confirmWaitsForTrueupsWordOnlySoLongAndThenFreesTheLock(String shell) throws Exception {
-        List<HostCommands.Step> steps = List.of(new HostCommands.Step("confirm", List.of("1"), false),
+        List<HostCommands.Step> steps = List.of(new HostCommands.Step(HostStep.CONFIRM, List.of("1"), false),
                 HostCommands.record("{\"n\":1}"));
 
         // Its stdin stays open with nothing said: a connection whose other end fell silent.
@@ -308,7 +309,7 @@ class HostCommandsTest {
     @Test
     void aHookThatFailsEndsItsCommandWithItsExitCodeAndRunsNoFurtherStep() throws IOException {
         Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
-        HostCommands.Step hook = HostCommands.hook("afterSwitch", "echo 'pool is full' >&2; exit 4", spec,
+        HostCommands.Step hook = HostCommands.hook(HostStep.AFTER_SWITCH, "echo 'pool is full' >&2; exit 4", spec,
                 spec.hosts().get(0), java.util.Optional.empty(), java.util.Optional.empty());
 
         long start = System.nanoTime();
@@ -324,7 +325,7 @@ class HostCommandsTest {
     @Test
     void aHookRunsToItsEndWhenTrueupsConnectionGoesWhileItPrints() throws Exception {
         Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
-        HostCommands.Step hook = HostCommands.hook("migrate", "i=0; while [ $i -lt 10 ]; do echo step $i; i=$((i+1));"
+        HostCommands.Step hook = HostCommands.hook(HostStep.MIGRATE, "i=0; while [ $i -lt 10 ]; do echo step $i; i=$((i+1));"
                 + " sleep 0.1; done; echo done > \"$TRUEUP_BASE/migrated\"", spec, spec.hosts().get(0),
                 java.util.Optional.of(ReleaseId.of(sha('a'))), java.util.Optional.empty());
         RemoteCommand command = HostCommands.command(spec, List.of(hook, HostCommands.record("{\"n\":1}")))

@@ -1,6 +1,7 @@
 package io.trueup.support;
 
 import io.trueup.host.HostCommands;
+import io.trueup.host.HostStep;
 import io.trueup.host.StepReport;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.CommandTimeoutException;
@@ -95,10 +96,10 @@ public final class FakeRemoteShell implements RemoteShell {
             if (answer.code() == null) {
                 throw new CommandTimeoutException(target, command.name() + " on " + host + " timed out");
             }
-            if (step.name().equals("confirm") && answer.code() == 0 && !word.equals(Optional.of(HostCommands.GO))) {
+            if (step.step() == HostStep.CONFIRM && answer.code() == 0 && !word.equals(Optional.of(HostCommands.GO))) {
                 answer = new Answer(HostCommands.NO_WORD, "no word from trueup to switch; stopped before the switch\n");
             }
-            String lines = StepReport.lines(step.name(), answer.code(), step.mayFail());
+            String lines = StepReport.lines(step.step(), answer.code(), step.mayFail());
             lines.lines().skip(1).forEach(listener::hear);
             stdout.append(lines);
             stderr.append(answer.stderr());
