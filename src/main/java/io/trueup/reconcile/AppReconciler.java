@@ -209,8 +209,7 @@ public final class AppReconciler {
         String where = " (rollout stopped after batch " + record.batchesStarted()
                 + " of " + record.batches().size() + ")";
         Optional<String> givenUp = failures.stream().filter(RolloutRecord.HostProgress::transientFailure)
-                .map(f -> hostViews.attempts(id, f.host()) >= maxAttempts ? Optional.of(f) : Optional.<RolloutRecord.HostProgress>empty())
-                .flatMap(Optional::stream).findFirst()
+                .filter(f -> hostViews.attempts(id, f.host()) >= maxAttempts).findFirst()
                 .map(f -> "halted: gave up on " + f.host() + " after " + maxAttempts + " attempts (trueup.retry"
                         + ".max-attempts): " + Statuses.describe(f, ""));
         RolloutStep.End end = how == RolloutStep.End.STOPPED && givenUp.isPresent() ? RolloutStep.End.HALTED : how;

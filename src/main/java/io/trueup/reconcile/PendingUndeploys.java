@@ -75,7 +75,8 @@ final class PendingUndeploys {
         static Stored of(Pending p) {
             Removal r = p.removal();
             return new Stored(r.id().app(), r.id().env(), r.host().toString(), r.path(), r.user(),
-                    r.stop().orElse(null), p.sha(), p.requirementsHash(), p.removedIn(), p.since(), p.approved(), p.error().orElse(null), p.failed());
+                    r.stop().orElse(null), p.sha(), p.requirementsHash(), p.removedIn(), p.since(), p.approved(),
+                    p.error().orElse(null), p.failed());
         }
 
         /** @throws IllegalArgumentException when a value breaks the desired-state rules */

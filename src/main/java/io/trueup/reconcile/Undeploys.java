@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  * spec said of it (base directory, user, {@code stop}), kept across restarts of trueup
  * ({@link PendingUndeploys}); the status board shows it so. It is undeployed ({@link HostUndeployer})
  * when an operator asks ({@link #approve}), or at once with {@code trueup.undeploy=auto}
- * ({@code auto}) unless its app/environment is paused; until then it runs as it was, so a commit that deletes a file by mistake stops
+ * ({@code auto}) unless its app/environment is paused; until then it runs as it was, so a commit
+ * that deletes a file by mistake stops
  * nothing. A host that comes back to desired state before that, or that another app/environment
  * now deploys to the same base directory, is no longer pending. Once undeployed, it is forgotten
  * by the board (the whole app/environment once its last host is); its history stays. The caller

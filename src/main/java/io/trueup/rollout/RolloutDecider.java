@@ -25,7 +25,8 @@ public final class RolloutDecider {
      * @param current for each host inspected just now, the name {@code current} points at (empty:
      *     no {@code current}); a host missing from the map could not be inspected
      */
-    public record Situation(String desiredKey, boolean paused, Rollout policy, Map<HostAddress, Optional<String>> current) {
+    public record Situation(String desiredKey, boolean paused, Rollout policy,
+            Map<HostAddress, Optional<String>> current) {
         public Situation {
             current = Map.copyOf(current);
         }

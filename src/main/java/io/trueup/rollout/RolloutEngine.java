@@ -1,28 +1,16 @@
 package io.trueup.rollout;
 
-import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
-import io.trueup.desired.Rollout;
 import io.trueup.host.HostStep;
 import io.trueup.observe.Inspection;
-import io.trueup.plan.HostPlan;
 import io.trueup.plan.Plan;
-import io.trueup.plan.Planner;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -40,13 +28,13 @@ public final class RolloutEngine {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutEngine.class);
 
     private final HostDeployer deployer;
-    private final Semaphore slots;
+    private final BatchRunner batches;
     private final Consumer<Duration> sleeper;
     private final Clock clock;
 
     public RolloutEngine(HostDeployer deployer, int concurrency, Consumer<Duration> sleeper, Clock clock) {
         this.deployer = deployer;
-        this.slots = new Semaphore(Math.max(1, concurrency), true);
+        this.batches = new BatchRunner(deployer, concurrency, clock);
         this.sleeper = sleeper;
         this.clock = clock;
     }
@@ -78,8 +66,9 @@ public final class RolloutEngine {
             advanced.outcomes().forEach(o -> outcomes.put(o.host(), o)); // a host switched back: its last outcome
             record = advanced.record();
             if (!(advanced.last() instanceof RolloutStep.Wait wait) || waits > record.batches().size()) {
-                RolloutStep.End end = advanced.last() instanceof RolloutStep.Finish f ? f.end() : RolloutStep.End.STOPPED;
-                return new RolloutResult(spec.id(), List.copyOf(outcomes.values()), Math.min(record.batch() + 1, record.batches().size()),
+                RolloutStep.End end = advanced.last() instanceof RolloutStep.Finish f ? f.end()
+                        : RolloutStep.End.STOPPED;
+                return new RolloutResult(spec.id(), List.copyOf(outcomes.values()), record.batchesStarted(),
                         record.batches().size(), end != RolloutStep.End.SUCCEEDED);
             }
             sleeper.accept(Duration.between(clock.instant(), wait.until()));
@@ -115,8 +104,8 @@ public final class RolloutEngine {
     public Advanced advance(AppSpec spec, RolloutRecord start, Plan plan,
             java.util.function.Supplier<RolloutDecider.Situation> situation, RolloutListener listener,
             Function<HostAddress, Inspection> inspectAgain, RolloutStore store) {
-        Progress progress = new Progress(store, store.save(start));
-        Plans plans = new Plans(plan, inspectAgain);
+        RolloutProgress progress = new RolloutProgress(store, store.save(start));
+        BatchRunner.Plans plans = new BatchRunner.Plans(plan, inspectAgain);
         List<HostOutcome> outcomes = new ArrayList<>();
         int bound = 4 * start.hosts().size() + 2 * start.batches().size() + 8;
         for (int steps = 0; steps < bound; steps++) {
@@ -155,7 +144,7 @@ public final class RolloutEngine {
     }
 
     /** Runs the pending hosts of a batch; a host that did not start because its batch stopped stays pending. */
-    private List<HostOutcome> run(AppSpec spec, RolloutStep.Run run, Plans plans, Progress progress,
+    private List<HostOutcome> run(AppSpec spec, RolloutStep.Run run, BatchRunner.Plans plans, RolloutProgress progress,
             RolloutListener listener) {
         progress.change(r -> r.atBatch(r.batch(), Optional.empty()));
         List<HostAddress> batch = run.hosts();
@@ -179,11 +168,12 @@ public final class RolloutEngine {
                 reachable.add(host);
             }
         }
-        RolloutListener recording = progress.recording(listener, plans);
+        RolloutListener recording = progress.recording(listener);
         Optional<HostAddress> migrating = plans.plan().migrateOn().filter(reachable::contains);
         List<HostOutcome> ran = migrating.isPresent()
-                ? runMigratingBatch(spec, progress.record().revision(), plans, reachable, migrating.get(), recording)
-                : runBatch(spec, progress.record().revision(), plans, reachable, recording);
+                ? batches.runMigratingBatch(spec, progress.record().revision(), plans, reachable, migrating.get(),
+                        recording)
+                : batches.runBatch(spec, progress.record().revision(), plans, reachable, recording);
         done.addAll(ran);
         done.forEach(progress::settle);
         if (ran.size() < reachable.size()) {
@@ -197,7 +187,7 @@ public final class RolloutEngine {
      * Checks hosts that trueup had switched when it stopped: a healthy one is done, the others go
      * back to the release they ran before, as any host failing its check after a switch does.
      */
-    private List<HostOutcome> check(AppSpec spec, List<HostAddress> hosts, Progress progress,
+    private List<HostOutcome> check(AppSpec spec, List<HostAddress> hosts, RolloutProgress progress,
             RolloutListener listener) {
         List<HostOutcome> outcomes = new ArrayList<>();
         for (HostAddress host : hosts) {
@@ -206,11 +196,13 @@ public final class RolloutEngine {
             Optional<StepFailure> unhealthy = deployer.checkHealth(spec, host);
             HostOutcome outcome;
             if (unhealthy.isEmpty()) {
-                outcome = new HostOutcome.Deployed(host, was.target(), List.of(HostStep.SWITCH.word(), "health"), Duration.ZERO,
+                outcome = new HostOutcome.Deployed(host, was.target(), List.of(HostStep.SWITCH.word(), "health"),
+                        Duration.ZERO,
                         List.of());
             } else {
                 listener.step(spec.id(), host, "rollback");
-                HostOutcome.Rollback back = deployer.rollBack(spec, host, was.rollbackTo(), was.previousBefore(), false);
+                HostOutcome.Rollback back = deployer.rollBack(spec, host, was.rollbackTo(), was.previousBefore(),
+                        false);
                 StepFailure f = unhealthy.get();
                 outcome = new HostOutcome.Failed(host, f.step(), f.message() + " (checked after trueup restarted"
                         + " during its deploy)", f.output(), false, Optional.of(back));
@@ -225,7 +217,7 @@ public final class RolloutEngine {
     }
 
     /** Switches hosts this rollout switched back, each drained first: the rollout aborts or rolls back whole. */
-    private List<HostOutcome> rollBack(AppSpec spec, RolloutStep.RollBack step, Progress progress,
+    private List<HostOutcome> rollBack(AppSpec spec, RolloutStep.RollBack step, RolloutProgress progress,
             RolloutListener listener) {
         LOG.infof("%s: switching %d host(s) back: %s", spec.id(), step.hosts().size(), step.why());
         List<HostOutcome> reverted = new ArrayList<>();
@@ -241,218 +233,5 @@ public final class RolloutEngine {
             reverted.add(back);
         }
         return reverted;
-    }
-
-    /**
-     * Runs a batch whose host {@code migrating} runs {@code hooks.migrate}: that host first, and the
-     * others only once it has migrated, so that no host switches to a release whose migration has
-     * not run. If it does not migrate (the hook failed, the host failed before it), the others do
-     * not start, and are not in the outcomes: the rollout stops there.
-     */
-    private List<HostOutcome> runMigratingBatch(AppSpec spec, String revision, Plans plans, List<HostAddress> batch,
-            HostAddress migrating, RolloutListener listener) {
-        CompletableFuture<Boolean> migrated = new CompletableFuture<>();
-        RolloutListener watching = new RolloutListener() {
-            @Override
-            public void starting(AppEnv id, HostPlan plan) {
-                listener.starting(id, plan);
-            }
-
-            @Override
-            public void step(AppEnv id, HostAddress host, String step) {
-                listener.step(id, host, step);
-            }
-
-            @Override
-            public void done(AppEnv id, HostAddress host, HostStep step) {
-                listener.done(id, host, step);
-                if (step == HostStep.MIGRATE) {
-                    migrated.complete(true);
-                }
-            }
-
-            @Override
-            public void finished(AppEnv id, HostOutcome outcome) {
-                listener.finished(id, outcome);
-            }
-        };
-        List<HostAddress> others = batch.stream().filter(h -> !h.equals(migrating)).toList();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HostOutcome> first = workers.submit(() -> {
-                try {
-                    return deployOne(spec, revision, plans, migrating, watching);
-                } finally {
-                    migrated.complete(false);
-                }
-            });
-            if (!migrated.join()) {
-                LOG.warnf("%s: %s did not run hooks.migrate; the rest of its batch waits for the next rollout", spec.id(),
-                        migrating);
-                return List.of(join(first));
-            }
-            List<HostOutcome> outcomes = new ArrayList<>();
-            List<HostOutcome> rest = runBatch(spec, revision, plans, others, listener);
-            outcomes.add(join(first));
-            outcomes.addAll(rest);
-            return outcomes;
-        }
-    }
-
-    private List<HostOutcome> runBatch(AppSpec spec, String revision, Plans plans, List<HostAddress> batch,
-            RolloutListener listener) {
-        List<Future<HostOutcome>> futures = new ArrayList<>();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (HostAddress host : batch) {
-                futures.add(workers.submit(() -> deployOne(spec, revision, plans, host, listener)));
-            }
-        }
-        return futures.stream().map(RolloutEngine::join).toList();
-    }
-
-    private HostOutcome deployOne(AppSpec spec, String revision, Plans plans, HostAddress host,
-            RolloutListener listener) throws InterruptedException {
-        slots.acquire();
-        try {
-            listener.starting(spec.id(), plans.of(host));
-            HostOutcome outcome = switch (deployer.deploy(spec, revision, plans.of(host), listener)) {
-                case HostDeployer.Done done -> done.outcome();
-                case HostDeployer.Changed changed -> {
-                    LOG.infof("%s: %s; inspecting it again", spec.id(), changed.reason());
-                    yield deployAgain(spec, revision, plans, host, listener);
-                }
-            };
-            listener.finished(spec.id(), outcome);
-            return outcome;
-        } finally {
-            slots.release();
-        }
-    }
-
-    /** Inspects {@code host} again and deploys it by the plan made from what that sees. */
-    private HostOutcome deployAgain(AppSpec spec, String revision, Plans plans, HostAddress host,
-            RolloutListener listener) {
-        Instant start = clock.instant();
-        listener.step(spec.id(), host, "inspect");
-        Inspection again = plans.inspectAgain.apply(host);
-        if (again instanceof Inspection.Failed failed) {
-            // Tried again later, when a poll's inspection says what became of the host.
-            return new HostOutcome.Failed(host, "inspect", failed.error(), "", true, Optional.empty());
-        }
-        HostPlan fresh = Planner.replan(spec, again, plans.plan().migrateOn().filter(host::equals).isPresent());
-        plans.replanned.put(host, fresh);
-        listener.starting(spec.id(), fresh);
-        if (fresh.converged()) {
-            deployer.unlock(spec, host); // its verify kept the lock for a deploy there is no need of
-            return new HostOutcome.Deployed(host, spec.release(host), List.of(), Duration.between(start,
-                    clock.instant()), List.of());
-        }
-        return switch (deployer.deploy(spec, revision, fresh, listener)) {
-            case HostDeployer.Done done -> done.outcome();
-            case HostDeployer.Changed changed -> {
-                // Changed again while it was being inspected: tried again later, as a host out of reach is.
-                deployer.unlock(spec, host);
-                yield new HostOutcome.Failed(host, "verify", changed.reason(), "", true, Optional.empty());
-            }
-        };
-    }
-
-    /**
-     * The record of the rollout being advanced, changed by one thread at a time (the hosts of a
-     * batch run in parallel) and saved at every change.
-     */
-    private static final class Progress {
-        private final RolloutStore store;
-        private RolloutRecord record;
-
-        Progress(RolloutStore store, RolloutRecord record) {
-            this.store = store;
-            this.record = record;
-        }
-
-        synchronized RolloutRecord record() {
-            return record;
-        }
-
-        synchronized void change(java.util.function.UnaryOperator<RolloutRecord> how) {
-            record = store.save(how.apply(record));
-        }
-
-        void host(HostAddress host, java.util.function.UnaryOperator<RolloutRecord.HostProgress> how) {
-            change(r -> r.with(host, how));
-        }
-
-        /** Takes in an abort an operator asked for since the record was read. */
-        synchronized void mergeAbort() {
-            if (!record.abort() && store.get(record.id()).filter(RolloutRecord::abort).isPresent()) {
-                record = record.aborting();
-            }
-        }
-
-        /** Records how a host's part of the rollout ended. */
-        void settle(HostOutcome outcome) {
-            host(outcome.host(), p -> switch (outcome) {
-                case HostOutcome.Deployed d -> d.steps().contains(HostStep.SWITCH.word()) ? p.at(Phase.HEALTHY, Optional.empty())
-                        : p.unswitched();
-                case HostOutcome.Failed f -> p.failed(Phase.FAILED, f.step(), f.error(), f.output(),
-                        f.transientFailure(), f.rollback());
-                case HostOutcome.Reverted r -> r.rollback().succeeded() ? p.at(Phase.ROLLED_BACK,
-                        Optional.of("rollback")) : p.failed(Phase.FAILED, "rollback", "switching back failed: "
-                                + r.rollback().detail(), "", false, Optional.of(r.rollback()));
-            });
-        }
-
-        /** {@code listener}, with each host's start, release made and switch recorded as they happen. */
-        RolloutListener recording(RolloutListener listener, Plans plans) {
-            return new RolloutListener() {
-                @Override
-                public void starting(AppEnv id, HostPlan plan) {
-                    host(plan.host(), p -> p.started(plan.rollbackTo(), plan.previousBefore()));
-                    listener.starting(id, plan);
-                }
-
-                @Override
-                public void step(AppEnv id, HostAddress host, String step) {
-                    listener.step(id, host, step);
-                }
-
-                @Override
-                public void done(AppEnv id, HostAddress host, HostStep step) {
-                    switch (step) {
-                        case RELEASE, ENV, BUILD -> host(host, p -> p.at(Phase.PREPARED, Optional.of(step.word())));
-                        case SWITCH -> host(host, p -> p.at(Phase.SWITCHED, Optional.of(step.word())));
-                        default -> { }
-                    }
-                    listener.done(id, host, step);
-                }
-
-                @Override
-                public void finished(AppEnv id, HostOutcome outcome) {
-                    listener.finished(id, outcome);
-                }
-            };
-        }
-    }
-
-    /** The plan of each host: the rollout's, or the one made when the host was inspected again. */
-    private record Plans(Plan plan, Function<HostAddress, Inspection> inspectAgain,
-            Map<HostAddress, HostPlan> replanned) {
-        Plans(Plan plan, Function<HostAddress, Inspection> inspectAgain) {
-            this(plan, inspectAgain, new ConcurrentHashMap<>());
-        }
-
-        HostPlan of(HostAddress host) {
-            return replanned.getOrDefault(host, plan.host(host));
-        }
-    }
-
-    private static HostOutcome join(Future<HostOutcome> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("rollout interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a host deploy failed unexpectedly", e.getCause());
-        }
     }
 }
