@@ -977,6 +977,20 @@ def abort_and_retry(w):
 
 @scenario(14, "trueup killed with SIGKILL after a host switched, before its health check, which fails")
 def killed_after_switch(w):
+    _killed_after_switch(w, "14", kill_command=False)
+
+
+@scenario("14b", "as 14, and the killed trueup's command on the host killed too, before its restart did anything")
+def killed_after_switch_command_gone(w):
+    _killed_after_switch(w, "14b", kill_command=True)
+
+
+def _killed_after_switch(w, name, kill_command):
+    """14: trueup SIGKILLed as the first host switches to a release whose health check fails; started
+    again, it checks that host, rolls it back and halts. kill_command (14b): the command that
+    switched it is killed on the host as well (as a host that ends a session's processes when the
+    session ends would), before its restart stopped the old app: the host runs the new release's
+    code nowhere but in current."""
     w.baseline()
     sha0, _ = w.good
     first, rest = w.hosts[0], w.hosts[1:]
@@ -985,12 +999,15 @@ def killed_after_switch(w):
     good_app = w.app.read("app.py", sha0)
     broken_app = good_app.replace("self._send(200, body)", 'self._send(503, dict(body, status="broken"))', 1)
     check(broken_app != good_app, "cannot find the healthz answer in app.py to break it")
-    # The new release's restart stops the app, then takes 3 s to start the new one: trueup is killed
-    # during it, and its restarted self finds the host switched, restarted, and unhealthy.
+    # The new release's restart takes 3 s: trueup is killed during it. In 14 it stops the app first,
+    # so the restarted trueup finds the host switched, restarted (or restarting), and unhealthy. In
+    # 14b it waits first, and its command is killed before it stops the old app.
     good_restart = w.app.read("bin/restart", sha0)
-    slow_restart = good_restart.replace("nohup ", "sleep 3  # e2e scenario 14: a slow restart\nnohup ", 1)
-    check(slow_restart != good_restart, "cannot find where bin/restart starts the app to slow it down")
-    bad, bad_req = w.commit_app("scenario 14: healthz answers 503, a slow restart",
+    slow = "sleep 3  # e2e scenario %s: a slow restart\n" % name
+    slow_restart = (good_restart.replace("set -eu\n", "set -eu\n" + slow, 1) if kill_command
+                    else good_restart.replace("nohup ", slow + "nohup ", 1))
+    check(slow_restart != good_restart, "cannot find where to slow bin/restart down")
+    bad, bad_req = w.commit_app("scenario %s: healthz answers 503, a slow restart" % name,
                                 **{"app.py": broken_app, "bin/restart": slow_restart})
     with Watch(w) as watch:
         revision = w.desired.deploy(bad, bad_req)
@@ -1000,6 +1017,14 @@ def killed_after_switch(w):
         killed_at = time.monotonic() - watch.start
         phases = _recorded_phases(w)
         note(w, "killed trueup as %s switched; the rollout record says %s" % (first, phases))
+        if kill_command:
+            family = _pause_deploy_commands(first)
+            for pid in family:
+                os.kill(pid, signal.SIGKILL)
+            check(observe.app_pid(first) == pids[first.number], "the restart of %s stopped its app before its "
+                  "command was killed" % first)
+            note(w, "killed the command on %s too (pids %s); it still runs its old app, serving %s"
+                 % (first, sorted(family), (observe.serving(first) or "-")[:12]))
         for host in rest:
             check(_current(host) == sha0, "%s switched to %s" % (host, _current(host)))
         w.start_trueup()
@@ -1014,6 +1039,8 @@ def killed_after_switch(w):
         w.wait_polls(w.desired.head(), polls=2)
     error = doc["error"]
     note(w, "reported: %s" % _line(error))
+    check(_current(first) == observe.serving(first), "%s: current is %s but it serves %s (halt: %s)"
+          % (first, _current(first), observe.serving(first), _line(error)))
     check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
           % (first, error))
     check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
@@ -1039,9 +1066,13 @@ def killed_after_switch(w):
           and [(h["host"], h["result"], h["step"]) for h in entry["hosts"]] == [(first.ip, "failed, rolled back",
                                                                                    "health")],
           "history's newest rollout is not %s failed at health and rolled back: %s" % (first, entry))
-    note(w, "halted %.1fs after the kill" % (halted_at - killed_at))
+    with open(w.trueup_log(), errors="replace") as f:
+        waited = sum(1 for line in f if "restarting it failed for now" in line)
+    note(w, "halted %.1fs after the kill%s" % (halted_at - killed_at, "; the restarted trueup found the lock still "
+         "held %d time(s) before it could restart %s" % (waited, first) if waited else ""))
 
-    fixed, fixed_req = w.commit_app("scenario 14: healthz fixed", **{"app.py": good_app + "# scenario 14: fixed\n"})
+    fixed, fixed_req = w.commit_app("scenario %s: healthz fixed" % name,
+                                    **{"app.py": good_app + "# scenario %s: fixed\n" % name})
     w.desired.deploy(fixed, fixed_req)
     w.wait_converged(fixed)
     w.assert_whole(fixed)
