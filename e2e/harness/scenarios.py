@@ -1,6 +1,7 @@
 """The scenarios of issue 4. Each starts from a known state (World.baseline), changes the world
 as a person or a fault would, and asserts what every host serves, what the status API says, and
 that nothing is lost (World.assert_whole). A scenario fails by raising AssertionError."""
+import json
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ import signal
 import time
 
 from . import django, observe, proc, wait
+from .repos import APP, APP_PATH, ENV
 from .watch import Watch
 
 SCENARIOS = []
@@ -850,6 +852,233 @@ class _Clock:
         return "; ".join(self.laps) + " (%.0fs in all)" % (time.monotonic() - self.start)
 
 
+@scenario(12, "rollout paused between batches through the API, then resumed")
+def pause_and_resume(w):
+    w.baseline()
+    sha0, _ = w.good
+    first, rest = w.hosts[0], w.hosts[1:]
+    pids = {h.number: observe.app_pid(h) for h in rest}
+    sha1, req1 = w.commit_app("scenario 12: a code-only change")
+    pause = 4
+    with Watch(w) as watch:
+        revision = w.desired.deploy(sha1, req1, batch=1, pause="%ds" % pause)
+        wait.until("%s to switch to %s" % (first, sha1[:12]), lambda: _current(first) == sha1, timeout=60,
+                   interval=0.01)
+        result = w.trueup.act(APP, ENV, "pause")
+        check("stops before its next batch" in result, "pause answered %r, not that the running rollout stops "
+              "before its next batch" % result)
+
+        def held():
+            doc = w.api()
+            _check_rollout(w, doc, 2, dict([(first, "healthy")] + [(h, "pending") for h in rest]))
+            check(doc["status"] == "Progressing" and doc["paused"] is True,
+                  "status %s, paused %s, error %s" % (doc["status"], doc["paused"], doc["error"]))
+            for host in rest:
+                check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+            return doc
+        doc = wait.until("the paused rollout to stop before batch 2", held, timeout=60)
+        held_since = time.monotonic() - watch.start
+        note(w, "paused after %s switched; held: %s" % (first, _line(doc["error"])))
+        # Well past the pause between batches: still held, the other hosts untouched.
+        held_until = time.monotonic() + pause + 6
+        while time.monotonic() < held_until:
+            held()
+            time.sleep(0.2)
+        for host in rest:
+            check(observe.app_pid(host) == pids[host.number], "%s's app was restarted while paused" % host)
+        resumed = time.monotonic() - watch.start
+        result = w.trueup.act(APP, ENV, "resume")
+        check("goes on from where it stopped" in result, "resume answered %r" % result)
+        doc = w.wait_converged(sha1)
+    check(doc.get("rollout") is None, "the API still shows a rollout once Synced: %s" % doc.get("rollout"))
+    check(doc["paused"] is False, "still paused after the resume")
+    for host in rest:
+        began = watch.first(host, lambda st, sha, step, srv: st == "Deploying" or srv == sha1)
+        check(began is not None and began > resumed, "%s was worked on at %ss, before the resume at %.2fs"
+              % (host, began, resumed))
+    served = {h.number: watch.first(h, lambda st, sha, step, srv: srv == sha1) for h in rest}
+    gap = served[rest[1].number] - served[rest[0].number]
+    check(gap >= pause * 0.75, "after the resume %s served %s only %.1fs after %s: no pause of %ds between them"
+          % (rest[1], sha1[:12], gap, rest[0], pause))
+    entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
+    check(entry["revision"] == revision and entry["result"] == "succeeded"
+          and [h["host"] for h in entry["hosts"]] == [h.ip for h in w.hosts]
+          and all(h["result"] == "deployed" for h in entry["hosts"]),
+          "history's newest rollout is not the one paused and resumed, succeeded on every host: %s" % entry)
+    note(w, "held for %.1fs; after the resume, batches 2 and 3 first served %s %.1fs apart"
+         % (resumed - held_since, sha1[:12], gap))
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(13, "rollout aborted through the API between batches, then retried")
+def abort_and_retry(w):
+    w.baseline()
+    sha0, _ = w.good
+    first, rest = w.hosts[0], w.hosts[1:]
+    before = w.layouts()
+    pids = {h.number: observe.app_pid(h) for h in w.hosts}
+    sha1, req1 = w.commit_app("scenario 13: a code-only change")
+    pause = 6
+    with Watch(w) as watch:
+        revision = w.desired.deploy(sha1, req1, batch=1, pause="%ds" % pause)
+
+        def waiting():
+            doc = w.api()
+            rollout = _check_rollout(w, doc, 2, dict([(first, "healthy")] + [(h, "pending") for h in rest]))
+            check(rollout["nextAt"], "the rollout does not wait before batch 2: %s" % rollout)
+            return doc
+        wait.until("the rollout to wait between batches 1 and 2", waiting, timeout=60, interval=0.05)
+        check(observe.serving(first) == sha1, "%s serves %s after batch 1" % (first, observe.serving(first)))
+        aborted_at = time.monotonic() - watch.start
+        result = w.trueup.act(APP, ENV, "abort")
+        check(result.startswith("aborting"), "abort answered %r" % result)
+
+        def aborted():
+            doc = w.api()
+            check(doc["status"] == "Halted" and "aborted" in (doc["error"] or ""),
+                  "status %s, error %s" % (doc["status"], doc["error"]))
+            return doc
+        doc = wait.until("the rollout to be aborted", aborted, timeout=60)
+        w.wait_polls(revision, polls=2)
+        doc = aborted()
+    note(w, "reported: %s" % _line(doc["error"]))
+    check("at batch 2 of %d" % len(w.hosts) in doc["error"], "the error does not say where it was aborted: %s"
+          % doc["error"])
+    check(doc.get("rollout") is None, "the API still shows the aborted rollout: %s" % doc.get("rollout"))
+    # The host it switched is back on its previous release, restarted; the others never left theirs.
+    layout = observe.Layout(first)
+    check(observe.serving(first) == sha0, "%s serves %s after the abort" % (first, observe.serving(first)))
+    check(layout.current == sha0 and layout.previous == before[first.number].previous,
+          "%s: current %s, previous %s after the abort (before: previous %s)"
+          % (first, layout.current, layout.previous, before[first.number].previous))
+    check(observe.app_pid(first) != pids[first.number], "%s was not restarted" % first)
+    for host in rest:
+        check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+        check(observe.Layout(host).releases.keys() == before[host.number].releases.keys(),
+              "%s's releases changed" % host)
+        check(observe.app_pid(host) == pids[host.number], "%s's app was restarted" % host)
+        check(watch.first(host, lambda st, sha, step, srv: st == "Deploying") is None,
+              "%s was worked on after the abort at %.2fs" % (host, aborted_at))
+    entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
+    check(entry["revision"] == revision and entry["result"].startswith("aborted"),
+          "history's newest rollout does not say it was aborted: %s" % entry)
+    check([(h["host"], h["result"]) for h in entry["hosts"]] == [(first.ip, "reverted")],
+          "history: the hosts of the aborted rollout are %s, not %s reverted" % (entry["hosts"], first))
+    if sha1 in layout.releases:
+        note(w, "%s keeps release %s after switching back from it" % (first, sha1[:12]))
+
+    result = w.trueup.act(APP, ENV, "retry")
+    check(result.startswith("halt cleared"), "retry answered %r" % result)
+    w.wait_converged(sha1, timeout=120)
+    w.assert_whole(sha1)
+    w.good = (sha1, req1)
+
+
+@scenario(14, "trueup killed with SIGKILL after a host switched, before its health check, which fails")
+def killed_after_switch(w):
+    _killed_after_switch(w, "14", kill_command=False)
+
+
+@scenario("14b", "as 14, and the killed trueup's command on the host killed too, before its restart did anything")
+def killed_after_switch_command_gone(w):
+    _killed_after_switch(w, "14b", kill_command=True)
+
+
+def _killed_after_switch(w, name, kill_command):
+    """14: trueup SIGKILLed as the first host switches to a release whose health check fails; started
+    again, it checks that host, rolls it back and halts. kill_command (14b): the command that
+    switched it is killed on the host as well (as a host that ends a session's processes when the
+    session ends would), before its restart stopped the old app: the host runs the new release's
+    code nowhere but in current."""
+    w.baseline()
+    sha0, _ = w.good
+    first, rest = w.hosts[0], w.hosts[1:]
+    before = w.layouts()
+    pids = {h.number: observe.app_pid(h) for h in w.hosts}
+    good_app = w.app.read("app.py", sha0)
+    broken_app = good_app.replace("self._send(200, body)", 'self._send(503, dict(body, status="broken"))', 1)
+    check(broken_app != good_app, "cannot find the healthz answer in app.py to break it")
+    # The new release's restart takes 3 s: trueup is killed during it. In 14 it stops the app first,
+    # so the restarted trueup finds the host switched, restarted (or restarting), and unhealthy. In
+    # 14b it waits first, and its command is killed before it stops the old app.
+    good_restart = w.app.read("bin/restart", sha0)
+    slow = "sleep 3  # e2e scenario %s: a slow restart\n" % name
+    slow_restart = (good_restart.replace("set -eu\n", "set -eu\n" + slow, 1) if kill_command
+                    else good_restart.replace("nohup ", slow + "nohup ", 1))
+    check(slow_restart != good_restart, "cannot find where to slow bin/restart down")
+    bad, bad_req = w.commit_app("scenario %s: healthz answers 503, a slow restart" % name,
+                                **{"app.py": broken_app, "bin/restart": slow_restart})
+    with Watch(w) as watch:
+        revision = w.desired.deploy(bad, bad_req)
+        wait.until("%s to switch to %s" % (first, bad[:12]), lambda: _current(first) == bad, timeout=60,
+                   interval=0.005)
+        w.trueup.kill()
+        killed_at = time.monotonic() - watch.start
+        phases = _recorded_phases(w)
+        note(w, "killed trueup as %s switched; the rollout record says %s" % (first, phases))
+        if kill_command:
+            family = _pause_deploy_commands(first)
+            for pid in family:
+                os.kill(pid, signal.SIGKILL)
+            check(observe.app_pid(first) == pids[first.number], "the restart of %s stopped its app before its "
+                  "command was killed" % first)
+            note(w, "killed the command on %s too (pids %s); it still runs its old app, serving %s"
+                 % (first, sorted(family), (observe.serving(first) or "-")[:12]))
+        for host in rest:
+            check(_current(host) == sha0, "%s switched to %s" % (host, _current(host)))
+        w.start_trueup()
+
+        def halted():
+            doc = w.api()
+            check(doc["status"] == "Halted" and (doc["error"] or "").startswith("halted:"),
+                  "status %s, error %s" % (doc["status"], doc["error"]))
+            return doc
+        doc = wait.until("the restarted trueup to check %s, roll it back and halt" % first, halted, timeout=120)
+        halted_at = time.monotonic() - watch.start
+        w.wait_polls(w.desired.head(), polls=2)
+    error = doc["error"]
+    note(w, "reported: %s" % _line(error))
+    check(_current(first) == observe.serving(first), "%s: current is %s but it serves %s (halt: %s)"
+          % (first, _current(first), observe.serving(first), _line(error)))
+    check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
+          % (first, error))
+    check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
+    check("checked after trueup restarted" in error, "the halt does not say %s was checked after trueup restarted: "
+          "%s" % (first, error))
+    layout = observe.Layout(first)
+    check(observe.serving(first) == sha0, "%s serves %s after the rollback" % (first, observe.serving(first)))
+    check(layout.current == sha0 and layout.previous == before[first.number].previous,
+          "%s: current %s, previous %s after the rollback (before: previous %s)"
+          % (first, layout.current, layout.previous, before[first.number].previous))
+    check(observe.app_pid(first) != pids[first.number], "%s was not restarted" % first)
+    if bad in layout.releases:
+        note(w, "%s keeps the failed release %s after the rollback" % (first, bad[:12]))
+    for host in rest:
+        check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+        check(bad not in observe.Layout(host).releases, "%s got the failing release" % host)
+        check(observe.app_pid(host) == pids[host.number], "%s's app was restarted" % host)
+        check(watch.first(host, lambda st, sha, step, srv: st == "Deploying" or srv not in (None, sha0)) is None,
+              "%s was worked on" % host)
+    check(doc.get("rollout") is None, "the API still shows the halted rollout: %s" % doc.get("rollout"))
+    entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
+    check(entry["revision"] == revision and entry["result"].startswith("halted")
+          and [(h["host"], h["result"], h["step"]) for h in entry["hosts"]] == [(first.ip, "failed, rolled back",
+                                                                                   "health")],
+          "history's newest rollout is not %s failed at health and rolled back: %s" % (first, entry))
+    with open(w.trueup_log(), errors="replace") as f:
+        waited = sum(1 for line in f if "restarting it failed for now" in line)
+    note(w, "halted %.1fs after the kill%s" % (halted_at - killed_at, "; the restarted trueup found the lock still "
+         "held %d time(s) before it could restart %s" % (waited, first) if waited else ""))
+
+    fixed, fixed_req = w.commit_app("scenario %s: healthz fixed" % name,
+                                    **{"app.py": good_app + "# scenario %s: fixed\n" % name})
+    w.desired.deploy(fixed, fixed_req)
+    w.wait_converged(fixed)
+    w.assert_whole(fixed)
+    w.good = (fixed, fixed_req)
+
+
 # helpers
 
 def _fail_if_halted(w, after):
@@ -873,6 +1102,36 @@ def _greeting(w, sha):
 
 def _line(text):
     return (text or "").splitlines()[0][:300] if text else text
+
+
+def _current(host):
+    """The release host's current link points at (read on the host, not through the API), or None."""
+    link = observe.readlink(host.path(APP_PATH + "/current")) or ""
+    return link[len("releases/"):] if link.startswith("releases/") else None
+
+
+def _check_rollout(w, doc, batch, phases):
+    """The API shows a rollout of one batch per host at batch `batch` (from 1), each host of
+    phases ({host: phase}) in its phase; returns the rollout object."""
+    rollout = (doc or {}).get("rollout")
+    check(rollout is not None, "no rollout in the API: status %s, error %s" % (doc and doc["status"], doc and doc["error"]))
+    check(rollout["batch"] == batch and rollout["batches"] == len(w.hosts),
+          "the rollout is at batch %s of %s, not %d of %d" % (rollout["batch"], rollout["batches"], batch, len(w.hosts)))
+    seen = {h["host"]: h["phase"] for h in rollout["hosts"]}
+    wrong = {h.ip: seen.get(h.ip) for h, phase in phases.items() if seen.get(h.ip) != phase}
+    check(not wrong, "hosts not in the phase expected: %s (rollout: %s)" % (wrong, rollout))
+    return rollout
+
+
+def _recorded_phases(w):
+    """Each host's phase in the rollout record trueup keeps in its state directory, for a note."""
+    path = os.path.join(w.trueup.state_dir, "rollouts", "%s.%s.json" % (APP, ENV))
+    try:
+        with open(path) as f:
+            record = json.load(f)
+        return ", ".join("%s %s" % (h.get("host"), h.get("phase")) for h in record.get("hosts", []))
+    except (OSError, ValueError, AttributeError) as e:
+        return "unreadable (%s)" % e
 
 
 def _wait_problem(w, revision, where):

@@ -2,6 +2,7 @@
 (config/application.properties in its working directory) and its environment."""
 import json
 import os
+import secrets
 import shlex
 import signal
 import socket
@@ -14,8 +15,8 @@ from . import wait
 
 CONFIG = """\
 # trueup's config file for the e2e suite (written by e2e/run). The desired-state URL, the SSH
-# identity, known_hosts, user, secrets directory and HTTP port come from the environment, as
-# TRUEUP_* variables.
+# identity, known_hosts, user, secrets directory, the API's token and HTTP port come from the
+# environment, as TRUEUP_* variables.
 trueup.poll-interval={poll_interval}
 trueup.state-dir={state_dir}
 trueup.ssh.connect-timeout=3s
@@ -47,6 +48,8 @@ class Trueup:
         self.pidfile = os.path.join(workdir, "trueup.pid")
         # Templates' {secret:NAME}: the file NAME here. Only root (trueup's user) reads it.
         self.secrets_dir = os.path.join(os.path.dirname(workdir), "secrets")
+        # The bearer token of the API's actions (pause, resume, abort, retry), as an operator sets it.
+        self.token = secrets.token_hex(16)
         self.env = dict(os.environ)
         self.env.update({
             "TRUEUP_DESIRED_STATE_URL": desired_url,
@@ -54,6 +57,7 @@ class Trueup:
             "TRUEUP_SSH_KNOWN_HOSTS": known_hosts,
             "TRUEUP_SSH_USER": user,
             "TRUEUP_SECRETS_DIR": self.secrets_dir,
+            "TRUEUP_API_TOKEN": self.token,
         })
         self.poll_interval = poll_interval
         self.process = None
@@ -130,6 +134,27 @@ class Trueup:
             raise
         except (urllib.error.URLError, ConnectionError, socket.timeout):
             return None
+
+    def post(self, path):
+        """POST path of the API (an action) with the bearer token; (HTTP status, JSON body)."""
+        request = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path), data=b"", method="POST",
+                                         headers={"Authorization": "Bearer " + self.token})
+        try:
+            with _HTTP.open(request, timeout=10) as response:
+                return response.status, json.loads(response.read().decode() or "null")
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            try:
+                return e.code, json.loads(body)
+            except ValueError:
+                return e.code, body
+
+    def act(self, app, env, action):
+        """POST /api/apps/<app>/<env>/<action>; the action's result, failing unless it answers 202."""
+        code, body = self.post("/api/apps/%s/%s/%s" % (app, env, action))
+        if code != 202:
+            raise AssertionError("POST %s of %s/%s answered %s: %s" % (action, app, env, code, body))
+        return body["result"]
 
     def status(self):
         return self.get("/api/status")

@@ -70,6 +70,11 @@ final class ActionSteps {
         };
     }
 
+    /** The steps of {@code host} in the release desired for it, switched to from {@code previous}. */
+    static ActionSteps forSwitched(AppSpec spec, HostAddress host, Optional<Sha> previous) {
+        return new ActionSteps(spec, host, previous);
+    }
+
     /** The step of {@code action}, its switch time {@code now}. */
     Optional<HostCommands.Step> of(Action action, Instant now) {
         Hooks hooks = spec.recipe().hooks();

@@ -87,7 +87,8 @@ final class BatchRunner {
                 }
             });
             if (!migrated.join()) {
-                LOG.warnf("%s: %s did not run hooks.migrate; the rest of its batch waits for the next rollout", spec.id(),
+                LOG.warnf("%s: %s did not run hooks.migrate; the rest of its batch waits for the next rollout",
+                        spec.id(),
                         migrating);
                 return List.of(join(first));
             }

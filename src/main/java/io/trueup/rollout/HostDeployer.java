@@ -194,6 +194,34 @@ public final class HostDeployer {
                 .orElse(""));
     }
 
+    /**
+     * Restarts {@code host} in its current release (if the app has a restart) and checks its health,
+     * as a deploy does after its switch from {@code previous}; empty when healthy (or no check). For
+     * a host found switched when trueup stopped mid-deploy: the command that switched it may have
+     * ended before its restart did anything, and the app still running the old release would then
+     * pass the check. A failed restart is the failure. The host lock is kept for a switch back, and
+     * freed when the host is healthy.
+     */
+    public Optional<StepFailure> restartAndCheckHealth(AppSpec spec, HostAddress host, Optional<ReleaseId> previous,
+            RolloutListener listener) {
+        ActionSteps actions = ActionSteps.forSwitched(spec, host, previous.map(ReleaseId::sha));
+        HostSteps steps = new HostSteps(runner, spec, host, actions, RolloutListener.NONE);
+        Optional<HostCommands.Step> restart = actions.restart();
+        if (restart.isPresent()) {
+            listener.step(spec.id(), host, "restart");
+            Optional<StepFailure> failed = steps.run(List.of(restart.get()));
+            if (failed.isPresent()) {
+                return failed.map(f -> redacted(spec, f));
+            }
+        }
+        listener.step(spec.id(), host, "health");
+        Optional<StepFailure> unhealthy = checkHealth(spec, host);
+        if (unhealthy.isEmpty() && steps.commands > 0) {
+            unlock(spec, host);
+        }
+        return unhealthy;
+    }
+
     /** Checks {@code host}'s health as a deploy does after its restart; empty when healthy (or no check). */
     public Optional<StepFailure> checkHealth(AppSpec spec, HostAddress host) {
         return guarded("health", host, () -> health.check(spec, host)).map(f -> redacted(spec, f));

@@ -124,7 +124,16 @@ public final class RolloutEngine {
                 case RolloutStep.Advance a -> progress.change(r -> r.atBatch(a.batch(), a.until()));
                 case RolloutStep.Reset r -> r.hosts().forEach(h -> progress.host(h, p -> p.at(Phase.PENDING,
                         Optional.empty())));
-                case RolloutStep.Check c -> outcomes.addAll(check(spec, c.hosts(), progress, listener));
+                case RolloutStep.Check c -> {
+                    outcomes.addAll(check(spec, c.hosts(), progress, listener));
+                    List<HostAddress> unchecked = c.hosts().stream()
+                            .filter(h -> progress.record().host(h).phase().interrupted()).toList();
+                    if (!unchecked.isEmpty()) {
+                        return new Advanced(progress.record(), new RolloutStep.Hold(unchecked + " were mid-deploy"
+                                + " when trueup stopped and cannot be restarted now; they are checked again at the"
+                                + " next reconcile"), outcomes);
+                    }
+                }
                 case RolloutStep.RollBack b -> outcomes.addAll(rollBack(spec, b, progress, listener));
                 case RolloutStep.Run run -> outcomes.addAll(run(spec, run, plans, progress, listener));
             }
@@ -184,20 +193,31 @@ public final class RolloutEngine {
     }
 
     /**
-     * Checks hosts that trueup had switched when it stopped: a healthy one is done, the others go
-     * back to the release they ran before, as any host failing its check after a switch does.
+     * Checks hosts that trueup had switched when it stopped: each is restarted first (the command
+     * that switched it may have ended before its restart ran, leaving the old release's app to
+     * answer the check), then a healthy one is done, the others go back to the release they ran
+     * before, as any host failing its restart or check after a switch does. A host whose restart
+     * failed for the network's sake (or a lock that the step left running by the stopped trueup
+     * still holds) is left as it is, to be checked again.
      */
     private List<HostOutcome> check(AppSpec spec, List<HostAddress> hosts, RolloutProgress progress,
             RolloutListener listener) {
         List<HostOutcome> outcomes = new ArrayList<>();
         for (HostAddress host : hosts) {
             RolloutRecord.HostProgress was = progress.record().host(host);
-            listener.step(spec.id(), host, "health");
-            Optional<StepFailure> unhealthy = deployer.checkHealth(spec, host);
+            Optional<StepFailure> unhealthy = deployer.restartAndCheckHealth(spec, host, was.rollbackTo(), listener);
+            if (unhealthy.filter(f -> f.onHost().equals(Optional.of(HostStep.RESTART)) && f.transientFailure())
+                    .isPresent()) {
+                // The network, or the lock still held by the step the stopped trueup left running there.
+                LOG.warnf("%s: %s was switched when trueup stopped; restarting it failed for now, tried again at the"
+                        + " next reconcile: %s", spec.id(), host, unhealthy.get().message());
+                continue;
+            }
             HostOutcome outcome;
             if (unhealthy.isEmpty()) {
-                outcome = new HostOutcome.Deployed(host, was.target(), List.of(HostStep.SWITCH.word(), "health"),
-                        Duration.ZERO,
+                outcome = new HostOutcome.Deployed(host, was.target(), spec.restart().isPresent()
+                        ? List.of(HostStep.SWITCH.word(), HostStep.RESTART.word(), "health")
+                        : List.of(HostStep.SWITCH.word(), "health"), Duration.ZERO,
                         List.of());
             } else {
                 listener.step(spec.id(), host, "rollback");

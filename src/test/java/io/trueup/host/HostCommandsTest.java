@@ -165,6 +165,22 @@ class HostCommandsTest {
         assertFalse(Files.exists(base.resolve(".trueup/lock")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void withoutTrueupsWordConfirmFreesEvenALockKeptForTheDeploysNextCommand(String shell) throws Exception {
+        Map<String, String> held = new java.util.HashMap<>(LOCK);
+        held.put("TRUEUP_LOCK_HOLD", "1");
+        List<HostCommands.Step> steps = List.of(HostCommands.confirm(), HostCommands.record("{\"n\":1}"));
+
+        CommandResult told = runIn(shell, steps, HostCommands.GO + "\n", true, held);
+        assertEquals(0, told.exitCode(), told.stderr());
+        assertTrue(Files.exists(base.resolve(".trueup/lock")), "kept for the deploy's next command");
+
+        CommandResult gone = runIn(shell, steps, "", true, held);
+        assertEquals(HostCommands.NO_WORD, gone.exitCode(), gone.stderr());
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "no next command comes: the lock goes");
+    }
+
     @Test
     void verifyLetsTheStepsRunOnlyWhileTheHostIsAsInspected() throws IOException {
         String seen = "releases/" + sha('a').hex();
@@ -363,7 +379,12 @@ class HostCommandsTest {
      */
     private CommandResult runIn(String shell, List<HostCommands.Step> steps, String stdin, boolean close)
             throws Exception {
-        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        return runIn(shell, steps, stdin, close, LOCK);
+    }
+
+    private CommandResult runIn(String shell, List<HostCommands.Step> steps, String stdin, boolean close,
+            Map<String, String> lock) throws Exception {
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock);
         List<String> line = new java.util.ArrayList<>(
                 List.of(shell, "-c", command.script(), "trueup-" + command.name()));
         line.addAll(command.args());
