@@ -81,7 +81,7 @@ public interface TrueupConfig {
     Api api();
 
     interface Api {
-        /** Bearer token for the API's actions (retry, pause, resume, undeploy); without one they are disabled. */
+        /** Bearer token for the API's actions (retry, pause, resume, abort, undeploy); without one they are disabled. */
         Optional<String> token();
     }
 

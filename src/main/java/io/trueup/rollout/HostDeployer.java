@@ -267,14 +267,22 @@ public final class HostDeployer {
 
     /**
      * Sends the commit's missing objects. A failed push changed nothing the host uses, and most
-     * often means the connection dropped, so it counts as transient: tried again with backoff.
+     * often means the connection dropped, so it counts as transient: tried again with backoff. But
+     * a host that says its disk is full or refuses the write ({@link #HOST_REFUSALS}) will say so
+     * again: that halts at once.
      */
     private Optional<StepFailure> push(AppSpec spec, HostAddress host, Sha sha) {
         try {
             pusher.push(spec.id().app(), sha, HostCommands.target(spec, host), HostCommands.repository(spec));
             return Optional.empty();
         } catch (io.trueup.git.GitException e) {
-            return Optional.of(new StepFailure("push", "push to " + host + " failed: " + e.getMessage(), "", true));
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            boolean refused = HOST_REFUSALS.stream().anyMatch(message::contains);
+            return Optional.of(new StepFailure("push", "push to " + host + " failed: " + message, "", !refused));
         }
     }
+
+    /** What a host answers a push with when trying again cannot help (the OS's error texts). */
+    static final List<String> HOST_REFUSALS = List.of("No space left on device", "Disk quota exceeded",
+            "Permission denied", "Read-only file system");
 }

@@ -167,6 +167,28 @@ class RolloutEngineTest {
     }
 
     @Test
+    void aPushTheHostRefusesForAFullDiskHaltsAtOnceWhereADroppedConnectionIsTriedAgain() {
+        AppSpec spec = spec(sha('b'), env('1'), "web1");
+        var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
+        Plan plan = Planner.plan(spec, List.of(new Inspection.Seen(spec.hosts().get(0), seen)));
+        java.util.function.Function<String, HostOutcome.Failed> pushFailing = why -> {
+            HostDeployer deployer = new HostDeployer(shell, (app, sha, target, path) -> {
+                throw new io.trueup.git.GitException("cannot push commit to hello/repo.git: " + why);
+            }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
+                    new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
+            return new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
+                    RolloutListener.NONE, host -> new Inspection.Seen(host, seen)).failures().get(0);
+        };
+
+        HostOutcome.Failed full = pushFailing.apply("remote: error: unpack-objects: No space left on device");
+        HostOutcome.Failed dropped = pushFailing.apply("remote hung up unexpectedly");
+
+        assertEquals("push", full.step());
+        assertFalse(full.transientFailure(), "a full disk says so again at the next try: " + full.error());
+        assertTrue(dropped.transientFailure(), "a dropped connection may not: " + dropped.error());
+    }
+
+    @Test
     void aFailedEnvBuildNeverSwitches() {
         shell.fail("web1", "env", 1, "ERROR: No matching distribution found for extra==2.0");
 
