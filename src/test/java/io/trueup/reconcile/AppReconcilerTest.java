@@ -322,7 +322,9 @@ class AppReconcilerTest {
         Optional<Instant> next = reconcile(spec);
 
         assertEquals(Optional.empty(), next);
-        assertEquals(List.of("h1 switch+restart", "h1 record"), changes(), "h1 back on a; h2 and h3 untouched");
+        assertEquals(List.of("h1 restart", "h1 switch+restart", "h1 record"), changes(),
+                "h1 restarted on b (the killed deploy may never have restarted it), found unhealthy, back on a;"
+                        + " h2 and h3 untouched");
         AppStatus status = status();
         assertEquals(SyncStatus.Halted, status.status());
         String error = status.error().orElse("");
