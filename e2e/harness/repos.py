@@ -82,6 +82,7 @@ source: {source}
 path: {path}
 python: /usr/bin/python3
 restart: sh bin/restart
+stop: sh bin/stop
 health:
   http: http://{{host}}:8000/healthz
   timeout: {health_timeout}
@@ -119,16 +120,19 @@ class DesiredRepo(GitRepo):
         self.write(self.env_file, self.env_text(sha, requirements_hash))
         return self.commit("hello: e2e environment at %s" % sha[:12])
 
-    def env_text(self, sha, requirements_hash, batch=None, pause=None):
-        """The environment file; batch and pause (a duration such as "4s") set its rollout policy."""
+    def env_text(self, sha, requirements_hash, batch=None, pause=None, hosts=None):
+        """The environment file; batch and pause (a duration such as "4s") set its rollout policy;
+        hosts (default: every test host) are the hosts it lists."""
         rollout = "".join("  %s: %s\n" % (k, v) for k, v in (("batch", batch), ("pause", pause)) if v is not None)
         extra = "rollout:\n" + rollout if rollout else ""
         return ENV_YAML.format(sha=sha, requirements_hash=requirements_hash,
-                               hosts="".join("  - %s\n" % h.ip for h in self.hosts), extra=extra)
+                               hosts="".join("  - %s\n" % h.ip for h in (self.hosts if hosts is None else hosts)),
+                               extra=extra)
 
-    def deploy(self, sha, requirements_hash, batch=None, message=None, pause=None):
-        """Commits a bump of the pinned SHA (a deploy, as a person would merge it); returns the commit."""
-        self.write(self.env_file, self.env_text(sha, requirements_hash, batch, pause))
+    def deploy(self, sha, requirements_hash, batch=None, message=None, pause=None, hosts=None):
+        """Commits a bump of the pinned SHA (a deploy, as a person would merge it), or of the hosts
+        listed (default: every test host); returns the commit."""
+        self.write(self.env_file, self.env_text(sha, requirements_hash, batch, pause, hosts))
         return self.commit(message or "Deploy hello %s" % sha[:12])
 
     def commit_file(self, relative, text, message):

@@ -1079,6 +1079,92 @@ def _killed_after_switch(w, name, kill_command):
     w.good = (fixed, fixed_req)
 
 
+@scenario(15, "a host removed from hosts: pending undeploy, undeployed through the API, then listed again")
+def undeploy_and_back(w):
+    w.baseline()
+    clock = _Clock()
+    sha0, req0 = w.good
+    gone = w.hosts[1]
+    kept = [h for h in w.hosts if h is not gone]
+    before = w.layouts()
+    pids = {h.number: observe.app_pid(h) for h in w.hosts}
+    inode = before[gone.number].release_inode(sha0)
+    history_log = gone.path(APP_PATH + "/.trueup/history.log")
+    removed = w.desired.deploy(sha0, req0, hosts=kept, message="hello: %s leaves e2e" % gone.ip)
+
+    def pending():
+        doc = w.api()
+        h = w.api_host(doc, gone)
+        check(h is not None and h["state"] == "PendingUndeploy", "%s is %s in the API" % (gone, h))
+        detail = " ".join(h["detail"] or [])
+        check("pending undeploy: removed from desired state in " + removed[:7] in detail,
+              "%s's detail does not say it is pending undeploy since %s: %s" % (gone, removed[:12], h["detail"]))
+        check(doc["status"] == "Synced", "status %s, error %s" % (doc["status"], doc["error"]))
+        for host in kept:
+            k = w.api_host(doc, host) or {}
+            check(k.get("state") == "Synced" and k.get("sha") == sha0, "API: %s is %s" % (host, k))
+        for host in w.hosts:
+            check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+        return doc
+    doc = wait.until("%s to show as pending undeploy, still serving" % gone, pending, timeout=30)
+    w.wait_polls(removed, polls=3)
+    doc = pending()
+    note(w, "%s: %s" % (gone, " ".join(w.api_host(doc, gone)["detail"])))
+    check(_current(gone) == sha0 and observe.app_pid(gone) == pids[gone.number],
+          "%s was touched while pending undeploy: current %s, app pid %s (was %s)"
+          % (gone, _current(gone), observe.app_pid(gone), pids[gone.number]))
+    clock.lap("pending")
+
+    result = w.trueup.act(APP, ENV, "undeploy")
+    check(result.startswith("undeploying") and gone.ip in result, "undeploy answered %r" % result)
+
+    def undeployed():
+        doc = w.api()
+        check(w.api_host(doc, gone) is None, "the API still lists %s: %s" % (gone, w.api_host(doc, gone)))
+        check(observe.serving(gone) is None, "%s still serves %s" % (gone, observe.serving(gone)))
+        return doc
+    doc = wait.until("%s to be undeployed" % gone, undeployed, timeout=30)
+    w.wait_polls(removed, polls=2)
+    doc = undeployed()
+    clock.lap("undeployed")
+    check(doc["status"] == "Synced" and [h["host"] for h in doc["hosts"]] == [h.ip for h in kept],
+          "after the undeploy: status %s, hosts %s, error %s" % (doc["status"], doc["hosts"], doc["error"]))
+    check(observe.app_pid(gone) is None, "%s's app still runs" % gone)
+    layout = observe.Layout(gone)
+    check(observe.readlink(gone.path(APP_PATH + "/current")) is None
+          and observe.readlink(gone.path(APP_PATH + "/previous")) is None,
+          "%s keeps current %s, previous %s" % (gone, layout.current, layout.previous))
+    check(layout.releases == before[gone.number].releases and layout.envs == before[gone.number].envs,
+          "%s's releases or envs changed: releases %s, envs %s (before: %s, %s)"
+          % (gone, layout.releases, layout.envs, before[gone.number].releases, before[gone.number].envs))
+    with open(history_log) as f:
+        last = json.loads(f.read().splitlines()[-1])
+    check(last.get("result") == "undeployed" and last.get("sha") == sha0 and last.get("revision") == removed,
+          "%s's .trueup/history.log ends with %s, not its undeploy of %s in %s" % (gone, last, sha0[:12], removed[:12]))
+    entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
+    check(entry["result"] == "undeployed" and entry["revision"] == removed
+          and [(h["host"], h["result"]) for h in entry["hosts"]] == [(gone.ip, "undeployed")],
+          "history's newest entry is not the undeploy of %s: %s" % (gone, entry))
+    for host in kept:
+        layout = observe.Layout(host)
+        check(observe.serving(host) == sha0, "%s serves %s" % (host, observe.serving(host)))
+        check(observe.app_pid(host) == pids[host.number], "%s's app was restarted" % host)
+        check((layout.current, layout.previous, layout.releases) == (before[host.number].current,
+              before[host.number].previous, before[host.number].releases), "%s's releases changed" % host)
+
+    w.desired.deploy(sha0, req0, message="hello: %s back in e2e" % gone.ip)
+    w.wait_converged(sha0, timeout=60)
+    clock.lap("back")
+    w.assert_whole(sha0)
+    layout = observe.Layout(gone)
+    check(layout.previous is None, "%s's first deploy after its undeploy has previous %s" % (gone, layout.previous))
+    check(layout.release_inode(sha0) == inode and layout.envs == before[gone.number].envs,
+          "%s's release %s or its env was made again rather than reused" % (gone, sha0[:12]))
+    for host in kept:
+        check(observe.app_pid(host) == pids[host.number], "%s's app was restarted" % host)
+    note(w, clock.text())
+
+
 # helpers
 
 def _fail_if_halted(w, after):
