@@ -92,6 +92,10 @@ class KilledControllerIntegrationTest {
                 "the host never restarted");
         assertTrue(Files.exists(restarting), this::log);
         assertEquals(bad, fleet.currentSha(0), "switched before the restart");
+        // The host said "done switch" before it started the restart; trueup records it as it hears it.
+        assertTrue(Fleet.within(Duration.ofSeconds(10), () -> new RolloutStore(dir.resolve("state/rollouts"))
+                .get(Fleet.ID).filter(r -> r.host(HostAddress.parse(fleet.host(0))).phase() == Phase.SWITCHED)
+                .isPresent()), "the switch was never recorded");
         controller.destroyForcibly(); // SIGKILL
         assertTrue(controller.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, controller.exitValue(), "killed by SIGKILL, not ended: " + log());
