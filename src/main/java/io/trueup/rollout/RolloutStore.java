@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class RolloutStore {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutStore.class);
+
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .registerModule(new Jdk8Module()).registerModule(values())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
@@ -41,19 +44,38 @@ public final class RolloutStore {
     private final Path dir;
     private final Map<AppEnv, RolloutRecord> records = new ConcurrentHashMap<>();
 
-    /** Reads the records in {@code dir}, if any. */
+    /**
+     * Reads the records in {@code dir}, if any. A file that cannot be read as a record (written
+     * by hand, or by another version of trueup) is renamed {@code <name>.unreadable} and its
+     * rollout forgotten, with an error in the log naming it: the next reconcile of that
+     * app/environment plans afresh from what inspection finds, and the other rollouts go on.
+     */
     public RolloutStore(Path dir) {
         this.dir = dir;
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+        } catch (IOException e) {
+            throw new TrueupException("cannot read the rollouts in " + dir + ": " + e.getMessage(), e);
+        }
+        for (Path file : files) {
+            try {
                 RolloutRecord record = JSON.readValue(file.toFile(), RolloutRecord.class);
                 records.put(record.id(), record);
+            } catch (IOException | RuntimeException e) {
+                Path aside = file.resolveSibling(file.getFileName() + ".unreadable");
+                LOG.errorf("cannot read the rollout record %s (%s): set aside as %s; its app/environment is"
+                        + " planned afresh from its hosts", file, e.getMessage(), aside);
+                try {
+                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moving) {
+                    throw new TrueupException("cannot set aside the unreadable rollout record " + file + ": "
+                            + moving.getMessage(), moving);
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            throw new TrueupException("cannot read the rollouts in " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -72,6 +72,19 @@ class RolloutStoreTest {
     }
 
     @Test
+    void anUnreadableRecordIsSetAsideAndTheOthersAreReadBack() throws Exception {
+        new RolloutStore(dir).save(midway());
+        Files.writeString(dir.resolve("hello.staging.json"), "{\"id\": \"hello/staging\", \"batches\": 3");
+
+        RolloutStore restarted = new RolloutStore(dir);
+
+        assertEquals(Optional.of(midway()), restarted.get(ID), "the readable one goes on");
+        assertEquals(Optional.empty(), restarted.get(new AppEnv("hello", "staging")));
+        assertTrue(Files.exists(dir.resolve("hello.staging.json.unreadable")), "kept for a look, not read again");
+        assertFalse(Files.exists(dir.resolve("hello.staging.json")));
+    }
+
+    @Test
     void anEndedRolloutLeavesNoFile() {
         RolloutStore store = new RolloutStore(dir);
         store.save(midway());
