@@ -91,7 +91,8 @@ public final class AppReconciler {
 
     /**
      * The same, with {@code newest} saying which desired state is the newest valid one while a
-     * rollout runs: a rollout of an older one stops at its next step.
+     * rollout runs (null once the app/environment left desired state): a rollout of an older one
+     * stops at its next step.
      */
     public Optional<Instant> reconcile(AppSpec spec, String revision, List<Problem> problems,
             Supplier<AppSpec> newest) {
@@ -138,7 +139,7 @@ public final class AppReconciler {
                 problems), Optional.empty(), problems, hosts, control.paused(id), clock.instant(),
                 Statuses.rollout(Optional.of(record))));
         RolloutEngine.Advanced advanced = engine.advance(spec, record, plan, () -> new RolloutDecider.Situation(
-                key(newest.get()), control.paused(id), spec.rollout(), RolloutEngine.currentLinks(plan)),
+                newestKey(newest), control.paused(id), spec.rollout(), RolloutEngine.currentLinks(plan)),
                 new BoardListener(), host -> inspector.inspect(spec, host), rollouts);
         noteRetries(id, advanced.outcomes());
         return switch (advanced.last()) {
@@ -153,10 +154,13 @@ public final class AppReconciler {
                 yield Optional.empty();
             }
             case RolloutStep.Finish finish -> {
+                // The halt and the history are written before the record goes: a crash between them
+                // leaves the rollout to end again, never a halted one forgotten.
+                Verdict verdict = end(spec, plan, advanced.record(), finish.end());
                 rollouts.remove(id);
-                end(spec, problems, plan, advanced.record(), finish.end());
+                publish(spec, problems, board.app(id).map(AppStatus::hosts).orElse(List.of()), verdict);
                 hostViews.inspectAfter(spec, advanced.outcomes());
-                boolean newer = finish.end() == RolloutStep.End.SUPERSEDED && key(newest.get()).equals(key(spec));
+                boolean newer = finish.end() == RolloutStep.End.SUPERSEDED && newestKey(newest).equals(key(spec));
                 // A rollout of an older desired state gave way: this one starts now, from the hosts as they are.
                 yield newer ? reconcile(spec, revision, problems, newest) : Optional.empty();
             }
@@ -188,10 +192,16 @@ public final class AppReconciler {
         }
     }
 
+    /** The key of the newest valid desired state; empty when the app/environment left desired state. */
+    private static String newestKey(Supplier<AppSpec> newest) {
+        return Optional.ofNullable(newest.get()).map(AppReconciler::key).orElse("");
+    }
+
     /** Hosts that failed for the network's sake are tried again with backoff; hosts that deployed, not. */
     private void noteRetries(AppEnv id, List<HostOutcome> outcomes) {
         for (HostOutcome outcome : outcomes) {
-            if (outcome instanceof HostOutcome.Failed f && f.transientFailure()) {
+            // A host the rollout's inspection could not reach was counted by that inspection already.
+            if (outcome instanceof HostOutcome.Failed f && f.transientFailure() && !f.step().equals("inspect")) {
                 hostViews.failed(id, f.host(), f.error());
             } else if (outcome instanceof HostOutcome.Deployed) {
                 hostViews.succeeded(id, outcome.host());
@@ -200,10 +210,10 @@ public final class AppReconciler {
     }
 
     /**
-     * Ends the rollout of {@code record}: halts what must not be tried again by itself, records it in
-     * the history and publishes the status.
+     * Ends the rollout of {@code record}: halts what must not be tried again by itself and records it
+     * in the history. Returns the status to publish.
      */
-    private void end(AppSpec spec, List<Problem> problems, Plan plan, RolloutRecord record, RolloutStep.End how) {
+    private Verdict end(AppSpec spec, Plan plan, RolloutRecord record, RolloutStep.End how) {
         AppEnv id = spec.id();
         List<RolloutRecord.HostProgress> failures = record.in(Phase.FAILED);
         String where = " (rollout stopped after batch " + record.batchesStarted()
@@ -252,7 +262,7 @@ public final class AppReconciler {
         SyncStatus status = end == RolloutStep.End.HALTED || end == RolloutStep.End.ABORTED ? SyncStatus.Halted
                 : SyncStatus.Degraded;
         boolean shown = error.isPresent() && end != RolloutStep.End.SUCCEEDED && end != RolloutStep.End.SUPERSEDED;
-        publish(spec, problems, hosts, shown ? new Verdict(status, error) : Verdict.of(hosts, plan, Optional.empty()));
+        return shown ? new Verdict(status, error) : Verdict.of(hosts, plan, Optional.empty());
     }
 
     private void publish(AppSpec spec, List<Problem> problems, List<HostStatus> hosts, Verdict verdict) {

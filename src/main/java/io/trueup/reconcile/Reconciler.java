@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -236,7 +237,7 @@ public final class Reconciler {
         Instant start = clock.instant();
         try {
             apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems,
-                    () -> lastValid.getOrDefault(spec.id(), spec)).ifPresent(at -> wakeAt(spec.id(), at));
+                    () -> lastValid.get(spec.id())).ifPresent(at -> wakeAt(spec.id(), at));
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: reconcile failed", spec.id());
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
@@ -302,7 +303,9 @@ public final class Reconciler {
         undeploys.track(before, Map.copyOf(lastValid), state.entries().keySet(), state.revision());
         // What is pending undeploy stays shown, and keeps its pause, until it is undeployed.
         Set<AppEnv> shown = undeploys.shown(state.entries().keySet());
-        apps.retain(shown);
+        Set<AppEnv> kept = new HashSet<>(shown);
+        kept.addAll(inFlight); // a rollout running ends itself as superseded, and is forgotten after
+        apps.retain(kept);
         board.retain(shown);
     }
 

@@ -131,7 +131,7 @@ final class HostSteps {
             String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()
                     .map(l -> l.substring("locked by ".length()).replaceFirst(" pid [0-9]+$", ""))
                     .orElse("another controller");
-            return failed(steps, report, StepFailure.of(step, host + ": Locked by " + holder
+            return failed(steps, report, StepFailure.of(step, host + StepFailure.LOCKED_BY + holder
                     + "; tried again later", "", true));
         }
         return failed(steps, report, StepFailure.of(step, step + " on " + host + " failed with exit "

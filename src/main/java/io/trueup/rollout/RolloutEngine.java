@@ -206,13 +206,14 @@ public final class RolloutEngine {
         for (HostAddress host : hosts) {
             RolloutRecord.HostProgress was = progress.record().host(host);
             Optional<StepFailure> unhealthy = deployer.restartAndCheckHealth(spec, host, was.rollbackTo(), listener);
-            if (unhealthy.filter(f -> f.onHost().equals(Optional.of(HostStep.RESTART)) && f.transientFailure())
-                    .isPresent()) {
-                // The network, or the lock still held by the step the stopped trueup left running there.
-                LOG.warnf("%s: %s was switched when trueup stopped; restarting it failed for now, tried again at the"
-                        + " next reconcile: %s", spec.id(), host, unhealthy.get().message());
+            if (unhealthy.filter(StepFailure::locked).isPresent()) {
+                // The step the stopped trueup left running there still holds the lock: it ends, then this goes on.
+                LOG.warnf("%s: %s was switched when trueup stopped; its restart waits for the lock, tried again"
+                        + " at the next reconcile: %s", spec.id(), host, unhealthy.get().message());
                 continue;
             }
+            // Any other failure (a restart that fails or hangs, a host out of reach) fails the host: it goes
+            // back, or says why it could not, rather than stay switched and unchecked.
             HostOutcome outcome;
             if (unhealthy.isEmpty()) {
                 outcome = new HostOutcome.Deployed(host, was.target(), spec.restart().isPresent()

@@ -29,6 +29,14 @@ record StepFailure(String step, String message, String output, boolean transient
         return new StepFailure(HostStep.VERIFY.word(), message, "", false, Optional.of(HostStep.VERIFY), true);
     }
 
+    /** What the message of a command turned away by another holder of the host lock says after the host. */
+    static final String LOCKED_BY = ": Locked by ";
+
+    /** Whether the host lock turned the command away, before any step ran. */
+    boolean locked() {
+        return transientFailure && message.contains(LOCKED_BY);
+    }
+
     /** This failure with {@code note} at the end of its message. */
     StepFailure noting(String note) {
         return new StepFailure(step, message + note, output, transientFailure, onHost, notAsSeen);

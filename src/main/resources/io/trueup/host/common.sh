@@ -26,7 +26,16 @@ lock() {
     holder=$(cat .trueup/lock/owner 2>/dev/null) && [ -n "$holder" ] || holder=unknown
   fi
   if [ -n "${holder:-}" ] && [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ]; then
-    # Kept by an earlier command of this deploy: taken again, since the time it was first taken.
+    # Kept by an earlier command of this deploy: taken again, since the time it was first taken,
+    # once that command is gone (one trueup gave up on, a hung restart say, may still run here).
+    pid=${holder##* pid }
+    case "$pid" in
+      ''|*[!0-9]*) ;;
+      *) if [ "$pid" != "$$" ] && kill -0 "$pid" 2>/dev/null; then
+           echo "locked by $holder (a command of this trueup that still runs here)" >&2
+           exit "$EX_LOCKED"
+         fi ;;
+    esac
     since=${holder#* since }
     since=${since%% pid *}
   elif [ -n "${holder:-}" ]; then

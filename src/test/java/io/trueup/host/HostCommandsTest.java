@@ -229,6 +229,27 @@ class HostCommandsTest {
     }
 
     @Test
+    void aLockKeptForThisDeployIsTakenAgainOnlyOnceTheCommandThatKeptItIsGone() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/lock"));
+        // Kept by this run's earlier command, which still runs here (a restart trueup gave up on, say).
+        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run1 since 2026-11-22T02:00:00Z pid "
+                + ProcessHandle.current().pid() + "\n");
+
+        CommandResult busy = run(List.of(HostCommands.record("{\"n\":1}")));
+
+        assertEquals(75, busy.exitCode(), busy.stderr());
+        assertTrue(busy.stderr().contains("a command of this trueup that still runs here"), busy.stderr());
+        assertEquals(List.of(), history());
+
+        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run1 since 2026-11-22T02:00:00Z pid 999999999\n");
+        CommandResult again = run(List.of(HostCommands.record("{\"n\":2}")));
+
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals(List.of("{\"n\":2}"), history(), "taken again once that command is gone");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "and freed by this last command");
+    }
+
+    @Test
     void argumentsReachTheStepsAsDataNeverAsCode() throws IOException {
         String line = "{\"x\":\"'; touch pwned; echo \\\" $(touch pwned) `touch pwned` ${HOME} \\\\\"}";
 
