@@ -22,9 +22,10 @@ timer=$!
 wait "$reader" 2>/dev/null
 code=$?
 kill "$timer" 2>/dev/null
-# No word: this deploy goes no further, so its lock goes now, even one kept for the deploy's next
-# command (TRUEUP_LOCK_HOLD): there is none.
-[ "$code" -eq 0 ] || [ -z "${lockdir:-}" ] || rm -rf "$lockdir"
+# No word: this deploy goes no further, so a lock kept for the deploy's next command
+# (TRUEUP_LOCK_HOLD) goes now: there is none. Without TRUEUP_LOCK_HOLD the command's exit frees it
+# (once: a second removal could take away a lock another controller has made meanwhile).
+[ "$code" -eq 0 ] || [ "${TRUEUP_LOCK_HOLD:-}" != 1 ] || [ -z "${lockdir:-}" ] || rm -rf "$lockdir"
 case $code in
   0) ;;
   1) echo "no word from trueup to switch (its connection is gone); stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
