@@ -107,6 +107,35 @@ class NotificationIntegrationTest {
     }
 
     @Test
+    void aDesiredStateTurnedInvalidIsToldOnceWithItsFirstProblem() throws Exception {
+        String sha = fleet.app.head();
+        fleet.deploy(sha, "");
+        fleet.reconciler.runOnce();
+        String invalid = fleet.writeEnv(fleet.envYaml("not-a-sha", fleet.requirementsHash().toString(), ""));
+
+        for (int cycle = 0; cycle < 3; cycle++) {
+            fleet.reconciler.runOnce();
+        }
+
+        List<Notice> invalids = told.stream().filter(n -> n.event() == Notice.Event.INVALID).toList();
+        assertEquals(1, invalids.size(), told.toString());
+        Notice notice = invalids.get(0);
+        assertEquals(invalid, notice.revision());
+        assertEquals(Optional.of(sha), notice.sha(), "the last valid state's");
+        assertTrue(notice.message().startsWith("desired state is invalid (apps/hello/test.yaml:")
+                && notice.message().endsWith("; still reconciling the last valid state, " + sha.substring(0, 7)),
+                notice.message());
+
+        fleet.deploy(sha, "");
+        fleet.reconciler.runOnce();
+        fleet.writeEnv(fleet.envYaml("not-a-sha", fleet.requirementsHash().toString(), ""));
+        fleet.reconciler.runOnce();
+
+        assertEquals(2, told.stream().filter(n -> n.event() == Notice.Event.INVALID).count(),
+                "invalid again after it was valid: told again");
+    }
+
+    @Test
     void aHaltedRolloutIsToldOnceWithItsRollbackAndError() throws Exception {
         String good = fleet.app.head();
         fleet.deploy(good, "");
