@@ -2,8 +2,10 @@ package io.trueup.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** trueup's configuration: {@code trueup.*} keys, or the environment variables Quarkus maps to them. */
@@ -101,6 +103,41 @@ public interface TrueupConfig {
         /** Largest webhook body accepted, in bytes; larger ones are refused (413) unread. */
         @WithDefault("1048576")
         long maxBody();
+    }
+
+    /**
+     * Where notifications go: one target per name, {@code trueup.notify.<name>.*}. See
+     * docs/notifications.md.
+     */
+    @WithName("notify")
+    Map<String, Notify> notifications();
+
+    /** trueup's own public address ({@code https://trueup.example.com}), for links in notifications. */
+    Optional<String> publicUrl();
+
+    interface Notify {
+        /** {@code webhook}, {@code slack} or {@code github}. */
+        Optional<String> kind();
+
+        /** Where to send: the webhook's URL, Slack's incoming webhook, the GitHub API's root. */
+        Optional<String> url();
+
+        /** {@code webhook}: the HMAC-SHA256 key of {@code X-Trueup-Signature-256}. */
+        Optional<String> secret();
+
+        /** {@code github}: the file holding the API token, read at each request. */
+        Optional<Path> tokenFile();
+
+        /** {@code github}: the desired-state repository, owner/name; else parsed from trueup.desired-state.url. */
+        Optional<String> repo();
+
+        /** Time allowed to connect, and for the whole answer, per try. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Tries of one notification in all, 1 s, 2 s, 4 s... apart, before it is counted failed. */
+        @WithDefault("3")
+        int maxAttempts();
     }
 
     interface DesiredStateSource {

@@ -7,7 +7,11 @@ import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
+import io.trueup.metrics.NotifyMetrics;
+import io.trueup.metrics.ReconcileMetrics;
 import io.trueup.metrics.SshMetrics;
+import io.trueup.notify.Notifier;
+import io.trueup.notify.Targets;
 import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
 import io.trueup.reconcile.Backoff;
@@ -43,6 +47,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds trueup's parts from configuration; the only place that knows how they fit together. */
@@ -148,7 +154,9 @@ public class Wiring {
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
             AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts,
-            LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileObserver observer) {
+            LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileMetrics metrics,
+            Notifier notifier) {
+        ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
@@ -158,6 +166,21 @@ public class Wiring {
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
                 new Undeploying(config.stateDir().resolve("undeploys.json"),
                         config.undeploy() == TrueupConfig.Undeploy.AUTO));
+    }
+
+    /** The notification targets of {@code trueup.notify}, checked: a wrong one stops trueup from starting. */
+    @Produces
+    @Singleton
+    Notifier notifier(TrueupConfig config, Connections connections, NotifyMetrics metrics, Clock clock) {
+        List<Targets.Settings> targets = config.notifications().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> new Targets.Settings(e.getKey(), e.getValue().kind(), e.getValue().url(),
+                        e.getValue().secret(), e.getValue().tokenFile(), e.getValue().repo(), e.getValue().timeout(),
+                        e.getValue().maxAttempts())).toList();
+        return new Notifier(Targets.of(targets, connections.url(), config.publicUrl()), metrics, clock);
+    }
+
+    void closeNotifier(@Disposes Notifier notifier) {
+        notifier.close();
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */

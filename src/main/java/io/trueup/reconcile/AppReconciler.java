@@ -111,6 +111,7 @@ public final class AppReconciler {
             halt = Optional.empty();
         }
         plan.hosts().stream().filter(HostPlan::converged).forEach(h -> hostViews.succeeded(id, h.host()));
+        noticeHosts(spec, revision);
         if (running.isEmpty() && plan.converged() && plan.unreachable().isEmpty()) {
             control.applied(id, key(spec));
             if (halt.isPresent() && control.clearHalt(id)) {
@@ -134,14 +135,16 @@ public final class AppReconciler {
             LOG.infof("%s: rolling out %s to %d host(s) in %d batch(es)", id, spec.sha().abbrev(),
                     plan.batches().stream().mapToInt(List::size).sum(), plan.batches().size());
             observer.rolloutStarted(id);
+            observer.notice(Notices.started(spec, record));
         }
         board.put(new AppStatus(id, Optional.of(spec.sha().hex()), Verdict.withProblems(SyncStatus.Progressing,
                 problems), Optional.empty(), problems, hosts, control.paused(id), clock.instant(),
                 Statuses.rollout(Optional.of(record))));
         RolloutEngine.Advanced advanced = engine.advance(spec, record, plan, () -> new RolloutDecider.Situation(
                 newestKey(newest), control.paused(id), spec.rollout(), RolloutEngine.currentLinks(plan)),
-                new BoardListener(), host -> inspector.inspect(spec, host), rollouts);
+                new BoardListener(spec, record.revision()), host -> inspector.inspect(spec, host), rollouts);
         noteRetries(id, advanced.outcomes());
+        noticeHosts(spec, record.revision());
         return switch (advanced.last()) {
             case RolloutStep.Wait wait -> {
                 publish(spec, problems, board.app(id).map(AppStatus::hosts).orElse(hosts),
@@ -195,6 +198,15 @@ public final class AppReconciler {
     /** The key of the newest valid desired state; empty when the app/environment left desired state. */
     private static String newestKey(Supplier<AppSpec> newest) {
         return Optional.ofNullable(newest.get()).map(AppReconciler::key).orElse("");
+    }
+
+    /** Tells of hosts that passed {@code trueup.retry.max-attempts} failures in a row, and of those back since. */
+    private void noticeHosts(AppSpec spec, String revision) {
+        List<HostRetries.Change> changes = hostViews.changes(spec.id(), maxAttempts);
+        if (!changes.isEmpty()) {
+            String status = board.app(spec.id()).map(s -> s.status().name()).orElse(SyncStatus.Degraded.name());
+            changes.forEach(c -> observer.notice(Notices.host(spec, revision, status, c)));
+        }
     }
 
     /** Hosts that failed for the network's sake are tried again with backoff; hosts that deployed, not. */
@@ -262,7 +274,9 @@ public final class AppReconciler {
         SyncStatus status = end == RolloutStep.End.HALTED || end == RolloutStep.End.ABORTED ? SyncStatus.Halted
                 : SyncStatus.Degraded;
         boolean shown = error.isPresent() && end != RolloutStep.End.SUCCEEDED && end != RolloutStep.End.SUPERSEDED;
-        return shown ? new Verdict(status, error) : Verdict.of(hosts, plan, Optional.empty());
+        Verdict verdict = shown ? new Verdict(status, error) : Verdict.of(hosts, plan, Optional.empty());
+        Notices.ended(spec, record, end, verdict).ifPresent(observer::notice);
+        return verdict;
     }
 
     private void publish(AppSpec spec, List<Problem> problems, List<HostStatus> hosts, Verdict verdict) {
@@ -308,8 +322,16 @@ public final class AppReconciler {
         }
     }
 
-    /** Writes each host's progress to the board as it happens. */
+    /** Writes each host's progress to the board as it happens, and tells of its rollbacks. */
     private final class BoardListener implements RolloutListener {
+        private final AppSpec spec;
+        private final String revision;
+
+        BoardListener(AppSpec spec, String revision) {
+            this.spec = spec;
+            this.revision = revision;
+        }
+
         @Override
         public void step(AppEnv id, HostAddress host, String step) {
             board.updateHost(id, host, h -> h.deploying(step));
@@ -318,6 +340,7 @@ public final class AppReconciler {
         @Override
         public void finished(AppEnv id, HostOutcome outcome) {
             board.updateHost(id, outcome.host(), h -> Statuses.afterDeploy(h, outcome));
+            Notices.rollback(spec, revision, outcome).ifPresent(observer::notice);
         }
     }
 }

@@ -22,7 +22,13 @@ final class HostRetries {
     private record Key(AppEnv id, HostAddress host) {
     }
 
+    /** A host that crossed the threshold of failures ({@code reachable} false), or answered again after that. */
+    record Change(HostAddress host, boolean reachable, String detail) {
+    }
+
     private final Map<Key, Retry> retries = new ConcurrentHashMap<>();
+    /** Hosts reported unreachable by {@link #changes}, until they answer again. */
+    private final java.util.Set<Key> reported = ConcurrentHashMap.newKeySet();
     private final Backoff backoff;
     private final Clock clock;
 
@@ -53,6 +59,27 @@ final class HostRetries {
 
     void succeeded(AppEnv id, HostAddress host) {
         retries.remove(new Key(id, host));
+    }
+
+    /**
+     * The hosts of {@code id} that have failed {@code threshold} times in a row since last asked,
+     * and those reported so that answered since: each change once. Not to be called for the same
+     * {@code id} concurrently.
+     */
+    java.util.List<Change> changes(AppEnv id, int threshold) {
+        java.util.List<Change> changes = new java.util.ArrayList<>();
+        retries.forEach((key, retry) -> {
+            if (key.id().equals(id) && retry.failures() >= threshold && reported.add(key)) {
+                changes.add(new Change(key.host(), false, retry.error() + " (failed " + retry.failures()
+                        + " time(s) in a row)"));
+            }
+        });
+        for (Key key : java.util.List.copyOf(reported)) {
+            if (key.id().equals(id) && !retries.containsKey(key) && reported.remove(key)) {
+                changes.add(new Change(key.host(), true, "answers again"));
+            }
+        }
+        return changes;
     }
 
     /** How a waiting host is reported. */

@@ -57,6 +57,11 @@ final class HostViews {
         return retries.attempts(id, host);
     }
 
+    /** Hosts of {@code id} that passed {@code threshold} failures in a row, or came back since: each once. */
+    List<HostRetries.Change> changes(AppEnv id, int threshold) {
+        return retries.changes(id, threshold);
+    }
+
     /** Forgets what it saw of app/environments not in {@code present}. */
     void retain(Set<AppEnv> present) {
         lastSeen.keySet().removeIf(key -> !present.contains(key.id()));

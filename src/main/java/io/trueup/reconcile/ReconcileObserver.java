@@ -4,8 +4,8 @@ import io.trueup.desired.AppEnv;
 import java.time.Duration;
 
 /**
- * Told what the reconciler did, for monitoring: a port that keeps the reconcile loop free of
- * any metrics library. Implementations must be cheap, must not throw, and must be safe to call
+ * Told what the reconciler did, for monitoring and notifications: a port that keeps the
+ * reconcile loop free of any metrics library and of HTTP. Implementations must be cheap, must not throw, and must be safe to call
  * from many threads at once (app/environments reconcile in parallel).
  */
 public interface ReconcileObserver {
@@ -47,5 +47,44 @@ public interface ReconcileObserver {
 
     /** One reconcile of {@code id} (inspect, plan and any rollout) ended after {@code took}. */
     default void reconciled(AppEnv id, Duration took) {
+    }
+
+    /** Something a person should hear of happened; must not block (a notifier queues it). */
+    default void notice(Notice notice) {
+    }
+
+    /** An observer that tells {@code first}, then {@code second}, of everything. */
+    static ReconcileObserver both(ReconcileObserver first, ReconcileObserver second) {
+        return new ReconcileObserver() {
+            @Override
+            public void fetched(Duration took, boolean succeeded) {
+                first.fetched(took, succeeded);
+                second.fetched(took, succeeded);
+            }
+
+            @Override
+            public void rolloutStarted(AppEnv id) {
+                first.rolloutStarted(id);
+                second.rolloutStarted(id);
+            }
+
+            @Override
+            public void rolledOut(AppEnv id, RolloutEnd end) {
+                first.rolledOut(id, end);
+                second.rolledOut(id, end);
+            }
+
+            @Override
+            public void reconciled(AppEnv id, Duration took) {
+                first.reconciled(id, took);
+                second.reconciled(id, took);
+            }
+
+            @Override
+            public void notice(Notice notice) {
+                first.notice(notice);
+                second.notice(notice);
+            }
+        };
     }
 }

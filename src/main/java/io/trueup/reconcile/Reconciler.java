@@ -60,6 +60,8 @@ public final class Reconciler {
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
+    /** App/environments whose newest desired state was invalid at the last fetch: told of once. */
+    private final Set<AppEnv> invalidBefore = ConcurrentHashMap.newKeySet();
     /** Apps a cycle found in flight: reconciled again, with their newest valid state, when that ends. */
     private final Set<AppEnv> again = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -300,6 +302,7 @@ public final class Reconciler {
         List<AppEnv> forgotten = invalid.keySet().stream().filter(id -> !lastValid.containsKey(id)).toList();
         kept.recall(source.orElseThrow(), forgotten).forEach((id, recalled) -> restore(id, recalled, invalid.get(id)));
         kept.keep(state.entries().keySet(), revisionOf);
+        noticeInvalid(state.revision(), invalid);
         undeploys.track(before, Map.copyOf(lastValid), state.entries().keySet(), state.revision());
         // What is pending undeploy stays shown, and keeps its pause, until it is undeployed.
         Set<AppEnv> shown = undeploys.shown(state.entries().keySet());
@@ -307,6 +310,18 @@ public final class Reconciler {
         kept.addAll(inFlight); // a rollout running ends itself as superseded, and is forgotten after
         apps.retain(kept);
         board.retain(shown);
+    }
+
+    /** Tells of each app/environment that turned invalid since the last fetch (not again while it stays so). */
+    private void noticeInvalid(String revision, Map<AppEnv, List<Problem>> invalid) {
+        invalid.forEach((id, problems) -> {
+            if (!invalidBefore.contains(id)) {
+                observer.notice(Notices.invalid(id, Optional.ofNullable(lastValid.get(id)), revision,
+                        problems.get(0)));
+            }
+        });
+        invalidBefore.clear();
+        invalidBefore.addAll(invalid.keySet());
     }
 
     /** Reconciles {@code id} at its last valid state kept from before a restart, or shows it Invalid. */

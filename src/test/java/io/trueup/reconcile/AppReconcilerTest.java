@@ -65,6 +65,8 @@ class AppReconcilerTest {
     private RolloutStore rollouts;
     private RolloutHistory history;
     private AppReconciler reconciler;
+    /** What the reconciler told of. */
+    private final List<Notice> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Time that moves only when a test moves it. */
     private static final class TestClock extends Clock {
@@ -118,7 +120,12 @@ class AppReconcilerTest {
         }, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.5); // no spread
         return new AppReconciler(new Inspector(shell, Duration.ofSeconds(5), 4), health, engine, board, control,
-                rollouts, history, backoff, 3, clock, ReconcileObserver.NONE);
+                rollouts, history, backoff, 3, clock, new ReconcileObserver() {
+                    @Override
+                    public void notice(Notice notice) {
+                        told.add(notice);
+                    }
+                });
     }
 
     /** The app on h1, h2 and h3 at {@code c}'s SHA, in batches of one host, 30s apart. */
@@ -379,6 +386,37 @@ class AppReconcilerTest {
         reconcile(spec);
         assertEquals(6, changes().size(), "given up on: not tried again by itself");
         assertEquals(SyncStatus.Halted, status().status());
+    }
+
+    @Test
+    void aHostUnreachablePastMaxAttemptsIsToldOnceAndOnceMoreWhenItAnswersAgain() {
+        AppSpec spec = spec(sha('a'), env('1'), "h1");
+        shell.report("h1", runs('a'));
+        reconcile(spec);
+        assertEquals(SyncStatus.Synced, status().status());
+        shell.timeOut("h1", "inspect");
+
+        for (int poll = 0; poll < 8; poll++) {
+            clock.advance(Duration.ofMinutes(6)); // past any backoff: each poll tries the host
+            reconcile(spec);
+        }
+
+        assertEquals(List.of(Notice.Event.UNREACHABLE), told.stream().map(Notice::event).toList(), told.toString());
+        Notice down = told.get(0);
+        assertEquals(ID, down.id());
+        assertEquals("rev-" + sha('a').abbrev(), down.revision());
+        assertTrue(down.message().startsWith("host h1 unreachable: ") && down.message().contains("timed out")
+                && down.message().contains("failed 3 time(s) in a row"), down.message());
+
+        shell.fail("h1", "inspect", 0, "");
+        clock.advance(Duration.ofMinutes(6));
+        reconcile(spec);
+        reconcile(spec);
+
+        assertEquals(SyncStatus.Synced, status().status());
+        assertEquals(List.of(Notice.Event.UNREACHABLE, Notice.Event.REACHABLE),
+                told.stream().map(Notice::event).toList(), told.toString());
+        assertEquals("host h1 answers again", told.get(1).message());
     }
 
     @Test

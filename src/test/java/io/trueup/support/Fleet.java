@@ -65,6 +65,8 @@ public final class Fleet implements AutoCloseable {
     /** The controller's running rollouts, kept in its state directory as the service keeps them. */
     public RolloutStore rollouts;
     public Reconciler reconciler;
+    /** What {@link #startController()} tells of what trueup does (a notifier, say). */
+    public ReconcileObserver observer = ReconcileObserver.NONE;
     /** Whether {@link #startController()} starts trueup with {@code trueup.undeploy=auto}. */
     public boolean undeployAuto;
 
@@ -122,7 +124,7 @@ public final class Fleet implements AutoCloseable {
         control = kept.control();
         history = kept.history();
         rollouts = kept.rollouts();
-        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto);
+        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto, observer);
     }
 
     /**
@@ -133,10 +135,16 @@ public final class Fleet implements AutoCloseable {
     static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
             io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
             boolean undeployAuto) {
+        return controller(dir, state, source, remote, mirrors, board, kept, undeployAuto, ReconcileObserver.NONE);
+    }
+
+    private static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
+            io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
+            boolean undeployAuto, ReconcileObserver observer) {
         return Wiring.reconciler(Optional.of(source), remote, mirrors,
                 new SecretsDir(Optional.of(dir.resolve("secrets"))), board, kept, Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
-                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE,
+                        HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), observer,
                 new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
     }
 
