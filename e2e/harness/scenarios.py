@@ -89,6 +89,11 @@ def first_deploy_and_batched_bump(w):
     for layout in w.layouts().values():
         check(layout.previous == sha0 and sha0 in layout.releases,
               "%s: the previous release %s is not kept for rollback" % (layout.host, sha0[:12]))
+    # The team's webhook hears that the rollout finished, once, signed.
+    w.notifications.wait_for("rollout of %s finished" % sha1[:12], lambda e: e.get("event") == "finished"
+                             and e.get("sha") == sha1 and e.get("app") == APP and e.get("env") == ENV)
+    told = [e for e in w.notifications.events() if e.get("event") == "finished" and e.get("sha") == sha1]
+    check(len(told) == 1, "the finished rollout of %s was told %d times" % (sha1[:12], len(told)))
     w.good = (sha1, req1)
 
 
@@ -260,6 +265,11 @@ def failing_health_check(w):
     check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
           % (first, error))
     check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
+    halt = w.notifications.wait_for("the halt of %s" % bad[:12], lambda e: e.get("event") == "halted"
+                                    and e.get("sha") == bad and e.get("revision") == revision)
+    check(first.ip in halt["message"], "the halt's notification does not name %s: %s" % (first, halt["message"]))
+    w.notifications.wait_for("the rollback of %s" % first, lambda e: e.get("event") == "rollback"
+                             and first.ip in (e.get("message") or ""))
     failed_seen = watch.first(first, lambda st, sha, step, srv: st == "Failed" and step == "health")
     note(w, "reported: " + _line(error))
     if failed_seen is None:

@@ -23,6 +23,12 @@ trueup.ssh.connect-timeout=3s
 trueup.ssh.command-timeout=30s
 """
 
+NOTIFY = """# Notifications go to the suite's receiver, signed with its secret.
+trueup.notify.e2e.kind=webhook
+trueup.notify.e2e.url={url}
+trueup.notify.e2e.secret={secret}
+"""
+
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -39,7 +45,7 @@ def service_java_options(source_root):
 
 class Trueup:
     def __init__(self, java, jar, workdir, desired_url, identity, known_hosts, user, poll_interval="1s",
-                 java_options=()):
+                 java_options=(), notify=None):
         self.java = java
         self.java_options = list(java_options)
         self.jar = jar
@@ -60,6 +66,7 @@ class Trueup:
             "TRUEUP_API_TOKEN": self.token,
         })
         self.poll_interval = poll_interval
+        self.notify = notify  # a notify.Receiver, or None for no notifications
         self.process = None
         self.port = None
         self.log = None
@@ -72,6 +79,8 @@ class Trueup:
         os.chmod(self.secrets_dir, 0o700)
         with open(os.path.join(self.workdir, "config", "application.properties"), "w") as f:
             f.write(CONFIG.format(poll_interval=self.poll_interval, state_dir=self.state_dir))
+            if self.notify is not None:
+                f.write(NOTIFY.format(url=self.notify.url, secret=self.notify.secret))
         self.port = _free_port()
         env = dict(self.env, QUARKUS_HTTP_PORT=str(self.port))
         self.log = log

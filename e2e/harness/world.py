@@ -5,7 +5,7 @@ import os
 import shutil
 import time
 
-from . import hosts, observe, repos, wait, wheels
+from . import hosts, notify, observe, repos, wait, wheels
 from .repos import APP, APP_PATH, ENV
 from .trueup import Trueup, service_java_options
 
@@ -21,9 +21,10 @@ class World:
         self.app = repos.AppRepo(os.path.join(hosts.ROOT, "repos", APP), os.path.join(source_root, "e2e", "app"))
         self.desired = repos.DesiredRepo(os.path.join(hosts.ROOT, "repos", "desired-state"), self.app.path,
                                          self.hosts, keep=KEEP)
+        self.notifications = notify.Receiver()
         self.trueup = Trueup(java, jar, os.path.join(hosts.ROOT, "trueup"), self.desired.path,
                              self.fleet.client_key, self.fleet.known_hosts, hosts.USER, poll_interval,
-                             service_java_options(source_root))
+                             service_java_options(source_root), notify=self.notifications)
         self.logs = os.path.join(hosts.ROOT, "logs")
         self.initial = None  # (sha, requirements hash) of the app's first commit
         self.good = None     # the last (sha, requirements hash) a scenario saw every host converge to
@@ -34,6 +35,7 @@ class World:
     # setting up and tearing down
 
     def setup(self):
+        self.notifications.start()
         self.fleet.create()
         os.makedirs(self.logs)
         for host in self.hosts:
@@ -73,6 +75,7 @@ class World:
             self.trueup.stop()
         except Exception as e:
             errors.append("stopping trueup: %s" % e)
+        self.notifications.stop()
         try:
             self.fleet.destroy()
         except Exception as e:
