@@ -33,6 +33,7 @@ import java.util.Set;
  * &lt;path&gt;/current                -&gt; releases/&lt;name&gt;   (switched atomically)
  * &lt;path&gt;/previous               -&gt; the release current pointed at before
  * &lt;path&gt;/.trueup/history.log    one line per deploy; rotated to history.log.1 at {@link #HISTORY_LIMIT}
+ * &lt;path&gt;/.trueup/base         marks the directory as trueup's: no command changes one without it
  * &lt;path&gt;/.trueup/gc-at          when {@link #gc} last collected repo.git (epoch seconds)
  * </pre>
  *
@@ -57,6 +58,12 @@ public final class HostCommands {
 
     /** Exit code of a command that found the base directory locked by another controller: try later. */
     public static final int LOCKED = Scripts.exitCode("EX_LOCKED");
+
+    /**
+     * Exit code of a command that found its base directory not empty and not made by trueup (no
+     * {@code .trueup/base}): it did nothing there.
+     */
+    public static final int NOT_OURS = Scripts.exitCode("EX_NOT_OURS");
 
     /** Exit code of {@code verify} when the host is not as the inspection the plan came from saw it. */
     public static final int NOT_AS_SEEN = Scripts.exitCode("EX_NOT_AS_SEEN");

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.trueup.ErrorText;
 import io.trueup.TrueupException;
 import io.trueup.desired.AppEnv;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * from those files after a restart. A file that would grow past its limit is first renamed to
  * {@code <app>.<env>.jsonl.1} (replacing the one before), so each app/environment keeps at most
  * twice the limit on disk, and the older file is read too when the newer one holds fewer than
- * {@link #RECENT} rollouts. Files of app/environments no longer in desired state are left as they
+ * {@link #RECENT} rollouts. Only the last {@code limit} bytes of each file are read (a line cut
+ * there is skipped), and each text of a host's result is capped ({@link ErrorText}), so neither
+ * memory nor the start of trueup depends on how large the files grew. Files of app/environments no longer in desired state are left as they
  * are, and read like any other. Thread-safe.
  */
 public final class RolloutHistory {
@@ -43,14 +48,20 @@ public final class RolloutHistory {
             String result, List<HostResult> hosts) {
         public Entry {
             hosts = List.copyOf(hosts);
+            result = ErrorText.head(result);
         }
     }
 
     /**
      * One host's result: {@code deployed}, {@code failed} (with step, error and the tail of the
-     * step's output) or {@code reverted}.
+     * step's output, both capped as {@link ErrorText} caps them) or {@code reverted}.
      */
     public record HostResult(String host, String result, String step, String error, String output) {
+        public HostResult {
+            result = ErrorText.head(result);
+            error = ErrorText.head(error);
+            output = ErrorText.tail(output);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -109,9 +120,9 @@ public final class RolloutHistory {
     /** The newest {@link #RECENT} rollouts of {@code id} in its files, from the rotated one if need be. */
     private Deque<Entry> load(AppEnv id) {
         Path file = file(id);
-        List<String> lines = new ArrayList<>(lines(file));
+        List<String> lines = new ArrayList<>(lines(file, limit));
         if (lines.size() < RECENT) {
-            lines.addAll(0, lines(rotated(file)));
+            lines.addAll(0, lines(rotated(file), limit));
         }
         Deque<Entry> entries = new ArrayDeque<>();
         for (String line : lines.subList(Math.max(0, lines.size() - RECENT), lines.size())) {
@@ -125,13 +136,26 @@ public final class RolloutHistory {
         return entries;
     }
 
-    /** The lines of {@code file} that are not blank; none if it is not there. */
-    private static List<String> lines(Path file) {
+    /**
+     * The whole lines that are not blank among the last {@code most} bytes of {@code file} (a
+     * file is never read whole: one written by hand, or by an earlier version, may be of any
+     * size); none if it is not there.
+     */
+    private static List<String> lines(Path file, long most) {
         if (!Files.exists(file)) {
             return List.of();
         }
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long from = Math.max(0, size - most);
+            ByteBuffer bytes = ByteBuffer.allocate((int) (size - from));
+            while (bytes.hasRemaining() && channel.read(bytes, from + bytes.position()) >= 0) {
+                // reads until the buffer is full or the file ends
+            }
+            List<String> lines = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).lines()
+                    .toList();
+            // Read from the middle of a line: that line is not whole.
+            return lines.stream().skip(from > 0 ? 1 : 0).filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new TrueupException("cannot read rollout history " + file + ": " + e.getMessage(), e);
         }

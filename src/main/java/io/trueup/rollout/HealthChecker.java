@@ -7,7 +7,6 @@ import io.trueup.host.HostCommands;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,13 +16,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Polls a host's health check after a restart until it passes or its timeout runs out: an
- * HTTP GET from here (any 2xx passes) or a command on the host (exit 0 passes). Safe to
- * share between threads.
+ * HTTP GET from here (any 2xx passes) or a command on the host (exit 0 passes). Each attempt
+ * ends by its time, whatever the host sends, and reads at most a small prefix of a body. Safe
+ * to share between threads.
  */
 public final class HealthChecker {
+
+    /** How many bytes of a failed answer's body are read, to say why it failed. */
+    static final int BODY_PREFIX = 200;
 
     private final RemoteShell shell;
     private final HttpClient http;
@@ -97,18 +104,31 @@ public final class HealthChecker {
         }
     }
 
+    /**
+     * One GET of {@code url}, the whole exchange bounded by {@code timeout} (not only its headers:
+     * a body that drips or never ends cannot hold the check past it). Only the status counts; of
+     * a body, at most {@link #BODY_PREFIX} bytes are read, and only to say why the check failed.
+     */
     private Optional<Failure> get(String url, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, BodyPrefix.handler(BODY_PREFIX));
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = response.statusCode();
             return status / 100 == 2 ? Optional.empty()
-                    : Optional.of(new Failure("GET " + url + " answered " + status, true));
-        } catch (ConnectException e) {
-            return Optional.of(new Failure("GET " + url + ": connection refused", true));
-        } catch (IOException e) {
-            return Optional.of(new Failure("GET " + url + " failed: " + e, false));
+                    : Optional.of(new Failure("GET " + url + " answered " + status
+                            + (response.body().isEmpty() ? "" : ": " + response.body()), true));
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return Optional.of(new Failure("GET " + url + ": no whole answer within " + timeout.toMillis() + "ms",
+                    false));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectException) {
+                return Optional.of(new Failure("GET " + url + ": connection refused", true));
+            }
+            return Optional.of(new Failure("GET " + url + " failed: " + e.getCause(), false));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return Optional.of(new Failure("interrupted", true));
         }

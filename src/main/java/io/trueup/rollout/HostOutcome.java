@@ -1,5 +1,6 @@
 package io.trueup.rollout;
 
+import io.trueup.ErrorText;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
 import java.time.Duration;
@@ -31,6 +32,10 @@ public sealed interface HostOutcome {
      */
     record Failed(HostAddress host, String step, String error, String output, boolean transientFailure,
             Optional<Rollback> rollback) implements HostOutcome {
+        public Failed {
+            error = ErrorText.head(error);
+            output = ErrorText.tail(output);
+        }
     }
 
     /**
@@ -42,5 +47,8 @@ public sealed interface HostOutcome {
 
     /** The switch back to the release that was current before, after a failure past the switch. */
     record Rollback(ReleaseId to, boolean succeeded, String detail) {
+        public Rollback {
+            detail = ErrorText.head(detail);
+        }
     }
 }

@@ -127,6 +127,10 @@ final class HostSteps {
             return failed(steps, report, StepFailure.of(step, step + " on " + host + " stopped before the switch:"
                     + " trueup's word to go on did not reach it", result.tail(3), true));
         }
+        if (result.exitCode() == HostCommands.NOT_OURS && report.started().isEmpty()) {
+            return failed(steps, report, StepFailure.of(step, "trueup will not deploy into " + spec.path() + " on "
+                    + host + ": it is not empty and trueup did not make it", result.tail(3), false));
+        }
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
             String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()
                     .map(l -> l.substring("locked by ".length()).replaceFirst(" pid [0-9]+$", ""))

@@ -1,5 +1,6 @@
 package io.trueup.rollout;
 
+import io.trueup.ErrorText;
 import io.trueup.desired.AppEnv;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
@@ -64,6 +65,8 @@ public record RolloutRecord(AppEnv id, String revision, String key, Instant star
             Objects.requireNonNull(phase);
             Objects.requireNonNull(target);
             Objects.requireNonNull(rollback);
+            error = error.map(ErrorText::head);
+            output = output.map(ErrorText::tail);
         }
 
         static HostProgress pending(HostAddress host, ReleaseId target) {

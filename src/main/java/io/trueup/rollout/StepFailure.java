@@ -1,11 +1,12 @@
 package io.trueup.rollout;
 
+import io.trueup.ErrorText;
 import io.trueup.host.HostStep;
 import java.util.Optional;
 
 /**
  * Why a step failed: a message naming the host and step, the output's tail, and whether it was the
- * network.
+ * network. Both texts are capped.
  *
  * @param step the step's word, as status and history show it
  * @param onHost the host step that failed; empty for what ran from trueup (the push, the health check)
@@ -13,6 +14,12 @@ import java.util.Optional;
  */
 record StepFailure(String step, String message, String output, boolean transientFailure, Optional<HostStep> onHost,
         boolean notAsSeen) {
+
+    /** Its message and output capped ({@link ErrorText}): they go to the status and the history. */
+    StepFailure {
+        message = ErrorText.head(message);
+        output = ErrorText.tail(output);
+    }
 
     /** A failure of what ran from trueup. */
     StepFailure(String step, String message, String output, boolean transientFailure) {

@@ -1,5 +1,6 @@
 package io.trueup.ssh;
 
+import io.trueup.ErrorText;
 import java.time.Duration;
 
 /** What a remote command left: its exit code and captured output. */
@@ -9,11 +10,14 @@ public record CommandResult(int exitCode, String stdout, String stderr, Duration
         return exitCode == 0;
     }
 
-    /** The last {@code lines} lines of stderr (or of stdout when stderr is empty), for messages. */
+    /**
+     * The last {@code lines} lines of stderr (or of stdout when stderr is empty), for messages,
+     * capped as {@link ErrorText#tail} caps them.
+     */
     public String tail(int lines) {
         String text = stderr.isBlank() ? stdout : stderr;
         String[] all = text.strip().split("\n");
         int from = Math.max(0, all.length - lines);
-        return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
+        return ErrorText.tail(String.join("\n", java.util.Arrays.asList(all).subList(from, all.length)));
     }
 }

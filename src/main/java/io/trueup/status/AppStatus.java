@@ -1,5 +1,6 @@
 package io.trueup.status;
 
+import io.trueup.ErrorText;
 import io.trueup.desired.AppEnv;
 import io.trueup.desired.Problem;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * What is known of one app/environment.
  *
  * @param sha the desired SHA being reconciled (the last valid one when the newest is invalid)
- * @param error why it is Degraded or Invalid
+ * @param error why it is Degraded or Invalid, capped as {@link ErrorText#head} caps it
  * @param problems the desired-state problems when Invalid, each with file and line
  * @param paused whether reconciling is suspended by an operator
  * @param updated when this status was last written
@@ -23,6 +24,7 @@ public record AppStatus(AppEnv id, Optional<String> sha, SyncStatus status, Opti
     public AppStatus {
         problems = List.copyOf(problems);
         hosts = List.copyOf(hosts);
+        error = error.map(ErrorText::head);
         java.util.Objects.requireNonNull(rollout);
     }
 

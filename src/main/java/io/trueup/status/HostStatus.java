@@ -1,5 +1,6 @@
 package io.trueup.status;
 
+import io.trueup.ErrorText;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
 import io.trueup.plan.Drift;
@@ -13,7 +14,7 @@ import java.util.Set;
  * @param release the release {@code current} points at, as last observed or deployed: its name
  *     ({@code <sha>} or {@code <sha>-<config hash>}), or the link's target when it is not a release
  * @param step the step running now, or the one that failed
- * @param error what went wrong, with the tail of the output
+ * @param error what went wrong, with the tail of the output; capped as {@link ErrorText#head} caps it
  * @param drift how it differed from desired state when last inspected
  * @param detail notes for people: files changed by hand, the rollback done
  */
@@ -22,7 +23,8 @@ public record HostStatus(HostAddress host, Optional<String> release, HostState s
 
     public HostStatus {
         drift = Set.copyOf(drift);
-        detail = List.copyOf(detail);
+        detail = List.copyOf(detail.stream().map(ErrorText::head).toList());
+        error = error.map(ErrorText::head);
     }
 
     public static HostStatus unknown(HostAddress host) {

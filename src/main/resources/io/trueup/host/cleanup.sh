@@ -1,4 +1,5 @@
-# Removes what an interrupted step left: temporary releases and envs never completed. Under
+# Removes what an interrupted step left: temporary releases (releases/.tmp-*, releases/.old-*) and
+# envs never completed (envs/<requirements hash> without .trueup-complete), nothing else. Under
 # the lock, so no step of any controller is building them now. If an interrupted replacement
 # of the current release left current on a temporary copy, that copy is put in place first.
 # $1 base directory
@@ -15,6 +16,11 @@ case "$cur" in
     ;;
 esac
 rm -rf releases/.tmp-* releases/.old-*
+# Only the names trueup gives envs (envs/<64 hex digits>, the requirements hash): anything else in
+# envs/ is not trueup's, complete or not.
 for e in envs/*; do
-  if [ -d "$e" ] && [ ! -f "$e/.trueup-complete" ]; then rm -rf "$e"; fi
+  name=${e#envs/}
+  [ "${#name}" -eq 64 ] || continue
+  case "$name" in *[!0-9a-f]*) continue ;; esac
+  if [ -d "$e" ] && [ ! -L "$e" ] && [ ! -f "$e/.trueup-complete" ]; then rm -rf "$e"; fi
 done

@@ -1,5 +1,5 @@
-# Shared by the step scripts: failing with a message, exit hooks, the lock, and replacing a symlink
-# atomically.
+# Shared by the step scripts: failing with a message, exit hooks, the lock, the check that the base
+# directory is trueup's, and replacing a symlink atomically.
 fail() { echo "$*" >&2; exit 1; }
 
 exit_hooks=
@@ -68,6 +68,27 @@ lock() {
   touch .trueup/lock # renewed: the TTL counts from the last command that held it
   lockdir=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
   [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -rf "$lockdir"'
+}
+
+# owned: goes on only in a base directory of trueup's, the current directory: one marked by
+# .trueup/base, which trueup writes when it finds the directory empty (it just made it, or a person
+# made it for trueup), or when it finds the layout an earlier trueup made there without the mark
+# (repo.git and releases/, with current or .trueup/). Anything else is someone else's directory: it
+# exits $EX_NOT_OURS, touching nothing, so that no step ever removes what trueup did not make.
+owned() {
+  [ ! -f .trueup/base ] || return 0
+  if [ -z "$(ls -A . 2>/dev/null)" ] ||
+    { [ -f repo.git/HEAD ] && [ -d releases ] && { [ -L current ] || [ -d .trueup ]; }; }; then
+    mkdir -p .trueup &&
+      printf '%s\n' "A base directory of trueup's: trueup makes and removes what is in it." > .trueup/base &&
+      return 0
+    echo "cannot mark $PWD as trueup's (.trueup/base)" >&2
+    exit 1
+  fi
+  echo "$PWD is not empty and trueup did not make it (it has no .trueup/base): trueup deploys only into a" \
+    "directory of its own, to remove nothing of anyone else's there. Set path to a directory that does not exist" \
+    "yet or is empty; if this one holds only trueup's releases, create $PWD/.trueup/base" >&2
+  exit "$EX_NOT_OURS"
 }
 
 relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it

@@ -1,4 +1,5 @@
-# Makes the base directory and its bare repository, if missing.
+# Makes the base directory and its bare repository, if missing. The command's begin (steps.sh) has
+# made the directory, and marked it as trueup's (owned, common.sh), or refused one that is not.
 # $1 base directory
 set -eu
 mkdir -p "$1"

@@ -21,8 +21,10 @@ exec 3<&0 </dev/null
 
 begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
   if [ $# -ge 2 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
-  # A missing base directory is left to the first step to report.
+  # A missing base directory is left to the first step to report; one that is not trueup's ends
+  # the command before any step (owned).
   if cd "$1" 2>/dev/null; then
+    owned
     lock
     cd "$home" || exit 1
   fi

@@ -420,6 +420,26 @@ class AppReconcilerTest {
     }
 
     @Test
+    void theOutputOfAFailedStepIsCappedInTheStatusAndTheHistory() {
+        AppSpec spec = threeHosts('b');
+        allRun('a');
+        String line = "y".repeat(100_000);
+        shell.fail("h1", "restart", 1, (line + "\n").repeat(20));
+
+        reconcile(spec);
+
+        String error = status().error().orElse("");
+        assertTrue(error.contains("h1: step restart failed"), error.substring(0, Math.min(200, error.length())));
+        assertTrue(error.length() <= io.trueup.ErrorText.TEXT, "status error: " + error.length());
+        String hostError = status().hosts().get(0).error().orElse("");
+        assertTrue(hostError.length() <= io.trueup.ErrorText.TEXT, "host error: " + hostError.length());
+        assertTrue(hostError.contains("[trueup: line cut]"), "says it was cut");
+        RolloutHistory.HostResult kept = history.recent(ID).get(0).hosts().get(0);
+        assertTrue(kept.output().length() <= io.trueup.ErrorText.TEXT, "history output: " + kept.output().length());
+        assertTrue(kept.output().lines().allMatch(l -> l.length() <= io.trueup.ErrorText.LINE));
+    }
+
+    @Test
     void aFailedRestartHaltsAtOnceAndIsNotRetried() {
         AppSpec spec = threeHosts('b');
         allRun('a');

@@ -65,6 +65,44 @@ class RolloutHistoryTest {
         assertTrue(Files.exists(dir.resolve("old.prod.jsonl")));
     }
 
+    @Test
+    void aHostsErrorAndOutputAreCappedInMemoryAndOnDisk() throws IOException {
+        String line = "x".repeat(100_000);
+        String output = String.join("\n", java.util.Collections.nCopies(20, line));
+        RolloutHistory history = new RolloutHistory(dir);
+        history.add(ID, new RolloutHistory.Entry("r001", "a".repeat(40), "1".repeat(64),
+                Instant.parse("2026-11-22T03:00:00Z"), Duration.ofSeconds(7), "halted: web1 failed",
+                List.of(new RolloutHistory.HostResult("web1", "failed", "restart", "restart failed: " + line,
+                        output))));
+
+        for (RolloutHistory served : List.of(history, new RolloutHistory(dir))) {
+            RolloutHistory.HostResult host = served.recent(ID).get(0).hosts().get(0);
+            assertTrue(host.error().length() <= io.trueup.ErrorText.TEXT, "error: " + host.error().length());
+            assertTrue(host.error().endsWith("[trueup: line cut]"), "says it was cut");
+            assertTrue(host.output().length() <= io.trueup.ErrorText.TEXT, "output: " + host.output().length());
+            assertTrue(host.output().startsWith("[trueup: "), "says lines were cut: " + host.output().substring(0, 40));
+            assertTrue(host.output().lines().allMatch(l -> l.length() <= io.trueup.ErrorText.LINE));
+        }
+        assertTrue(Files.size(dir.resolve("hello.prod.jsonl")) < 3 * io.trueup.ErrorText.TEXT,
+                "the history line is small: " + Files.size(dir.resolve("hello.prod.jsonl")));
+    }
+
+    @Test
+    void afterARestartOnlyTheTailOfAHistoryFileIsRead() throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("hello.prod.jsonl");
+        // Far more than the limit of one line that is not a rollout (damaged, say), then the rollouts.
+        Path scratch = state.resolve("scratch");
+        RolloutHistory written = new RolloutHistory(scratch);
+        IntStream.range(0, 10).forEach(n -> written.add(ID, entry(n)));
+        Files.writeString(file, "x".repeat(3 * 1024 * 1024) + "\n"
+                + Files.readString(scratch.resolve("hello.prod.jsonl")));
+
+        List<RolloutHistory.Entry> served = new RolloutHistory(dir).recent(ID);
+
+        assertEquals(IntStream.range(0, 10).map(n -> 9 - n).mapToObj(RolloutHistoryTest::entry).toList(), served);
+    }
+
     /** The size of one history line of {@link #entry}, all of which are the same size. */
     private long lineSize() {
         Path scratch = state.resolve("scratch");

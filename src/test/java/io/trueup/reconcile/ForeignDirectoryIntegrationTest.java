@@ -1,0 +1,127 @@
+package io.trueup.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueup.status.HostState;
+import io.trueup.status.HostStatus;
+import io.trueup.status.SyncStatus;
+import io.trueup.support.Fleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * trueup's {@code path} set to a directory that is someone else's (a conda install with its own
+ * {@code envs/}): trueup changes nothing there, and its clean-up removes only what it names.
+ */
+@Timeout(180)
+class ForeignDirectoryIntegrationTest {
+
+    private static final String PARTIAL_ENV = "ab".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    Fleet fleet;
+    String first;
+
+    @BeforeEach
+    void fleet() throws Exception {
+        fleet = new Fleet(dir, 1, Map.of());
+        first = fleet.app.head();
+    }
+
+    @AfterEach
+    void close() {
+        fleet.close();
+    }
+
+    /** Someone else's directory at {@code base}: a conda install, with environments of its own. */
+    private static void condaLike(Path base) throws Exception {
+        Files.createDirectories(base.resolve("envs/science/bin"));
+        Files.writeString(base.resolve("envs/science/bin/python"), "#!/bin/sh\n");
+        Files.createDirectories(base.resolve("envs/" + PARTIAL_ENV.toUpperCase() + "/bin"));
+        Files.createDirectories(base.resolve("conda-meta"));
+        Files.writeString(base.resolve("conda-meta/history"), "==> 2024-01-01 <==\n");
+    }
+
+    @Test
+    void aNonEmptyDirectoryTrueupDidNotMakeIsRefusedAndLeftAsItIs() throws Exception {
+        Path base = fleet.base(0);
+        condaLike(base);
+        List<String> before = tree(base);
+
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+
+        HostStatus host = fleet.hostStatus(0);
+        assertEquals(HostState.Failed, host.state(), host::toString);
+        String error = host.error().orElse("");
+        assertTrue(error.contains("trueup will not deploy into hello on " + fleet.host(0)), error);
+        assertTrue(error.contains("not empty and trueup did not make it"), error);
+        assertTrue(error.contains("Set path to a directory that does not exist yet or is empty"), error);
+        assertEquals(SyncStatus.Halted, fleet.status().status());
+        assertEquals(before, tree(base), "nothing changed in the directory");
+    }
+
+    @Test
+    void cleanUpRemovesOnlyEnvsTrueupNamed() throws Exception {
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        Path base = fleet.base(0);
+        condaLike(base);
+        Files.createDirectories(base.resolve("envs/" + PARTIAL_ENV + "/bin"));
+
+        fleet.reconciler.runOnce();
+
+        assertTrue(Files.exists(base.resolve("envs/science/bin/python")), "the foreign env is left as it was");
+        assertTrue(Files.isDirectory(base.resolve("envs/" + PARTIAL_ENV.toUpperCase() + "/bin")),
+                "a name that is not a requirements hash is not trueup's");
+        assertFalse(Files.exists(base.resolve("envs/" + PARTIAL_ENV)), "trueup's partial env is removed");
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+    }
+
+    @Test
+    void aBaseDirectoryAnEarlierTrueupMadeIsAdoptedAndMarked() throws Exception {
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+        Path marker = fleet.base(0).resolve(".trueup/base");
+        assertTrue(Files.exists(marker), "a base directory trueup makes is marked");
+        Files.delete(marker);
+
+        String next = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# next\n");
+        fleet.deploy(next, "");
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertEquals(next, fleet.currentSha(0));
+        assertTrue(Files.exists(marker), "marked when adopted");
+    }
+
+    @Test
+    void anEmptyDirectoryMadeForTrueupIsDeployedInto() throws Exception {
+        Files.createDirectories(fleet.base(0));
+
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertEquals(first, fleet.currentSha(0));
+    }
+
+    /** Every path under {@code base}, relative, sorted. */
+    private static List<String> tree(Path base) throws Exception {
+        try (var paths = Files.walk(base)) {
+            return paths.map(p -> base.relativize(p).toString()).sorted().toList();
+        }
+    }
+}
