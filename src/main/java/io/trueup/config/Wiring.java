@@ -1,6 +1,7 @@
 package io.trueup.config;
 
 import io.trueup.demo.DemoEnvironment;
+import io.trueup.desired.Policy;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.CommitPusher;
 import io.trueup.git.DesiredStateSource;
@@ -43,6 +44,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds trueup's parts from configuration; the only place that knows how they fit together. */
@@ -157,7 +159,13 @@ public class Wiring {
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
                 new Undeploying(config.stateDir().resolve("undeploys.json"),
-                        config.undeploy() == TrueupConfig.Undeploy.AUTO));
+                        config.undeploy() == TrueupConfig.Undeploy.AUTO), policy(config.policy()));
+    }
+
+    /** {@code trueup.policy.*} as the desired-state parser applies it. */
+    static Policy policy(TrueupConfig.Policy config) {
+        return new Policy(config.users().orElse(List.of()), config.hosts().orElse(List.of()),
+                config.paths().orElse(List.of()), config.sources().orElse(List.of()));
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
@@ -215,6 +223,14 @@ public class Wiring {
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
             ReconcileObserver observer, Undeploying undeploying) {
+        return reconciler(source, remote, mirrors, secrets, board, state, clock, limits, observer, undeploying,
+                Policy.OPEN);
+    }
+
+    /** The reconciler as {@link #reconciler above}, that makes desired state outside {@code policy} invalid. */
+    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
+            SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
+            ReconcileObserver observer, Undeploying undeploying, Policy policy) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -228,6 +244,6 @@ public class Wiring {
         Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
                 commands), board, state.history(), state.control(), clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer, state.lastValid(), undeploys);
+                limits.defaultUser(), observer, state.lastValid(), undeploys, policy);
     }
 }
