@@ -67,6 +67,8 @@ public final class Fleet implements AutoCloseable {
     public Reconciler reconciler;
     /** Whether {@link #startController()} starts trueup with {@code trueup.undeploy=auto}. */
     public boolean undeployAuto;
+    /** The {@code trueup.policy.*} that {@link #startController()} starts trueup with. */
+    public io.trueup.desired.Policy policy = io.trueup.desired.Policy.OPEN;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
         this.dir = dir;
@@ -122,7 +124,7 @@ public final class Fleet implements AutoCloseable {
         control = kept.control();
         history = kept.history();
         rollouts = kept.rollouts();
-        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto);
+        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto, policy);
     }
 
     /**
@@ -133,11 +135,18 @@ public final class Fleet implements AutoCloseable {
     static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
             io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
             boolean undeployAuto) {
+        return controller(dir, state, source, remote, mirrors, board, kept, undeployAuto,
+                io.trueup.desired.Policy.OPEN);
+    }
+
+    private static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
+            io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
+            boolean undeployAuto, io.trueup.desired.Policy policy) {
         return Wiring.reconciler(Optional.of(source), remote, mirrors,
                 new SecretsDir(Optional.of(dir.resolve("secrets"))), board, kept, Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
                         HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), ReconcileObserver.NONE,
-                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
+                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto), policy);
     }
 
     /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */
