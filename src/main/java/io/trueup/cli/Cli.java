@@ -16,15 +16,18 @@ public final class Cli {
     static final String USAGE = """
             usage: java -jar quarkus-run.jar                  run the trueup service
                    java -jar quarkus-run.jar validate DIR [--dir SUBDIR] [--user USER] [--secrets-dir DIR]
-                                                 [--identity FILE --known-hosts FILE]
+                                                 [--identity FILE --known-hosts FILE] [--policy FILE]
                    java -jar quarkus-run.jar plan --base REV --head REV [--repo DIR] [--dir SUBDIR]
                                                  [--user USER] [--identity FILE --known-hosts FILE]
+                                                 [--policy FILE]
 
               validate  check the desired state under DIR/apps (or DIR/SUBDIR/apps): every file
                         parses, each pinned sha and requirementsHash holds in its app repository,
                         and each config renders (with the secrets of --secrets-dir, if given)
               plan      show what merging revision --head over --base would deploy, in the
                         desired-state repository DIR (default: the current directory)
+              --policy  apply the trueup.policy.* keys of this properties file (the service's
+                        application.properties, say), as the service does
             exit status: 0 ok, 1 problems found, 2 the check could not run""";
 
     private Cli() {

@@ -19,13 +19,13 @@ import java.util.Set;
  * do, read from two revisions of a local desired-state repository. App commits between the
  * old and new SHAs are listed when the app repository can be reached, and the lines of rendered
  * config files that change, per host, with every secret masked. Exit status 1 only when the head
- * revision is invalid.
+ * revision is invalid (with {@code --policy}, also where it is outside that policy).
  */
 final class PlanCommand {
 
-    static final Set<String> OPTIONS = Set.of("base", "head", "repo", "dir", "user", "identity", "known-hosts");
+    static final Set<String> OPTIONS = Set.of("base", "head", "repo", "dir", "user", "identity", "known-hosts",
+            "policy");
 
-    private final DesiredStateParser parser = new DesiredStateParser();
     private final Clock clock;
 
     PlanCommand(Clock clock) {
@@ -37,12 +37,13 @@ final class PlanCommand {
         String baseRev = args.required("base");
         String headRev = args.required("head");
         String user = args.option("user").orElse("deploy");
+        DesiredStateParser parser = new DesiredStateParser(PolicyFile.of(args));
         DesiredState base;
         DesiredState head;
         try (LocalRevisions revisions = LocalRevisions.open(Path.of(args.option("repo").orElse(".")),
                 args.option("dir"))) {
-            base = parse(revisions.read(baseRev), user);
-            head = parse(revisions.read(headRev), user);
+            base = parse(parser, revisions.read(baseRev), user);
+            head = parse(parser, revisions.read(headRev), user);
         }
         List<EnvChange> changes = EnvChange.between(base, head);
         List<String> lines;
@@ -55,7 +56,7 @@ final class PlanCommand {
     }
 
     /** The desired state of {@code snapshot}, each config rendered with its secrets masked: a plan shows none. */
-    private DesiredState parse(Snapshot snapshot, String user) {
+    private static DesiredState parse(DesiredStateParser parser, Snapshot snapshot, String user) {
         return Renderings.of(parser.parse(snapshot.revision(), snapshot.files(), user), snapshot.files(),
                 new ConfigRenderer(new MaskedSecrets()));
     }

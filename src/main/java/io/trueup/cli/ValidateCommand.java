@@ -27,13 +27,13 @@ import java.util.Set;
  * be reached. A repository that cannot be reached is a warning, not a problem. Each config is
  * rendered for each host: its templates parse, and every variable they use is there; so is every
  * secret, when {@code --secrets-dir} names the directory trueup reads them from (without it,
- * secrets are stand-ins).
+ * secrets are stand-ins). With {@code --policy}, entries outside the {@code trueup.policy.*} of that
+ * properties file are problems, as the service finds them.
  */
 final class ValidateCommand {
 
-    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts", "secrets-dir");
+    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts", "secrets-dir", "policy");
 
-    private final DesiredStateParser parser = new DesiredStateParser();
     private final Clock clock;
 
     ValidateCommand(Clock clock) {
@@ -43,6 +43,7 @@ final class ValidateCommand {
     int run(Args args, PrintStream out) {
         Path dir = Path.of(args.single("DIR"));
         Path root = args.option("dir").map(dir::resolve).orElse(dir);
+        DesiredStateParser parser = new DesiredStateParser(PolicyFile.of(args));
         Map<String, byte[]> files = DesiredDir.read(root);
         ConfigRenderer renderer = new ConfigRenderer(args.option("secrets-dir")
                 .<SecretSource>map(d -> new SecretsDir(Optional.of(Path.of(d)))).orElseGet(MaskedSecrets::new));
@@ -55,7 +56,8 @@ final class ValidateCommand {
             for (DesiredEntry entry : state.entries().values()) {
                 switch (entry) {
                     case DesiredEntry.Invalid invalid -> invalid.problems().forEach(p -> findings.add(Finding.problem(p)));
-                    case DesiredEntry.Valid valid -> findings.addAll(checkSource(valid.spec(), files, repos, check));
+                    case DesiredEntry.Valid valid -> findings.addAll(checkSource(parser, valid.spec(), files, repos,
+                            check));
                 }
             }
         }
@@ -64,7 +66,7 @@ final class ValidateCommand {
     }
 
     /** What the app repository says of {@code spec}; a source that cannot be reached is a warning. */
-    private List<Finding> checkSource(AppSpec spec, Map<String, byte[]> files, AppRepos repos,
+    private static List<Finding> checkSource(DesiredStateParser parser, AppSpec spec, Map<String, byte[]> files, AppRepos repos,
             MirrorSourceCheck check) {
         Optional<String> skipped = repos.skipped(spec.source());
         if (skipped.isPresent()) {

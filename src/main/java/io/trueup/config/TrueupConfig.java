@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,6 +86,26 @@ public interface TrueupConfig {
     interface Api {
         /** Bearer token for the API's actions (retry, pause, resume, abort, undeploy); without one they are disabled. */
         Optional<String> token();
+    }
+
+    /**
+     * What desired state may ask of trueup. Each key is a comma-separated list; unset, it allows
+     * everything. Desired state outside it is Invalid, with the rule it broke, and reaches no host.
+     */
+    Policy policy();
+
+    interface Policy {
+        /** SSH users apps may name in {@code user} (the default, {@code trueup.ssh.user}, counts too). */
+        Optional<List<String>> users();
+
+        /** Glob patterns ({@code *.web.example.com}) that each host's name must match, case-insensitively. */
+        Optional<List<String>> hosts();
+
+        /** Prefixes that each app's base {@code path} must equal or lie under, segment by segment ({@code /srv}). */
+        Optional<List<String>> paths();
+
+        /** Prefixes that each app's {@code source} must start with ({@code ssh://git@git.example.com/apps/}). */
+        Optional<List<String>> sources();
     }
 
     /** The embedded demo: an SSH server standing for demo hosts, a demo app and desired state. */

@@ -1,6 +1,7 @@
 package io.trueup.config;
 
 import io.trueup.demo.DemoEnvironment;
+import io.trueup.desired.Policy;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.CommitPusher;
 import io.trueup.git.DesiredStateSource;
@@ -165,7 +166,13 @@ public class Wiring {
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
                 new Undeploying(config.stateDir().resolve("undeploys.json"),
-                        config.undeploy() == TrueupConfig.Undeploy.AUTO));
+                        config.undeploy() == TrueupConfig.Undeploy.AUTO), policy(config.policy()));
+    }
+
+    /** {@code trueup.policy.*} as the desired-state parser applies it. */
+    static Policy policy(TrueupConfig.Policy config) {
+        return new Policy(config.users().orElse(List.of()), config.hosts().orElse(List.of()),
+                config.paths().orElse(List.of()), config.sources().orElse(List.of()));
     }
 
     /** The notification targets of {@code trueup.notify}, checked: a wrong one stops trueup from starting. */
@@ -238,6 +245,14 @@ public class Wiring {
     public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
             SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
             ReconcileObserver observer, Undeploying undeploying) {
+        return reconciler(source, remote, mirrors, secrets, board, state, clock, limits, observer, undeploying,
+                Policy.OPEN);
+    }
+
+    /** The reconciler as {@link #reconciler above}, that makes desired state outside {@code policy} invalid. */
+    public static Reconciler reconciler(Optional<DesiredStateSource> source, RemoteShell remote, AppMirrors mirrors,
+            SecretSource secrets, StatusBoard board, ControllerState state, Clock clock, Limits limits,
+            ReconcileObserver observer, Undeploying undeploying, Policy policy) {
         Duration commands = limits.commandTimeout();
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
@@ -251,6 +266,6 @@ public class Wiring {
         Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
                 commands), board, state.history(), state.control(), clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer, state.lastValid(), undeploys);
+                limits.defaultUser(), observer, state.lastValid(), undeploys, policy);
     }
 }

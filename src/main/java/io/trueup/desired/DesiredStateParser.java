@@ -20,6 +20,18 @@ import java.util.TreeSet;
  */
 public final class DesiredStateParser {
 
+    private final Policy policy;
+
+    /** A parser that allows whatever the format allows. */
+    public DesiredStateParser() {
+        this(Policy.OPEN);
+    }
+
+    /** A parser that also makes invalid what breaks {@code policy}. */
+    public DesiredStateParser(Policy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy);
+    }
+
     /**
      * Parses {@code files}.
      *
@@ -37,6 +49,8 @@ public final class DesiredStateParser {
         for (AppDirectory app : group(files.keySet(), problems)) {
             entries.putAll(readApp(app, files, defaultUser, problems));
         }
+        BasePaths.overlaps(entries.values()).forEach((id, clashes) -> entries.put(id, new DesiredEntry.Invalid(id,
+                clashes.stream().map(c -> problemAt(files, c.spec(), "path", c.message())).toList())));
         return DesiredState.of(revision, entries, problems);
     }
 
@@ -63,7 +77,7 @@ public final class DesiredStateParser {
         return List.copyOf(apps.values());
     }
 
-    private static Map<AppEnv, DesiredEntry> readApp(AppDirectory app, Map<String, byte[]> files,
+    private Map<AppEnv, DesiredEntry> readApp(AppDirectory app, Map<String, byte[]> files,
             String defaultUser, List<Problem> problems) {
         FileSettings shared = readOneOf(app.appFiles(), files, app.appYaml());
         if (app.envFiles().isEmpty()) {
@@ -72,7 +86,8 @@ public final class DesiredStateParser {
         }
         Map<AppEnv, DesiredEntry> entries = new TreeMap<>();
         app.envFiles().forEach((id, paths) ->
-                entries.put(id, SpecAssembler.assemble(id, shared, readOneOf(paths, files, ""), defaultUser)));
+                entries.put(id, SpecAssembler.assemble(id, shared, readOneOf(paths, files, ""), defaultUser,
+                        policy)));
         return entries;
     }
 

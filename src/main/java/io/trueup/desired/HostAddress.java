@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A host as written in desired state: a DNS name or IPv4 address, and an SSH port (22 unless
  * given as {@code name:port}). Validated on construction, so a value of this type is safe to
- * hand to the SSH layer and to put in a remote command.
+ * hand to the SSH layer and to put in a remote command. Names are case-insensitive, as DNS's
+ * are: the name is kept in lowercase, so {@code Web1} and {@code web1} are one host.
  */
 public record HostAddress(String name, int port) implements Comparable<HostAddress> {
 
@@ -19,6 +20,7 @@ public record HostAddress(String name, int port) implements Comparable<HostAddre
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535: " + port);
         }
+        name = name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Parses {@code name} or {@code name:port}. */

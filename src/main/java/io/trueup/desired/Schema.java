@@ -14,7 +14,7 @@ import java.util.Optional;
 final class Schema {
 
     static final Field<String> SOURCE = Field.text("source", ValueRules::source);
-    static final Field<String> PATH = Field.text("path", ValueRules::hostPath);
+    static final Field<String> PATH = Field.text("path", ValueRules::basePath);
     static final Field<String> USER = Field.text("user", ValueRules::user);
     static final Field<String> REQUIREMENTS = Field.text("requirements", ValueRules::repoPath);
     static final Field<String> WHEELHOUSE = Field.text("wheelhouse", ValueRules::repoPath);

@@ -28,8 +28,11 @@ final class SpecAssembler {
     private SpecAssembler() {
     }
 
-    /** The entry for {@code id}; {@code defaultUser} applies when neither file names a user. */
-    static DesiredEntry assemble(AppEnv id, FileSettings app, FileSettings env, String defaultUser) {
+    /**
+     * The entry for {@code id}; {@code defaultUser} applies when neither file names a user, and
+     * the entry is invalid where it breaks {@code policy}.
+     */
+    static DesiredEntry assemble(AppEnv id, FileSettings app, FileSettings env, String defaultUser, Policy policy) {
         Settings merged = app.settings().overriddenBy(env.settings());
         List<Problem> problems = new ArrayList<>(app.problems());
         problems.addAll(env.problems());
@@ -41,7 +44,18 @@ final class SpecAssembler {
         if (!problems.isEmpty()) {
             return new DesiredEntry.Invalid(id, problems);
         }
-        return new DesiredEntry.Valid(spec(id, merged, env.file(), defaultUser));
+        AppSpec spec = spec(id, merged, env.file(), defaultUser);
+        List<Problem> outside = policy.violations(spec).stream().map(v -> placed(v, merged, env.file())).toList();
+        return outside.isEmpty() ? new DesiredEntry.Valid(spec) : new DesiredEntry.Invalid(id, outside);
+    }
+
+    /** A broken rule of the policy, at the line that sets its field ({@code hosts} for {@code hosts[2]}). */
+    private static Problem placed(Policy.Violation violation, Settings merged, String envFile) {
+        String name = violation.field().replaceFirst("\\[[0-9]+]$", "");
+        Optional<Setting> at = Schema.field(name).flatMap(merged::setting).filter(Setting.Value.class::isInstance);
+        return at.map(s -> new Problem(s.file(), s.line(), violation.field(), violation.message()))
+                .orElseGet(() -> new Problem(envFile, 0, violation.field(), violation.message()
+                        + " (the default, trueup.ssh.user)"));
     }
 
     private static List<Problem> missing(Settings merged, String appFile, String envFile) {

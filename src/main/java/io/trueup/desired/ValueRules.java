@@ -15,6 +15,16 @@ import java.util.regex.Pattern;
 final class ValueRules {
 
     private static final int MAX_PATH = 255;
+    /** Longest shell text: a command, not a script (put a script in the app's repository). */
+    static final int MAX_COMMAND = 4096;
+    /** Base paths refused along with everything under them: the system's own. */
+    private static final java.util.List<String> SYSTEM_TREES = java.util.List.of("/bin", "/boot", "/dev", "/etc",
+            "/lib", "/proc", "/run", "/sbin", "/sys", "/usr");
+    /** Base paths refused themselves, as they hold other people's directories; below them is fine. */
+    private static final java.util.Set<String> SHARED_ROOTS = java.util.Set.of("/home", "/mnt", "/media", "/opt",
+            "/root", "/srv", "/tmp", "/var", "/var/lib", "/var/log", "/var/tmp", "/var/opt", "/var/www");
+    private static final Pattern HOME = Pattern.compile("/home/[^/]+");
+    private static final String HOST_STAND_IN = "host.invalid";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final String GIT_USER = "[A-Za-z0-9._][A-Za-z0-9._-]*";
@@ -35,6 +45,26 @@ final class ValueRules {
             throw new IllegalArgumentException("must not be / itself");
         }
         checkSegments(text.startsWith("/") ? text.substring(1) : text, text);
+        return text;
+    }
+
+    /**
+     * An app's base directory on a host: a {@link #hostPath}, and not one of the system's
+     * ({@code /etc}, {@code /usr} and what lies under them, and the like) nor a directory shared
+     * by others itself ({@code /srv}, {@code /var/lib}, a home directory such as {@code /home/deploy}).
+     */
+    static String basePath(String text) {
+        hostPath(text);
+        for (String tree : SYSTEM_TREES) {
+            if (text.equals(tree) || text.startsWith(tree + "/") || tree.equals("/lib") && text.matches("/lib[^/]*(/.*)?")) {
+                throw new IllegalArgumentException("must not be in " + (tree.equals("/lib") ? "/lib*" : tree)
+                        + ", which belongs to the system; use a directory such as /srv/<app>");
+            }
+        }
+        if (SHARED_ROOTS.contains(text) || HOME.matcher(text).matches()) {
+            throw new IllegalArgumentException("must not be " + text + " itself, which holds more than this app;"
+                    + " use a directory of its own under it");
+        }
         return text;
     }
 
@@ -130,27 +160,39 @@ final class ValueRules {
         if (text.isBlank()) {
             throw new IllegalArgumentException("must not be empty");
         }
+        if (text.length() > MAX_COMMAND) {
+            throw new IllegalArgumentException("must be at most " + MAX_COMMAND + " characters (it has "
+                    + text.length() + "); put a longer script in the app's repository and run that");
+        }
         if (text.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
             throw new IllegalArgumentException("must be one line, without control characters (a tab is fine)");
         }
         return text;
     }
 
-    /** An http or https URL; {@code {host}} stands for each host's name. */
+    /**
+     * An http or https URL whose host is {@code {host}}, which stands for each host's name: trueup
+     * checks the hosts it deploys to, never another address (an internal metadata service, say).
+     */
     static String httpUrl(String text) {
         String example = "must be an http or https URL such as http://{host}:8000/healthz";
         if (text.isEmpty() || hasSpaceOrControl(text)) {
             throw new IllegalArgumentException(example);
         }
+        URI uri;
         try {
-            URI uri = new URI(text.replace("{host}", "host.invalid"));
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return text;
-            }
+            uri = new URI(text.replace("{host}", HOST_STAND_IN));
         } catch (URISyntaxException e) {
-            // explained below
+            throw new IllegalArgumentException(example, e);
         }
-        throw new IllegalArgumentException(example);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(example);
+        }
+        if (!HOST_STAND_IN.equals(uri.getHost()) || !text.contains("{host}") || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must name {host} as its host, such as http://{host}:8000/healthz:"
+                    + " trueup checks each host it deploys to, no other address");
+        }
+        return text;
     }
 
     /** A positive duration: {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}. */

@@ -45,12 +45,14 @@ final class LastValid {
 
     private final LastValidStore store;
     private final EntryCheck check;
-    private final DesiredStateParser parser = new DesiredStateParser();
+    private final DesiredStateParser parser;
     private final String defaultUser;
     private final Map<AppEnv, String> reported = new HashMap<>();
 
-    LastValid(LastValidStore store, EntryCheck check, String defaultUser) {
+    /** Parses what it recalls with {@code parser}, so that a state kept from before meets today's policy. */
+    LastValid(LastValidStore store, EntryCheck check, DesiredStateParser parser, String defaultUser) {
         this.store = store;
+        this.parser = parser;
         this.check = check;
         this.defaultUser = defaultUser;
     }

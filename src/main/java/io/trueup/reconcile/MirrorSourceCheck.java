@@ -3,6 +3,7 @@ package io.trueup.reconcile;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
+import io.trueup.desired.RequirementsFile;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.GitException;
@@ -12,8 +13,8 @@ import java.util.Map;
 
 /**
  * Checks specs against local mirrors of the app repositories: the pinned SHA is there
- * (fetched only when missing) and its requirements file hashes to {@code requirementsHash}.
- * Thread-safe.
+ * (fetched only when missing), its requirements file hashes to {@code requirementsHash} and
+ * asks pip for nothing beyond the wheelhouse ({@link RequirementsFile}). Thread-safe.
  */
 public final class MirrorSourceCheck implements SourceCheck {
 
@@ -39,7 +40,9 @@ public final class MirrorSourceCheck implements SourceCheck {
             return List.of(parser.problemAt(files, spec, "requirementsHash", "is " + spec.requirementsHash() + " but "
                     + spec.requirements() + " at commit " + spec.sha().abbrev() + " hashes to " + actual));
         }
-        return List.of();
+        String where = spec.requirements() + " at commit " + spec.sha().abbrev() + ", ";
+        return RequirementsFile.refusals(requirements).stream()
+                .map(refusal -> parser.problemAt(files, spec, "requirementsHash", where + refusal)).toList();
     }
 
     private boolean commitKnown(AppSpec spec) {

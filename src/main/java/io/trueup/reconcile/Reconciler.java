@@ -7,6 +7,7 @@ import io.trueup.desired.DesiredEntry;
 import io.trueup.desired.DesiredState;
 import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.HostAddress;
+import io.trueup.desired.Policy;
 import io.trueup.desired.Problem;
 import io.trueup.git.DesiredStateSource;
 import io.trueup.git.Snapshot;
@@ -56,7 +57,7 @@ public final class Reconciler {
     private final String defaultUser;
     private final ReconcileObserver observer;
     private final Undeploys undeploys;
-    private final DesiredStateParser parser = new DesiredStateParser();
+    private final DesiredStateParser parser;
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
@@ -74,16 +75,18 @@ public final class Reconciler {
      * secret is seen at the next one), keeps in {@code lastValid} the revision where each was last
      * valid, and tells {@code observer} of every fetch and every reconcile. Hands the hosts that
      * leave desired state to {@code undeploys}, and undeploys them when they are due and their
-     * app/environment is not being reconciled.
+     * app/environment is not being reconciled. Desired state outside {@code policy} is invalid,
+     * the newest and a last valid one kept from before a restart alike.
      */
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, ConfigRenderer renderer,
             AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer,
-            LastValidStore lastValid, Undeploys undeploys) {
+            LastValidStore lastValid, Undeploys undeploys, Policy policy) {
+        this.parser = new DesiredStateParser(policy);
         this.observer = observer;
         this.undeploys = undeploys;
         this.source = source;
         this.check = new EntryCheck(sourceCheck, renderer);
-        this.kept = new LastValid(lastValid, check, defaultUser);
+        this.kept = new LastValid(lastValid, check, parser, defaultUser);
         this.apps = apps;
         this.board = board;
         this.clock = clock;

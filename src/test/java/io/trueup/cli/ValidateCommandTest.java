@@ -103,6 +103,50 @@ class ValidateCommandTest {
     }
 
     @Test
+    void failsOnARequirementsFileThatMakesPipFetchFromElsewhere() throws Exception {
+        String bad = repos.appCommit("requirements.txt", "greeting==1.0\n--find-links http://169.254.169.254/\n",
+                "find links");
+        repos.write("apps/hello/test.yaml", repos.envYaml(bad, repos.hash(), "web1", ""));
+
+        Result result = validate();
+
+        assertEquals(new Result(1, List.of("apps/hello/test.yaml:4: requirementsHash: requirements.txt at commit "
+                + bad.substring(0, 7) + ", line 2: --find-links http://169.254.169.254/: pip option --find-links is"
+                + " refused: pip installs from the wheelhouse only, and requirementsHash covers this file only",
+                "validate: 1 app/environment, 1 problem"), List.of()), result);
+    }
+
+    @Test
+    void appliesThePolicyOfAPropertiesFileAsTheServiceDoes() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1.example.com, db1.example.com", ""));
+        Path properties = tmp.resolve("application.properties");
+        java.nio.file.Files.writeString(properties, """
+                trueup.ssh.user=deploy
+                trueup.policy.hosts=web*.example.com
+                %prod.trueup.policy.hosts=nothing
+                """);
+
+        assertEquals(0, validate().status());
+        assertEquals(new Result(1, List.of("apps/hello/test.yaml:5: hosts[1]: db1.example.com matches none of"
+                + " trueup.policy.hosts ([web*.example.com])", "validate: 1 app/environment, 1 problem"), List.of()),
+                validate("--policy", properties.toString()));
+    }
+
+    @Test
+    void aMisspeltPolicyKeyCannotBeCheckedAndExitsTwo() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", ""));
+        Path properties = tmp.resolve("policy.properties");
+        java.nio.file.Files.writeString(properties, "trueup.policy.host=web*\n");
+
+        Result result = validate("--policy", properties.toString());
+
+        assertEquals(2, result.status());
+        assertEquals("trueup: --policy " + properties + ": trueup.policy.host is not a policy key; they are"
+                + " trueup.policy.hosts, trueup.policy.paths, trueup.policy.sources, trueup.policy.users",
+                result.err().getFirst());
+    }
+
+    @Test
     void reportsEveryParseProblemWithFileLineAndField() throws Exception {
         repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1, web1", "keep: 1\n"))
                 .write("apps/hello/notes.txt", "not read")

@@ -128,7 +128,7 @@ class DesiredStateParserTest {
     void requiredFieldsMayStandInAppYaml() {
         DesiredState state = DesiredFiles.with("apps/hello/app.yaml", APP_YAML + ENV_YAML)
                 .and("apps/hello/production.yaml", "")
-                .and("apps/hello/staging.yaml", "sha: " + "b".repeat(40) + "\n")
+                .and("apps/hello/staging.yaml", "sha: " + "b".repeat(40) + "\nhosts: [staging1.example.com]\n")
                 .parse();
 
         assertEquals(new Sha(SHA), spec(state, "hello", "production").sha());

@@ -105,7 +105,7 @@ class ValueRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://{host}:8000/healthz", "https://{host}/health?deep=1", "http://lb.example.com/"})
+    @ValueSource(strings = {"http://{host}:8000/healthz", "https://{host}/health?deep=1", "http://{host}"})
     void acceptsHttpUrlsWithHostPlaceholder(String url) {
         assertEquals(url, ValueRules.httpUrl(url));
     }

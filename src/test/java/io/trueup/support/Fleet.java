@@ -69,6 +69,8 @@ public final class Fleet implements AutoCloseable {
     public ReconcileObserver observer = ReconcileObserver.NONE;
     /** Whether {@link #startController()} starts trueup with {@code trueup.undeploy=auto}. */
     public boolean undeployAuto;
+    /** The {@code trueup.policy.*} that {@link #startController()} starts trueup with. */
+    public io.trueup.desired.Policy policy = io.trueup.desired.Policy.OPEN;
 
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
         this.dir = dir;
@@ -124,7 +126,7 @@ public final class Fleet implements AutoCloseable {
         control = kept.control();
         history = kept.history();
         rollouts = kept.rollouts();
-        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto, observer);
+        reconciler = controller(dir, state, from, remote, mirrors, board, kept, undeployAuto, observer, policy);
     }
 
     /**
@@ -135,17 +137,18 @@ public final class Fleet implements AutoCloseable {
     static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
             io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
             boolean undeployAuto) {
-        return controller(dir, state, source, remote, mirrors, board, kept, undeployAuto, ReconcileObserver.NONE);
+        return controller(dir, state, source, remote, mirrors, board, kept, undeployAuto, ReconcileObserver.NONE,
+                io.trueup.desired.Policy.OPEN);
     }
 
     private static Reconciler controller(Path dir, String state, io.trueup.git.DesiredStateSource source,
             io.trueup.ssh.RemoteShell remote, AppMirrors mirrors, StatusBoard board, ControllerState kept,
-            boolean undeployAuto, ReconcileObserver observer) {
+            boolean undeployAuto, ReconcileObserver observer, io.trueup.desired.Policy policy) {
         return Wiring.reconciler(Optional.of(source), remote, mirrors,
                 new SecretsDir(Optional.of(dir.resolve("secrets"))), board, kept, Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
                         HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), observer,
-                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto));
+                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto), policy);
     }
 
     /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */
