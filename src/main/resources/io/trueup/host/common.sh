@@ -72,12 +72,13 @@ lock() {
 
 # owned: goes on only in a base directory of trueup's, the current directory: one marked by
 # .trueup/base, which trueup writes when it finds the directory empty (it just made it, or a person
-# made it for trueup), or when it finds the layout an earlier trueup made there without the mark
+# made it for trueup) or holding only shared/ (where a person puts an app's shared files before its
+# first deploy), or when it finds the layout an earlier trueup made there without the mark
 # (repo.git and releases/, with current or .trueup/). Anything else is someone else's directory: it
 # exits $EX_NOT_OURS, touching nothing, so that no step ever removes what trueup did not make.
 owned() {
   [ ! -f .trueup/base ] || return 0
-  if [ -z "$(ls -A . 2>/dev/null)" ] ||
+  if [ -z "$(ls -A . 2>/dev/null | grep -vx shared)" ] ||
     { [ -f repo.git/HEAD ] && [ -d releases ] && { [ -L current ] || [ -d .trueup ]; }; }; then
     mkdir -p .trueup &&
       printf '%s\n' "A base directory of trueup's: trueup makes and removes what is in it." > .trueup/base &&

@@ -118,6 +118,19 @@ class ForeignDirectoryIntegrationTest {
         assertEquals(first, fleet.currentSha(0));
     }
 
+    @Test
+    void aDirectoryHoldingOnlyTheSharedFilesPutThereFirstIsDeployedInto() throws Exception {
+        Files.createDirectories(fleet.base(0).resolve("shared"));
+        Files.writeString(fleet.base(0).resolve("shared/.env"), "DEBUG=0\n");
+
+        fleet.deploy(first, "shared: [.env]\n");
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertEquals("DEBUG=0\n", Files.readString(fleet.base(0).resolve("current/.env")));
+        assertTrue(Files.exists(fleet.base(0).resolve(".trueup/base")), "marked as trueup's");
+    }
+
     /** Every path under {@code base}, relative, sorted. */
     private static List<String> tree(Path base) throws Exception {
         try (var paths = Files.walk(base)) {
