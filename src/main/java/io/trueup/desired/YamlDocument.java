@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -28,9 +31,37 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem> problems) {
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    /** The deepest nesting of mappings and lists read: desired state nests three levels at most. */
+    static final int MAX_DEPTH = 32;
+
+    /**
+     * The YAML reader of desired state, bounded so that a small crafted file cannot make much
+     * work: at most {@link FileLimits#MAX_FILE_BYTES} code points, strings and names no longer
+     * than that, {@link #MAX_DEPTH} levels, and no alias of a collection (aliases are refused
+     * anyway: Jackson never expands them, and {@link FieldLines} reports each).
+     */
+    static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) FileLimits.MAX_FILE_BYTES)
+                    .maxNameLength((int) FileLimits.MAX_FILE_BYTES)
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxDocumentLength(FileLimits.MAX_FILE_BYTES)
+                    .build())
+            .build();
+
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(FACTORY)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) FileLimits.MAX_FILE_BYTES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setMaxAliasesForCollections(0);
+        options.setAllowRecursiveKeys(false);
+        return options;
+    }
 
     YamlDocument {
         problems = List.copyOf(problems);
@@ -77,6 +108,11 @@ record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem
         return new YamlDocument(file, mapping, lines, List.of());
     }
 
+    /** A file the reader refused to load, for {@code reason} (too large, a symbolic link). */
+    static YamlDocument refused(String file, String reason) {
+        return unreadable(file, 0, reason);
+    }
+
     private static YamlDocument unreadable(String file, int line, String message) {
         return new YamlDocument(file, JsonNodeFactory.instance.objectNode(), FieldLines.NONE,
                 List.of(new Problem(file, line, "", message)));
@@ -87,6 +123,9 @@ record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem
             if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
                 String context = marked.getContext();
                 return "not valid YAML: " + marked.getProblem() + (context == null ? "" : " (" + context + ")");
+            }
+            if (cause instanceof org.yaml.snakeyaml.error.YAMLException limit && limit.getMessage() != null) {
+                return "not read: " + limit.getMessage();
             }
             if (cause instanceof CharConversionException encoding) {
                 return "not UTF-8 text: " + encoding.getMessage();
