@@ -15,7 +15,6 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -35,33 +34,26 @@ record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem
     static final int MAX_DEPTH = 32;
 
     /**
-     * The YAML reader of desired state, bounded so that a small crafted file cannot make much
-     * work: at most {@link FileLimits#MAX_FILE_BYTES} code points, strings and names no longer
-     * than that, {@link #MAX_DEPTH} levels, and no alias of a collection (aliases are refused
-     * anyway: Jackson never expands them, and {@link FieldLines} reports each).
+     * A YAML reader of desired state, bounded so that a small crafted file cannot make much work:
+     * strings and names no longer than {@link FileLimits#MAX_FILE_BYTES}, and {@link #MAX_DEPTH}
+     * levels. Aliases are never expanded: Jackson reads the events of snakeyaml's parser, not
+     * its composed nodes, and {@link FieldLines} reports each alias, which makes the file invalid.
+     * The file itself is at most {@link FileLimits#MAX_FILE_BYTES}, below snakeyaml's own limit
+     * of 3 MB of code points.
      */
-    static final YAMLFactory FACTORY = YAMLFactory.builder()
-            .loaderOptions(loaderOptions())
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength((int) FileLimits.MAX_FILE_BYTES)
-                    .maxNameLength((int) FileLimits.MAX_FILE_BYTES)
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxDocumentLength(FileLimits.MAX_FILE_BYTES)
-                    .build())
-            .build();
+    static YAMLFactory factory() {
+        YAMLFactory factory = new YAMLFactory();
+        factory.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) FileLimits.MAX_FILE_BYTES)
+                .maxNameLength((int) FileLimits.MAX_FILE_BYTES)
+                .maxNestingDepth(MAX_DEPTH)
+                .build());
+        return factory;
+    }
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder(FACTORY)
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(factory())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-
-    private static LoaderOptions loaderOptions() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit((int) FileLimits.MAX_FILE_BYTES);
-        options.setNestingDepthLimit(MAX_DEPTH);
-        options.setMaxAliasesForCollections(0);
-        options.setAllowRecursiveKeys(false);
-        return options;
-    }
 
     YamlDocument {
         problems = List.copyOf(problems);
@@ -123,9 +115,6 @@ record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem
             if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
                 String context = marked.getContext();
                 return "not valid YAML: " + marked.getProblem() + (context == null ? "" : " (" + context + ")");
-            }
-            if (cause instanceof org.yaml.snakeyaml.error.YAMLException limit && limit.getMessage() != null) {
-                return "not read: " + limit.getMessage();
             }
             if (cause instanceof CharConversionException encoding) {
                 return "not UTF-8 text: " + encoding.getMessage();

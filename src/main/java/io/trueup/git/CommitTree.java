@@ -53,9 +53,10 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
      * file, and a symbolic link, is refused with the reason, unloaded. Sizes are read from the
      * object headers before any content is loaded.
      *
+     * @param repo the repository, for messages
      * @throws TooLargeException when the files to load hold more than {@link FileLimits#MAX_TOTAL_BYTES}
      */
-    TreeFiles filesUnder(String path, Predicate<String> wanted) {
+    TreeFiles filesUnder(String path, Predicate<String> wanted, String repo) {
         Map<String, byte[]> files = new TreeMap<>();
         Map<String, String> refused = new TreeMap<>();
         long total = 0;
@@ -78,7 +79,7 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
                         refused.put(file, FileLimits.tooLargeReason(size));
                     } else if (total > FileLimits.MAX_TOTAL_BYTES) {
                         throw new TooLargeException(FileLimits.totalReason(
-                                "commit " + commit.name().substring(0, 7) + " of " + where, file));
+                                "commit " + commit.name().substring(0, 7) + " of " + repo, file));
                     } else {
                         files.put(file, content(walk));
                     }

@@ -50,7 +50,7 @@ public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> 
                     + tree.commit().name().substring(0, 7) + " of " + where);
         }
         CommitTree.TreeFiles read = tree.filesUnder(prefix + "apps",
-                path -> DesiredStateParser.reads(path.substring(prefix.length())));
+                path -> DesiredStateParser.reads(path.substring(prefix.length())), where);
         Map<String, byte[]> files = new TreeMap<>();
         read.files().forEach((path, content) -> files.put(path.substring(prefix.length()), content));
         Map<String, String> refused = new TreeMap<>();
