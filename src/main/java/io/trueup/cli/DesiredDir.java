@@ -49,10 +49,9 @@ record DesiredDir(Map<String, byte[]> files, Map<String, String> refused) {
                 if (attributes.isSymbolicLink()) {
                     refused.put(path, FileLimits.symbolicLinkReason());
                 } else if (attributes.isRegularFile()) {
-                    total += attributes.size();
                     if (FileLimits.tooLarge(attributes.size())) {
                         refused.put(path, FileLimits.tooLargeReason(attributes.size()));
-                    } else if (total > FileLimits.MAX_TOTAL_BYTES) {
+                    } else if ((total += attributes.size()) > FileLimits.MAX_TOTAL_BYTES) {
                         throw new TrueupException(FileLimits.totalReason(root.toString(), path));
                     } else {
                         byte[] content = readAtMost(file);

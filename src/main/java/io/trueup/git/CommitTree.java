@@ -74,10 +74,9 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
                     refused.put(file, FileLimits.symbolicLinkReason());
                 } else if (isRegularFile(mode)) {
                     long size = walk.getObjectReader().getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB);
-                    total += size;
                     if (FileLimits.tooLarge(size)) {
                         refused.put(file, FileLimits.tooLargeReason(size));
-                    } else if (total > FileLimits.MAX_TOTAL_BYTES) {
+                    } else if ((total += size) > FileLimits.MAX_TOTAL_BYTES) {
                         throw new TooLargeException(FileLimits.totalReason(
                                 "commit " + commit.name().substring(0, 7) + " of " + repo, file));
                     } else {
