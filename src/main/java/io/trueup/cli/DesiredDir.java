@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * The desired-state files of a checked-out directory, as trueup reads them from a commit: the
  * files under {@code apps/} that the parser reads ({@link DesiredStateParser#reads}), keyed by
  * their '/'-separated path relative to the directory, each checked for size before it is
- * loaded. A file over {@link FileLimits#MAX_FILE_BYTES}, and a symbolic link, is refused with
+ * loaded. A file over {@link FileLimits#MAX_FILE_BYTES}, and any symbolic link, is refused with
  * the reason rather than read; files over {@link FileLimits#MAX_TOTAL_BYTES} together stop the
  * check.
  *
@@ -43,12 +43,9 @@ record DesiredDir(Map<String, byte[]> files, Map<String, String> refused) {
                 String path = root.relativize(file).toString().replace('\\', '/');
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
-                if (!DesiredStateParser.reads(path) || attributes.isDirectory()) {
-                    continue;
-                }
                 if (attributes.isSymbolicLink()) {
                     refused.put(path, FileLimits.symbolicLinkReason());
-                } else if (attributes.isRegularFile()) {
+                } else if (attributes.isRegularFile() && DesiredStateParser.reads(path)) {
                     if (FileLimits.tooLarge(attributes.size())) {
                         refused.put(path, FileLimits.tooLargeReason(attributes.size()));
                     } else if ((total += attributes.size()) > FileLimits.MAX_TOTAL_BYTES) {

@@ -48,9 +48,9 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
     }
 
     /**
-     * The files below directory {@code path} that {@code wanted} accepts (by full path), sorted:
-     * each regular file loaded unless it is larger than {@link FileLimits#MAX_FILE_BYTES}; such a
-     * file, and a symbolic link, is refused with the reason, unloaded. Sizes are read from the
+     * The files below directory {@code path}, sorted: each regular file that {@code wanted}
+     * accepts (by full path) loaded unless it is larger than {@link FileLimits#MAX_FILE_BYTES};
+     * such a file, and every symbolic link, is refused with the reason, unloaded. Sizes are read from the
      * object headers before any content is loaded.
      *
      * @param repo the repository, for messages
@@ -67,12 +67,12 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
             while (walk.next()) {
                 String file = walk.getPathString();
                 FileMode mode = walk.getFileMode(0);
-                if (!file.startsWith(path + "/") || !wanted.test(file)) {
+                if (!file.startsWith(path + "/")) {
                     continue;
                 }
                 if (mode == FileMode.SYMLINK) {
                     refused.put(file, FileLimits.symbolicLinkReason());
-                } else if (isRegularFile(mode)) {
+                } else if (isRegularFile(mode) && wanted.test(file)) {
                     long size = walk.getObjectReader().getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB);
                     if (FileLimits.tooLarge(size)) {
                         refused.put(file, FileLimits.tooLargeReason(size));

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *     ({@link DesiredStateParser#reads}), keyed by its path relative to that directory
  *     ({@code apps/hello/app.yaml}), sorted by path
  * @param refused the files trueup would read but did not, keyed the same way, with why: larger
- *     than {@link FileLimits#MAX_FILE_BYTES}, or a symbolic link
+ *     than {@link FileLimits#MAX_FILE_BYTES}, or a symbolic link (any under {@code apps/})
  */
 public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> files, Map<String, String> refused) {
 

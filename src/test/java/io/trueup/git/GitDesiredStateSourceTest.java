@@ -185,12 +185,14 @@ class GitDesiredStateSourceTest {
         java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/hello/staging.yaml"), Path.of("prod.yaml"));
         java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/hello/settings.tmpl"),
                 Path.of("../../secrets.txt"));
+        java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/other"), Path.of("hello"));
         repo.commit("links", Map.of());
 
         Snapshot snapshot = source("main", Optional.empty()).fetch();
 
         assertEquals(List.of("apps/hello/prod.yaml"), List.copyOf(snapshot.files().keySet()));
         String link = "is a symbolic link; trueup reads only regular files under apps/: commit the file itself";
-        assertEquals(Map.of("apps/hello/settings.tmpl", link, "apps/hello/staging.yaml", link), snapshot.refused());
+        assertEquals(Map.of("apps/hello/settings.tmpl", link, "apps/hello/staging.yaml", link, "apps/other", link),
+                snapshot.refused());
     }
 }
