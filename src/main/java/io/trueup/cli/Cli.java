@@ -57,11 +57,11 @@ public final class Cli {
                 default -> throw new UsageException(command.isEmpty() ? "no command" : "unknown command " + command);
             };
         } catch (UsageException e) {
-            err.println("trueup: " + e.getMessage());
+            err.println("trueup: " + Printable.escape(e.getMessage()));
             err.println(USAGE);
             return 2;
         } catch (TrueupException | IllegalArgumentException e) {
-            err.println("trueup " + command + ": " + e.getMessage());
+            err.println("trueup " + Printable.escape(command) + ": " + Printable.escape(e.getMessage()));
             return 2;
         } finally {
             out.flush();

@@ -51,13 +51,14 @@ final class PlanCommand {
             lines = PlanReport.lines(base.revision(), head.revision(), changes, head.problems(),
                     (from, to) -> repos.between(to.id().app(), to.source(), from.sha(), to.sha()));
         }
-        lines.forEach(out::println);
+        lines.forEach(line -> out.println(Printable.escape(line)));
         return invalid(head) ? 1 : 0;
     }
 
     /** The desired state of {@code snapshot}, each config rendered with its secrets masked: a plan shows none. */
     private static DesiredState parse(DesiredStateParser parser, Snapshot snapshot, String user) {
-        return Renderings.of(parser.parse(snapshot.revision(), snapshot.files(), user), snapshot.files(),
+        return Renderings.of(parser.parse(snapshot.revision(), snapshot.files(), snapshot.refused(), user),
+                snapshot.files(),
                 new ConfigRenderer(new MaskedSecrets()));
     }
 

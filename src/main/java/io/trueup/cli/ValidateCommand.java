@@ -44,10 +44,12 @@ final class ValidateCommand {
         Path dir = Path.of(args.single("DIR"));
         Path root = args.option("dir").map(dir::resolve).orElse(dir);
         DesiredStateParser parser = new DesiredStateParser(PolicyFile.of(args));
-        Map<String, byte[]> files = DesiredDir.read(root);
+        DesiredDir read = DesiredDir.read(root);
+        Map<String, byte[]> files = read.files();
         ConfigRenderer renderer = new ConfigRenderer(args.option("secrets-dir")
                 .<SecretSource>map(d -> new SecretsDir(Optional.of(Path.of(d)))).orElseGet(MaskedSecrets::new));
-        DesiredState state = Renderings.of(parser.parse("working tree", files, args.option("user").orElse("deploy")),
+        DesiredState state = Renderings.of(parser.parse("working tree", files, read.refused(),
+                args.option("user").orElse("deploy")),
                 files, renderer);
         List<Finding> findings = new ArrayList<>();
         state.problems().forEach(p -> findings.add(Finding.problem(p)));
@@ -61,7 +63,7 @@ final class ValidateCommand {
                 }
             }
         }
-        ValidateReport.lines(state.entries().size(), findings).forEach(out::println);
+        ValidateReport.lines(state.entries().size(), findings).forEach(line -> out.println(Printable.escape(line)));
         return ValidateReport.exitStatus(findings);
     }
 

@@ -23,7 +23,7 @@ final class FieldLines {
 
     static final FieldLines NONE = new FieldLines(Map.of(), Map.of());
 
-    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final YAMLFactory YAML = YamlDocument.factory();
 
     private final Map<String, Integer> lines;
     private final Map<String, String> aliases;

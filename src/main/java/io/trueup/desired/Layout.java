@@ -58,6 +58,18 @@ final class Layout {
         return new EnvFile(new AppEnv(app, name));
     }
 
+    /** Whether a reader loads {@code path}: a YAML file under {@code apps/}, or any file in an app's directory. */
+    static boolean reads(String path) {
+        return path.startsWith("apps/") && (isYaml(path) || appOf(path).isPresent());
+    }
+
+    /** The app whose directory holds {@code path} ({@code apps/<app>/...}), or empty. */
+    static java.util.Optional<String> appOf(String path) {
+        String[] parts = path.split("/", 3);
+        return parts.length == 3 && parts[0].equals("apps") && AppEnv.NAME.matcher(parts[1]).matches()
+                ? java.util.Optional.of(parts[1]) : java.util.Optional.empty();
+    }
+
     private static boolean isYaml(String path) {
         return path.endsWith(".yaml") || path.endsWith(".yml");
     }

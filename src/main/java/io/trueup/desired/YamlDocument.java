@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -28,7 +30,28 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem> problems) {
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    /** The deepest nesting of mappings and lists read: desired state nests three levels at most. */
+    static final int MAX_DEPTH = 32;
+
+    /**
+     * A YAML reader of desired state, bounded so that a small crafted file cannot make much work:
+     * strings and names no longer than {@link FileLimits#MAX_FILE_BYTES}, and {@link #MAX_DEPTH}
+     * levels. Aliases are never expanded: Jackson reads the events of snakeyaml's parser, not
+     * its composed nodes, and {@link FieldLines} reports each alias, which makes the file invalid.
+     * The file itself is at most {@link FileLimits#MAX_FILE_BYTES}, below snakeyaml's own limit
+     * of 3 MB of code points.
+     */
+    static YAMLFactory factory() {
+        YAMLFactory factory = new YAMLFactory();
+        factory.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) FileLimits.MAX_FILE_BYTES)
+                .maxNameLength((int) FileLimits.MAX_FILE_BYTES)
+                .maxNestingDepth(MAX_DEPTH)
+                .build());
+        return factory;
+    }
+
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(factory())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -75,6 +98,11 @@ record YamlDocument(String file, ObjectNode root, FieldLines lines, List<Problem
             return new YamlDocument(file, JsonNodeFactory.instance.objectNode(), FieldLines.NONE, aliases);
         }
         return new YamlDocument(file, mapping, lines, List.of());
+    }
+
+    /** A file the reader refused to load, for {@code reason} (too large, a symbolic link). */
+    static YamlDocument refused(String file, String reason) {
+        return unreadable(file, 0, reason);
     }
 
     private static YamlDocument unreadable(String file, int line, String message) {

@@ -14,7 +14,8 @@ import org.eclipse.jgit.transport.RefSpec;
  * Desired state from one branch of a git repository (a local path, {@code file://} or
  * {@code ssh://} URL), kept in a local bare mirror: each {@link #fetch} brings the branch's
  * new objects into the mirror and reads the files under {@code apps/} of the configured
- * directory from the branch's newest commit.
+ * directory from the branch's newest commit. The snapshot last read is kept: a poll that finds
+ * the same commit reads no file again.
  *
  * <p>Calls are serialized; the mirror is created on the first call and kept open until
  * {@link #close}.
@@ -27,6 +28,8 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     private final Path mirrorDir;
     private final GitSsh ssh;
     private BareMirror mirror;
+    /** The newest snapshot read: the same commit is not read again at the next poll. */
+    private Snapshot last;
 
     /**
      * @param url the repository: a path, {@code file://} or {@code ssh://} URL
@@ -82,7 +85,10 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     }
 
     private Snapshot snapshot(BareMirror mirror, RevCommit commit) {
-        return Snapshot.read(mirror.tree(commit), dir, url);
+        if (last == null || !last.revision().equals(commit.name())) {
+            last = Snapshot.read(mirror.tree(commit), dir, url);
+        }
+        return last;
     }
 
     /** A failed fetch is a missing branch when the repository lists its branches without it. */

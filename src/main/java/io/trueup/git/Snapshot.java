@@ -1,5 +1,7 @@
 package io.trueup.git;
 
+import io.trueup.desired.DesiredStateParser;
+import io.trueup.desired.FileLimits;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -12,22 +14,33 @@ import java.util.TreeMap;
  *
  * @param revision the full commit id
  * @param commitTime when the commit was made (its committer time)
- * @param files every regular file under {@code apps/} of the configured directory, keyed by
- *     its path relative to that directory ({@code apps/hello/app.yaml}), sorted by path
+ * @param files every file under {@code apps/} of the configured directory that trueup reads
+ *     ({@link DesiredStateParser#reads}), keyed by its path relative to that directory
+ *     ({@code apps/hello/app.yaml}), sorted by path
+ * @param refused the files trueup would read but did not, keyed the same way, with why: larger
+ *     than {@link FileLimits#MAX_FILE_BYTES}, or a symbolic link (any under {@code apps/})
  */
-public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> files) {
+public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> files, Map<String, String> refused) {
 
     public Snapshot {
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(commitTime, "commitTime");
         files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+        refused = Collections.unmodifiableSortedMap(new TreeMap<>(refused));
+    }
+
+    /** A snapshot with every file read. */
+    public Snapshot(String revision, Instant commitTime, Map<String, byte[]> files) {
+        this(revision, commitTime, files, Map.of());
     }
 
     /**
-     * The snapshot of {@code tree}: every regular file under {@code apps/} of directory
-     * {@code dir} ("" for the root), keyed relative to {@code dir}.
+     * The snapshot of {@code tree}: the files under {@code apps/} of directory {@code dir} ("" for
+     * the root) that trueup reads, keyed relative to {@code dir}, each checked for size before it
+     * is loaded.
      *
      * @param where the repository, for messages
+     * @throws TooLargeException when those files hold more than {@link FileLimits#MAX_TOTAL_BYTES}
      * @throws GitException when {@code dir} is not a directory at that commit
      */
     static Snapshot read(CommitTree tree, String dir, String where) {
@@ -36,10 +49,14 @@ public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> 
             throw new GitException("directory " + dir + " not found at commit "
                     + tree.commit().name().substring(0, 7) + " of " + where);
         }
+        CommitTree.TreeFiles read = tree.filesUnder(prefix + "apps",
+                path -> DesiredStateParser.reads(path.substring(prefix.length())), where);
         Map<String, byte[]> files = new TreeMap<>();
-        tree.filesUnder(prefix + "apps")
-                .forEach((path, content) -> files.put(path.substring(prefix.length()), content));
-        return new Snapshot(tree.commit().name(), Instant.ofEpochSecond(tree.commit().getCommitTime()), files);
+        read.files().forEach((path, content) -> files.put(path.substring(prefix.length()), content));
+        Map<String, String> refused = new TreeMap<>();
+        read.refused().forEach((path, reason) -> refused.put(path.substring(prefix.length()), reason));
+        return new Snapshot(tree.commit().name(), Instant.ofEpochSecond(tree.commit().getCommitTime()), files,
+                refused);
     }
 
     /** The content of {@code path}, or empty when the snapshot has no such file. */

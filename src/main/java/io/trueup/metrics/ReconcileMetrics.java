@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.trueup.desired.AppEnv;
 import io.trueup.reconcile.ReconcileObserver;
+import io.trueup.reconcile.ReconcileObserver.PollFailure;
 import io.trueup.status.StatusBoard;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 
 /**
- * The reconciler's metrics: how long fetches and reconciles take, how rollouts end, and (through
+ * The reconciler's metrics: how long fetches and reconciles take, why polls fail, how rollouts end, and (through
  * {@link AppMetrics}) the per-app/environment gauges, whose series it refreshes after every
  * event. Safe to call from many threads at once.
  */
@@ -38,6 +39,21 @@ public class ReconcileMetrics implements ReconcileObserver {
     void register() {
         apps = new AppMetrics(board, registry);
         apps.refresh();
+        for (PollFailure reason : PollFailure.values()) {
+            pollFailures(reason);
+        }
+    }
+
+    @Override
+    public void pollFailed(PollFailure reason) {
+        pollFailures(reason).increment();
+    }
+
+    /** The counter of polls that read no desired state for {@code reason}, registered at 0 if new. */
+    private Counter pollFailures(PollFailure reason) {
+        return Counter.builder("trueup.desired.state.poll.failures")
+                .description("Polls that read no desired state, by reason: fetch, refused (too large), internal")
+                .tag("reason", reason.label()).register(registry);
     }
 
     @Override

@@ -94,7 +94,7 @@ final class LastValid {
     private Parsed read(DesiredStateSource source, String revision) {
         try {
             Snapshot snapshot = source.read(revision);
-            return new Parsed(Optional.of(parser.parse(revision, snapshot.files(), defaultUser)), snapshot.files(), "");
+            return new Parsed(Optional.of(parser.parse(revision, snapshot.files(), snapshot.refused(), defaultUser)), snapshot.files(), "");
         } catch (TrueupException e) {
             return new Parsed(Optional.empty(), Map.of(), e.getMessage());
         }

@@ -33,6 +33,25 @@ public interface ReconcileObserver {
         }
     }
 
+    /** Why a poll read no desired state, as counted by {@link #pollFailed}: few values, fit for a metric label. */
+    enum PollFailure {
+        /** The repository could not be fetched or read: the network, a missing branch or directory. */
+        FETCH,
+        /** The revision holds more under {@code apps/} than trueup reads: it is refused whole. */
+        REFUSED,
+        /** Something unexpected: a bug or a library's failure, logged with its stack. */
+        INTERNAL;
+
+        /** The lower-case name, as used in metric labels. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A poll read no new desired state, for {@code reason}; apps reconcile to their last valid state. */
+    default void pollFailed(PollFailure reason) {
+    }
+
     /** Desired state was fetched and parsed ({@code succeeded}) or not, taking {@code took}. */
     default void fetched(Duration took, boolean succeeded) {
     }

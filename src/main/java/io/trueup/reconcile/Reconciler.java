@@ -58,6 +58,9 @@ public final class Reconciler {
     private final ReconcileObserver observer;
     private final Undeploys undeploys;
     private final DesiredStateParser parser;
+    private final PollErrors pollErrors;
+    /** The newest desired state parsed: a poll that finds the same revision does not parse it again. */
+    private Optional<Fetched> parsed = Optional.empty();
     private final Map<AppEnv, AppSpec> lastValid = new ConcurrentHashMap<>();
     private final Map<AppEnv, String> revisionOf = new ConcurrentHashMap<>();
     private final Set<AppEnv> inFlight = ConcurrentHashMap.newKeySet();
@@ -83,6 +86,7 @@ public final class Reconciler {
             LastValidStore lastValid, Undeploys undeploys, Policy policy) {
         this.parser = new DesiredStateParser(policy);
         this.observer = observer;
+        this.pollErrors = new PollErrors(observer);
         this.undeploys = undeploys;
         this.source = source;
         this.check = new EntryCheck(sourceCheck, renderer);
@@ -119,7 +123,12 @@ public final class Reconciler {
         Instant start = clock.instant();
         Optional<Fetched> fetched = refresh();
         Duration took = Duration.between(start, clock.instant());
-        fetched.ifPresent(f -> validate(f, invalid));
+        try {
+            fetched.ifPresent(f -> validate(f, invalid));
+        } catch (RuntimeException e) {
+            failDesired(pollErrors.failed(e));
+            fetched = Optional.empty();
+        }
         if (source.isPresent()) {
             observer.fetched(took, fetched.isPresent());
         }
@@ -259,7 +268,10 @@ public final class Reconciler {
         }
     }
 
-    /** Fetches and parses desired state; empty (and the error on the board) when that fails. */
+    /**
+     * Fetches and parses desired state; empty (and the error on the board) when that fails, for
+     * any reason: a poll never throws. A revision is parsed once, however many polls find it.
+     */
     private Optional<Fetched> refresh() {
         if (source.isEmpty()) {
             failDesired("no desired-state repository configured: set trueup.desired-state.url"
@@ -268,13 +280,16 @@ public final class Reconciler {
         }
         try {
             Snapshot snapshot = source.get().fetch();
-            DesiredState state = parser.parse(snapshot.revision(), snapshot.files(), defaultUser);
+            Fetched fetched = parsed.filter(p -> p.state().revision().equals(snapshot.revision()))
+                    .orElseGet(() -> new Fetched(parser.parse(snapshot.revision(), snapshot.files(),
+                            snapshot.refused(), defaultUser), snapshot.files()));
+            parsed = Optional.of(fetched);
             board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
-                    Optional.of(clock.instant()), Optional.empty(), state.problems()));
-            return Optional.of(new Fetched(state, snapshot.files()));
-        } catch (TrueupException e) {
-            LOG.warnf("desired state: %s", e.getMessage());
-            failDesired(e.getMessage());
+                    Optional.of(clock.instant()), Optional.empty(), fetched.state().problems()));
+            pollErrors.succeeded();
+            return Optional.of(fetched);
+        } catch (RuntimeException e) {
+            failDesired(pollErrors.failed(e));
             return Optional.empty();
         }
     }

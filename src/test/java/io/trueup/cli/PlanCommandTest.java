@@ -279,4 +279,20 @@ class PlanCommandTest {
         assertEquals("trueup: option --head is required", result.err().getFirst());
         assertEquals(Cli.USAGE.lines().toList(), result.err().subList(1, result.err().size()));
     }
+
+    @Test
+    void commitSubjectsAndValuesArePrintedWithTheirControlCharactersEscaped() throws Exception {
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1", "")).commit("hello in prod");
+        String cleared = repos.appCommit("app.py", "print('hi')\n", "\u001b[2JCleared the screen");
+        String head = repos.write("apps/hello/prod.yaml", env(cleared, hash, "web1", "vars:\n  bell: \"a\\ab\"\n"))
+                .commit("Deploy");
+
+        Result result = plan(base, head);
+
+        assertEquals(0, result.status(), result::toString);
+        assertEquals(true, result.out().contains("    + \\x1b[2JCleared the screen"), result::toString);
+        assertEquals(true, result.out().contains("  vars: (none) -> {bell=a\\x07b}"), result::toString);
+        assertEquals(false, result.out().stream().flatMapToInt(String::chars).anyMatch(c -> c < 0x20),
+                result::toString);
+    }
 }

@@ -196,4 +196,44 @@ class ValidateCommandTest {
         assertEquals(new Result(2, List.of(), List.of("trueup validate: no apps directory in " + repos.desired.dir())),
                 result);
     }
+
+    @Test
+    void aFileOfThreeGigabytesIsReportedWithItsSizeWithoutBeingRead() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", ""))
+                .write("apps/big/test.yaml", "");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(
+                repos.desired.dir().resolve("apps/big/test.yaml").toFile(), "rw")) {
+            file.setLength(3L << 30); // sparse: no disk, and more than any heap a test runs with
+        }
+
+        Result result = validate();
+
+        assertEquals(new Result(1, List.of("apps/big/test.yaml: is 3221225472 bytes, more than the 1048576 bytes"
+                + " (1 MiB) trueup reads of a desired-state file: keep data out of apps/",
+                "validate: 2 app/environments, 1 problem"), List.of()), result);
+    }
+
+    @Test
+    void aSymbolicLinkUnderAppsIsAProblemNotSkipped() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", ""));
+        java.nio.file.Files.createSymbolicLink(repos.desired.dir().resolve("apps/hello/prod.yaml"), Path.of("test.yaml"));
+
+        Result result = validate();
+
+        String link = "is a symbolic link; trueup reads only regular files under apps/: commit the file itself";
+        assertEquals(new Result(1, List.of("apps/hello/prod.yaml: " + link, "validate: 2 app/environments, 1 problem"),
+                List.of()), result);
+    }
+
+    @Test
+    void controlCharactersOfTheDesiredStateArePrintedEscaped() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(sha, repos.hash(), "web1", "\"\\e[2Jcolour\": red\n"));
+
+        Result result = validate();
+
+        assertEquals(1, result.status());
+        assertEquals(true, result.out().getFirst().startsWith("apps/hello/test.yaml:6: \\x1b[2Jcolour: unknown field;"),
+                result::toString);
+        assertEquals(false, String.join("\n", result.out()).contains("\u001b"), result::toString);
+    }
 }

@@ -29,6 +29,7 @@ final class DesiredFiles {
             """.formatted(SHA, HASH);
 
     private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private final Map<String, String> refused = new LinkedHashMap<>();
 
     static DesiredFiles with(String path, String yaml) {
         return new DesiredFiles().and(path, yaml);
@@ -39,8 +40,14 @@ final class DesiredFiles {
         return this;
     }
 
+    /** A file the reader refused to load, for {@code reason}. */
+    DesiredFiles refused(String path, String reason) {
+        refused.put(path, reason);
+        return this;
+    }
+
     DesiredState parse() {
-        return new DesiredStateParser().parse("rev1", files, "deploy");
+        return new DesiredStateParser().parse("rev1", files, refused, "deploy");
     }
 
     /** The spec of {@code app/env}, failing the test with its problems if it is invalid. */

@@ -148,4 +148,51 @@ class GitDesiredStateSourceTest {
     private static String text(Snapshot snapshot, String path) {
         return new String(snapshot.file(path).orElseThrow(), UTF_8);
     }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWithItsSizeWithoutBeingLoaded() throws Exception {
+        String sixtyMegabytes = "# " + "x".repeat(60 * 1024 * 1024 - 3) + "\n";
+        repo.commit("a huge environment", Map.of(
+                "apps/hello/app.yaml", "source: x\n",
+                "apps/hello/prod.yaml", sixtyMegabytes));
+
+        Snapshot snapshot = source("main", Optional.empty()).fetch();
+
+        assertEquals(List.of("apps/hello/app.yaml"), List.copyOf(snapshot.files().keySet()));
+        assertEquals(Map.of("apps/hello/prod.yaml", "is 62914560 bytes, more than the 1048576 bytes (1 MiB) trueup"
+                + " reads of a desired-state file: keep data out of apps/"), snapshot.refused());
+    }
+
+    @Test
+    void filesOverTheTotalLimitRefuseTheWholeRevisionNamingItsCommit() throws Exception {
+        Map<String, String> files = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            files.put("apps/hello/data" + (i < 10 ? "0" : "") + i + ".tmpl", "x".repeat(900 * 1024));
+        }
+        Sha commit = repo.commit("much data", files);
+
+        TooLargeException refused = assertThrows(TooLargeException.class, () -> source("main", Optional.empty()).fetch());
+
+        assertTrue(refused.getMessage().startsWith("desired state at commit " + commit.hex().substring(0, 7) + " of "),
+                refused::getMessage);
+        assertTrue(refused.getMessage().endsWith(" is refused: its files under apps/ hold more than 16777216 bytes"
+                + " (16 MiB) together, reached at apps/hello/data18.tmpl: keep data out of apps/"), refused::getMessage);
+    }
+
+    @Test
+    void aSymbolicLinkUnderAppsIsRefusedNotSkipped() throws Exception {
+        repo.write("apps/hello/prod.yaml", "sha: y\n").write("secrets.txt", "not desired state\n");
+        java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/hello/staging.yaml"), Path.of("prod.yaml"));
+        java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/hello/settings.tmpl"),
+                Path.of("../../secrets.txt"));
+        java.nio.file.Files.createSymbolicLink(repo.dir().resolve("apps/other"), Path.of("hello"));
+        repo.commit("links", Map.of());
+
+        Snapshot snapshot = source("main", Optional.empty()).fetch();
+
+        assertEquals(List.of("apps/hello/prod.yaml"), List.copyOf(snapshot.files().keySet()));
+        String link = "is a symbolic link; trueup reads only regular files under apps/: commit the file itself";
+        assertEquals(Map.of("apps/hello/settings.tmpl", link, "apps/hello/staging.yaml", link, "apps/other", link),
+                snapshot.refused());
+    }
 }
