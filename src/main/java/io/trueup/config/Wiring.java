@@ -60,7 +60,7 @@ public class Wiring {
     Optional<DemoEnvironment> demo(TrueupConfig config) {
         TrueupConfig.Demo demo = config.demo();
         return demo.enabled()
-                ? Optional.of(new DemoEnvironment(config.stateDir(), demo.hosts(), demo.port(), demo.appPort()))
+                ? Optional.of(new DemoEnvironment(stateDir(config), demo.hosts(), demo.port(), demo.appPort()))
                 : Optional.empty();
     }
 
@@ -97,7 +97,7 @@ public class Wiring {
     @Produces
     @Singleton
     GitSsh gitSsh(Connections connections, TrueupConfig config) {
-        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), config.stateDir());
+        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), stateDir(config));
     }
 
     void closeGitSsh(@Disposes GitSsh ssh) {
@@ -107,7 +107,7 @@ public class Wiring {
     @Produces
     @Singleton
     AppMirrors mirrors(TrueupConfig config, GitSsh ssh, Clock clock) {
-        return new AppMirrors(config.stateDir().resolve("mirrors"), ssh, clock);
+        return new AppMirrors(stateDir(config).resolve("mirrors"), ssh, clock);
     }
 
     void closeMirrors(@Disposes AppMirrors mirrors) {
@@ -123,25 +123,25 @@ public class Wiring {
     @Produces
     @Singleton
     RolloutHistory history(TrueupConfig config) {
-        return new RolloutHistory(config.stateDir().resolve("history"));
+        return new RolloutHistory(stateDir(config).resolve("history"));
     }
 
     @Produces
     @Singleton
     ControlStore control(TrueupConfig config) {
-        return new ControlStore(config.stateDir().resolve("control.json"));
+        return new ControlStore(stateDir(config).resolve("control.json"));
     }
 
     @Produces
     @Singleton
     RolloutStore rollouts(TrueupConfig config) {
-        return new RolloutStore(config.stateDir().resolve("rollouts"));
+        return new RolloutStore(stateDir(config).resolve("rollouts"));
     }
 
     @Produces
     @Singleton
     LastValidStore lastValid(TrueupConfig config) {
-        return LastValidStore.at(config.stateDir().resolve("last-valid.json"));
+        return LastValidStore.at(stateDir(config).resolve("last-valid.json"));
     }
 
     @Produces
@@ -150,14 +150,19 @@ public class Wiring {
             AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts,
             LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileObserver observer) {
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
-                connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
+                connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
-                HostLock.of(config.stateDir(), config.lockTtl()), config.retry().maxAttempts());
+                HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts());
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
-                new Undeploying(config.stateDir().resolve("undeploys.json"),
+                new Undeploying(stateDir(config).resolve("undeploys.json"),
                         config.undeploy() == TrueupConfig.Undeploy.AUTO));
+    }
+
+    /** {@code trueup.state-dir}, made private to trueup's user (0700) before anything is written in it. */
+    private static Path stateDir(TrueupConfig config) {
+        return StateDirectory.secure(config.stateDir());
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */
