@@ -7,6 +7,7 @@ import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
+import io.trueup.git.RedactedUrl;
 import io.trueup.metrics.SshMetrics;
 import io.trueup.observe.Inspector;
 import io.trueup.reconcile.AppReconciler;
@@ -117,7 +118,7 @@ public class Wiring {
     @Produces
     @Singleton
     StatusBoard board(Connections connections) {
-        return new StatusBoard(connections.url(), connections.branch());
+        return new StatusBoard(connections.url().map(RedactedUrl::of), connections.branch());
     }
 
     @Produces
