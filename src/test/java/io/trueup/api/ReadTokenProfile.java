@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public class ReadTokenProfile extends DemoProfile {
 
-    static final String READ_TOKEN = "read-t0ken-for-the-dashboard";
+    public static final String READ_TOKEN = "read-t0ken-for-the-dashboard";
     static final String ACTION_TOKEN = "act-t0ken";
     static final String METRICS_TOKEN = "scrape-t0ken";
     static final Path STATE_DIR = stateDir();
