@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * {@code Authorization: Bearer <token>}, checked by {@link TokenIdentityProvider}. A wrong token is
- * refused (401) wherever it is sent; no header leaves the request to the dashboard's login cookie,
+ * refused (401) wherever it is sent but to the webhooks and health, which ignore the header; no header leaves the request to the dashboard's login cookie,
  * or anonymous. While no token is configured at all, the header is left alone (the actions then
  * answer 403 themselves). Its challenge is a 401 with {@code WWW-Authenticate: Bearer}, except on
  * the dashboard, where Quarkus's form login takes over and redirects to the login page.
@@ -34,7 +34,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (!tokens.any() || header == null || header.length() <= SCHEME.length()
+        if (!tokens.any() || Pages.ignoresBearer(context.normalizedPath()) || header == null || header.length() <= SCHEME.length()
                 || !header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1)) {
             return Uni.createFrom().nullItem();
         }

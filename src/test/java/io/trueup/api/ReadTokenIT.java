@@ -98,7 +98,10 @@ class ReadTokenIT {
     void webhooksKeepTheirOwnSignatureAndHealthStaysOpen() {
         given().body("{}").post("/api/webhooks/generic").then().statusCode(403)
                 .body("error", containsString("trueup.webhook.secret"));
+        given().header("Authorization", "Bearer not-ours").body("{}").post("/api/webhooks/generic").then()
+                .statusCode(403);
         given().get("/q/health/ready").then().statusCode(200);
+        given().header("Authorization", "Bearer not-ours").get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
