@@ -40,7 +40,7 @@ final class BrowserSession implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> answers = new ConcurrentHashMap<>();
 
-    BrowserSession() throws IOException, InterruptedException {
+    BrowserSession() throws Exception {
         Path binary = Path.of(System.getenv().getOrDefault("TRUEUP_CHROMIUM", "/usr/bin/chromium"));
         profile = Files.createTempDirectory("trueup-chromium-session");
         process = new ProcessBuilder(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
