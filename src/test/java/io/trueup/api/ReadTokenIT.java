@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,6 +124,13 @@ class ReadTokenIT {
                     .header("X-Frame-Options", "DENY")
                     .header("X-Content-Type-Options", "nosniff");
         }
+    }
+
+    @Test
+    void theSessionKeyQuarkusMakesIsNotLogged() {
+        assertFalse(java.util.logging.Logger.getLogger(
+                "io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism").isLoggable(Level.WARNING),
+                "Quarkus logs the temporary key of the login cookie at WARN");
     }
 
     @Test
