@@ -86,6 +86,23 @@ public interface TrueupConfig {
     interface Api {
         /** Bearer token for the API's actions (retry, pause, resume, abort, undeploy); without one they are disabled. */
         Optional<String> token();
+
+        /**
+         * Token for reading: while set, the dashboard and {@code /api/*} (but the webhooks) need it as a
+         * bearer token, or a login through the dashboard's form; the actions' token reads too.
+         */
+        Optional<String> readToken();
+
+        /** File holding the read token (as systemd's {@code LoadCredential=} passes it); instead of {@code read-token}. */
+        Optional<Path> readTokenFile();
+    }
+
+    /** The Prometheus metrics' settings. */
+    Metrics metrics();
+
+    interface Metrics {
+        /** Bearer token for {@code /q/metrics}; without one the metrics are open, as health is. */
+        Optional<String> token();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
+import io.trueup.git.RedactedUrl;
 import io.trueup.metrics.NotifyMetrics;
 import io.trueup.metrics.ReconcileMetrics;
 import io.trueup.metrics.SshMetrics;
@@ -67,7 +68,7 @@ public class Wiring {
     Optional<DemoEnvironment> demo(TrueupConfig config) {
         TrueupConfig.Demo demo = config.demo();
         return demo.enabled()
-                ? Optional.of(new DemoEnvironment(config.stateDir(), demo.hosts(), demo.port(), demo.appPort()))
+                ? Optional.of(new DemoEnvironment(stateDir(config), demo.hosts(), demo.port(), demo.appPort()))
                 : Optional.empty();
     }
 
@@ -104,7 +105,7 @@ public class Wiring {
     @Produces
     @Singleton
     GitSsh gitSsh(Connections connections, TrueupConfig config) {
-        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), config.stateDir());
+        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), stateDir(config));
     }
 
     void closeGitSsh(@Disposes GitSsh ssh) {
@@ -114,7 +115,7 @@ public class Wiring {
     @Produces
     @Singleton
     AppMirrors mirrors(TrueupConfig config, GitSsh ssh, Clock clock) {
-        return new AppMirrors(config.stateDir().resolve("mirrors"), ssh, clock);
+        return new AppMirrors(stateDir(config).resolve("mirrors"), ssh, clock);
     }
 
     void closeMirrors(@Disposes AppMirrors mirrors) {
@@ -124,31 +125,31 @@ public class Wiring {
     @Produces
     @Singleton
     StatusBoard board(Connections connections) {
-        return new StatusBoard(connections.url(), connections.branch());
+        return new StatusBoard(connections.url().map(RedactedUrl::of), connections.branch());
     }
 
     @Produces
     @Singleton
     RolloutHistory history(TrueupConfig config) {
-        return new RolloutHistory(config.stateDir().resolve("history"));
+        return new RolloutHistory(stateDir(config).resolve("history"));
     }
 
     @Produces
     @Singleton
     ControlStore control(TrueupConfig config) {
-        return new ControlStore(config.stateDir().resolve("control.json"));
+        return new ControlStore(stateDir(config).resolve("control.json"));
     }
 
     @Produces
     @Singleton
     RolloutStore rollouts(TrueupConfig config) {
-        return new RolloutStore(config.stateDir().resolve("rollouts"));
+        return new RolloutStore(stateDir(config).resolve("rollouts"));
     }
 
     @Produces
     @Singleton
     LastValidStore lastValid(TrueupConfig config) {
-        return LastValidStore.at(config.stateDir().resolve("last-valid.json"));
+        return LastValidStore.at(stateDir(config).resolve("last-valid.json"));
     }
 
     @Produces
@@ -159,13 +160,13 @@ public class Wiring {
             Notifier notifier) {
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
-                connections.branch(), connections.dir(), config.stateDir().resolve("desired-state.git"), ssh));
+                connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
-                HostLock.of(config.stateDir(), config.lockTtl()), config.retry().maxAttempts());
+                HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts());
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
-                new Undeploying(config.stateDir().resolve("undeploys.json"),
+                new Undeploying(stateDir(config).resolve("undeploys.json"),
                         config.undeploy() == TrueupConfig.Undeploy.AUTO), policy(config.policy()));
     }
 
@@ -188,6 +189,11 @@ public class Wiring {
 
     void closeNotifier(@Disposes Notifier notifier) {
         notifier.close();
+    }
+
+    /** {@code trueup.state-dir}, made private to trueup's user (0700) before anything is written in it. */
+    private static Path stateDir(TrueupConfig config) {
+        return StateDirectory.secure(config.stateDir());
     }
 
     /** {@code trueup.secrets.dir}, or the demo's own when the demo runs without one. */

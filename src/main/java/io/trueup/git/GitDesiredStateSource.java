@@ -23,6 +23,8 @@ import org.eclipse.jgit.transport.RefSpec;
 public final class GitDesiredStateSource implements DesiredStateSource, AutoCloseable {
 
     private final String url;
+    /** {@link #url} as messages show it: without a password or token. */
+    private final String shown;
     private final String branch;
     private final String dir;
     private final Path mirrorDir;
@@ -43,6 +45,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
             throw new IllegalArgumentException("not a valid branch name: " + branch);
         }
         this.url = url;
+        this.shown = RedactedUrl.of(url);
         this.branch = branch;
         this.dir = RepoPaths.directory(dir.orElse(""));
         this.mirrorDir = localMirrorDir;
@@ -86,7 +89,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
 
     private Snapshot snapshot(BareMirror mirror, RevCommit commit) {
         if (last == null || !last.revision().equals(commit.name())) {
-            last = Snapshot.read(mirror.tree(commit), dir, url);
+            last = Snapshot.read(mirror.tree(commit), dir, shown);
         }
         return last;
     }
@@ -97,18 +100,18 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         if (branches.isPresent() && !branches.get().contains(branch)) {
             return new GitException(missingBranch().getMessage(), e);
         }
-        String reason = BareMirror.reason(e, url);
-        return new GitException("cannot fetch branch " + branch + " from " + url + ": " + reason, e);
+        String reason = RedactedUrl.scrub(BareMirror.reason(e, url), url);
+        return new GitException("cannot fetch branch " + branch + " from " + shown + ": " + reason, e);
     }
 
     private GitException missingBranch() {
-        return new GitException("branch " + branch + " not found in " + url);
+        return new GitException("branch " + branch + " not found in " + shown);
     }
 
     private GitException missingRevision(String revision) {
-        String message = "commit " + revision + " not found in the local mirror of " + url;
+        String message = "commit " + revision + " not found in the local mirror of " + shown;
         return Sha.valid(revision)
-                ? new MissingCommitException(new Sha(revision), url, message)
+                ? new MissingCommitException(new Sha(revision), shown, message)
                 : new GitException(message);
     }
 
