@@ -89,6 +89,13 @@ def first_deploy_and_batched_bump(w):
     for layout in w.layouts().values():
         check(layout.previous == sha0 and sha0 in layout.releases,
               "%s: the previous release %s is not kept for rollback" % (layout.host, sha0[:12]))
+    # Reads need the read token; monitoring's endpoints stay open.
+    for path in ("/api/status", "/api/apps/%s/%s" % (APP, ENV), "/"):
+        code = w.trueup.anonymous(path)
+        check(code in (302, 401), "GET %s without the read token answered %s" % (path, code))
+    for path in ("/q/health/ready", "/q/metrics"):
+        code = w.trueup.anonymous(path)
+        check(code == 200, "GET %s without a token answered %s" % (path, code))
     # The team's webhook hears that the rollout finished, once, signed.
     w.notifications.wait_for("rollout of %s finished" % sha1[:12], lambda e: e.get("event") == "finished"
                              and e.get("sha") == sha1 and e.get("app") == APP and e.get("env") == ENV)

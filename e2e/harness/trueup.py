@@ -32,6 +32,14 @@ trueup.notify.e2e.secret={secret}
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+_HTTP_AS_IS = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
 def service_java_options(source_root):
     """The JVM options deploy/trueup.service starts trueup with (the words between java and -jar
     in its ExecStart), so the suites run trueup as it is deployed."""
@@ -56,6 +64,8 @@ class Trueup:
         self.secrets_dir = os.path.join(os.path.dirname(workdir), "secrets")
         # The bearer token of the API's actions (pause, resume, abort, retry), as an operator sets it.
         self.token = secrets.token_hex(16)
+        # The token every read of the API and the dashboard needs (trueup.api.read-token).
+        self.read_token = secrets.token_hex(16)
         self.env = dict(os.environ)
         self.env.update({
             "TRUEUP_DESIRED_STATE_URL": desired_url,
@@ -64,6 +74,7 @@ class Trueup:
             "TRUEUP_SSH_USER": user,
             "TRUEUP_SECRETS_DIR": self.secrets_dir,
             "TRUEUP_API_TOKEN": self.token,
+            "TRUEUP_API_READ_TOKEN": self.read_token,
         })
         self.poll_interval = poll_interval
         self.notify = notify  # a notify.Receiver, or None for no notifications
@@ -133,9 +144,11 @@ class Trueup:
         return None if text is None else json.loads(text)
 
     def text(self, path):
-        """GET path (the API, /q/metrics) as text; None for 404 or when nothing answers."""
+        """GET path (the API, /q/metrics) as text, with the read token; None for 404 or when nothing answers."""
+        request = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path),
+                                         headers={"Authorization": "Bearer " + self.read_token})
         try:
-            with _HTTP.open("http://127.0.0.1:%d%s" % (self.port, path), timeout=5) as response:
+            with _HTTP.open(request, timeout=5) as response:
                 return response.read().decode()
         except urllib.error.HTTPError as e:
             if e.code == 404:
@@ -143,6 +156,14 @@ class Trueup:
             raise
         except (urllib.error.URLError, ConnectionError, socket.timeout):
             return None
+
+    def anonymous(self, path):
+        """The HTTP status of GET path without any token, redirects not followed."""
+        try:
+            with _HTTP_AS_IS.open("http://127.0.0.1:%d%s" % (self.port, path), timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
 
     def post(self, path):
         """POST path of the API (an action) with the bearer token; (HTTP status, JSON body)."""
