@@ -2,7 +2,6 @@ package io.trueup.notify;
 
 import io.trueup.reconcile.Notice;
 import io.trueup.reconcile.ReconcileObserver;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -158,15 +161,30 @@ public final class Notifier implements ReconcileObserver, AutoCloseable {
             return Deliveries.Result.FAILED;
         }
 
-        /** Sends once; empty when the target took it, else why not (with no URL, secret or token in it). */
+        /**
+         * Sends once, the whole exchange bounded by the timeout (a target that drips its answer
+         * cannot hold the thread); empty when the target took it, else why not (with no URL,
+         * secret or token in it).
+         */
         private Optional<String> tryOnce(Notice notice, Instant at) throws InterruptedException {
+            CompletableFuture<HttpResponse<Void>> exchange = null;
             try {
                 HttpRequest request = target.request(notice, at, delivery.timeout());
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                exchange = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = exchange.get(delivery.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 return response.statusCode() / 100 == 2 ? Optional.empty()
                         : Optional.of("HTTP " + response.statusCode());
-            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            } catch (TimeoutException e) {
+                exchange.cancel(true);
+                return Optional.of("HttpTimeoutException: no whole answer within " + delivery.timeout().toMillis()
+                        + "ms");
+            } catch (InterruptedException e) {
+                if (exchange != null) {
+                    exchange.cancel(true);
+                }
+                throw e;
+            } catch (ExecutionException | UncheckedIOException | IllegalArgumentException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
                 String url = target instanceof SlackTarget s ? s.url().toString() : "";
                 return Optional.of(cause.getClass().getSimpleName() + Optional.ofNullable(cause.getMessage())
                         .map(m -> ": " + Target.without(m, url)).orElse(""));

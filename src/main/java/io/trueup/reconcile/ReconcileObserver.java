@@ -76,6 +76,12 @@ public interface ReconcileObserver {
     static ReconcileObserver both(ReconcileObserver first, ReconcileObserver second) {
         return new ReconcileObserver() {
             @Override
+            public void pollFailed(PollFailure reason) {
+                first.pollFailed(reason);
+                second.pollFailed(reason);
+            }
+
+            @Override
             public void fetched(Duration took, boolean succeeded) {
                 first.fetched(took, succeeded);
                 second.fetched(took, succeeded);

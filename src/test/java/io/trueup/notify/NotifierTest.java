@@ -208,6 +208,18 @@ class NotifierTest {
     }
 
     @Test
+    void aTargetThatDripsItsAnswerIsGivenUpOnAtTheTimeout() throws Exception {
+        receiver.drip = true;
+        notifier(List.of(new Notifier.Route(new WebhookTarget("drip", receiver.url("/hook"), SECRET),
+                new Notifier.Delivery(1, Duration.ofMillis(500), Duration.ofMillis(50), 10))));
+
+        notifier.notice(notice(Notice.Event.FINISHED, "Synced", "done"));
+
+        assertTrue(Fleet.within(Duration.ofSeconds(10), () -> counts.of("drip", Deliveries.Result.FAILED) == 1),
+                "the answer still dripping at the timeout fails the notice: " + counts.counted);
+    }
+
+    @Test
     void aTargetAnswering500IsTriedABoundedNumberOfTimesThenCountedFailedWithoutShowingItsToken()
             throws Exception {
         receiver.status = 500;

@@ -36,6 +36,8 @@ public final class Receiver implements AutoCloseable {
     public volatile int status = 204;
     /** Whether requests are held, unanswered, until the server closes. */
     public volatile boolean hang;
+    /** Whether requests are answered 200 with a body that drips, a byte at a time, until the server closes. */
+    public volatile boolean drip;
 
     public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -50,6 +52,18 @@ public final class Receiver implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (drip) {
+                exchange.sendResponseHeaders(200, 0);
+                try (var out = exchange.getResponseBody()) {
+                    while (!closing.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        out.write('.');
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up on the answer, or the server closes
+                }
+                return;
             }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
