@@ -48,8 +48,22 @@ public record RenderedConfig(List<File> files, Map<String, String> secrets) {
         return masked;
     }
 
+    /**
+     * {@code text} with each whole {@code value} masked, and a start of it (at least
+     * {@link #SHORTEST_MASKED} characters) that ends the text: what a cut at a byte limit (a
+     * health answer's first bytes, say) leaves of a secret.
+     */
     private static String mask(String text, String value, String mark) {
-        return value.length() < SHORTEST_MASKED ? text : text.replace(value, mark);
+        if (value.length() < SHORTEST_MASKED) {
+            return text;
+        }
+        String masked = text.replace(value, mark);
+        for (int length = Math.min(value.length() - 1, masked.length()); length >= SHORTEST_MASKED; length--) {
+            if (masked.endsWith(value.substring(0, length))) {
+                return masked.substring(0, masked.length() - length) + mark;
+            }
+        }
+        return masked;
     }
 
     /** Never the content nor a secret: the files' paths, modes and digests, and the secrets' names. */

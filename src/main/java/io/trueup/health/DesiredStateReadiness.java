@@ -1,5 +1,6 @@
 package io.trueup.health;
 
+import io.trueup.access.AccessTokens;
 import io.trueup.config.TrueupConfig;
 import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.StatusBoard;
@@ -15,7 +16,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the desired-state repository was fetched and parsed within the last three poll
- * intervals. Reads the status board only; does no I/O.
+ * intervals. Health stays open for monitoring: while the API's reads need a token, the data
+ * leaves out the revision and the error. Reads the status board only; does no I/O.
  */
 @Readiness
 @ApplicationScoped
@@ -32,6 +34,9 @@ public class DesiredStateReadiness implements HealthCheck {
     @Inject
     Clock clock;
 
+    @Inject
+    AccessTokens tokens;
+
     @Override
     public HealthCheckResponse call() {
         DesiredStateStatus desired = board.desired();
@@ -39,9 +44,10 @@ public class DesiredStateReadiness implements HealthCheck {
         Instant now = clock.instant();
         boolean fresh = desired.fetchedAt().map(t -> Duration.between(t, now).compareTo(limit) <= 0).orElse(false);
         HealthCheckResponseBuilder response = HealthCheckResponse.named("desired-state").status(fresh);
-        desired.revision().ifPresent(r -> response.withData("revision", r));
+        boolean open = !tokens.readsNeedToken();
+        desired.revision().filter(r -> open).ifPresent(r -> response.withData("revision", r));
         desired.fetchedAt().ifPresent(t -> response.withData("fetchedAt", t.toString()));
-        desired.error().ifPresent(e -> response.withData("error", e));
+        desired.error().filter(e -> open).ifPresent(e -> response.withData("error", e));
         if (!fresh) {
             response.withData("reason", desired.fetchedAt().isEmpty() ? "not fetched yet"
                     : "not fetched within " + limit.toSeconds() + "s");

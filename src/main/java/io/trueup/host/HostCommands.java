@@ -1,5 +1,6 @@
 package io.trueup.host;
 
+import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
@@ -139,10 +140,11 @@ public final class HostCommands {
      * messages and metrics, is the steps' names joined with {@code +}.
      */
     public static RemoteCommand command(AppSpec spec, List<Step> steps) {
-        return command(spec.path(), steps);
+        return command(spec.path(), spec.id(), steps);
     }
 
-    private static RemoteCommand command(String path, List<Step> steps) {
+    /** The command of {@code steps} in the base directory {@code path} of app/environment {@code id}. */
+    private static RemoteCommand command(String path, AppEnv id, List<Step> steps) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
@@ -166,7 +168,9 @@ public final class HostCommands {
         // The lines below name only steps and argument positions: the arguments stay data.
         List<String> args = new ArrayList<>();
         args.add(path);
-        script.append("begin \"${1}\"").append(steps.get(0).step() == HostStep.PREPARE ? " make" : "").append('\n');
+        args.add(id.toString());
+        script.append("begin \"${1}\" \"${2}\"").append(steps.get(0).step() == HostStep.PREPARE ? " make" : "")
+                .append('\n');
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
                     .append(step.step().function()).append(" \"${1}\"");
@@ -386,7 +390,7 @@ public final class HostCommands {
                 removal.id().env(), removal.host().name(), "")));
         steps.add(new Step(HostStep.UNLINK));
         steps.add(record(historyLine));
-        return command(removal.path(), steps);
+        return command(removal.path(), removal.id(), steps);
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */

@@ -2,7 +2,6 @@ package io.trueup.notify;
 
 import io.trueup.reconcile.Notice;
 import io.trueup.reconcile.ReconcileObserver;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -183,7 +182,9 @@ public final class Notifier implements ReconcileObserver, AutoCloseable {
                     exchange.cancel(true);
                 }
                 throw e;
-            } catch (ExecutionException | UncheckedIOException | IllegalArgumentException e) {
+            } catch (ExecutionException | RuntimeException e) {
+                // Any failure of one try (a bad request, the client's own) counts as a failed try: the
+                // sender's thread must outlive it, or the target would silently get nothing more.
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 String url = target instanceof SlackTarget s ? s.url().toString() : "";
                 return Optional.of(cause.getClass().getSimpleName() + Optional.ofNullable(cause.getMessage())

@@ -1,6 +1,7 @@
 package io.trueup.notify;
 
 import io.trueup.TrueupException;
+import io.trueup.git.RedactedUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -109,7 +110,7 @@ public final class Targets {
             return repo;
         }
         return desiredStateUrl.flatMap(Targets::repoOf).orElseThrow(() -> new TrueupException(key + "repo: missing,"
-                + " and trueup.desired-state.url (" + desiredStateUrl.orElse("none") + ") is no ssh:// or"
+                + " and trueup.desired-state.url (" + desiredStateUrl.map(RedactedUrl::of).orElse("none") + ") is no ssh:// or"
                 + " user@host: URL of owner/name; set it to the desired-state repository, owner/name"));
     }
 

@@ -125,6 +125,8 @@ public final class Reconciler {
         Duration took = Duration.between(start, clock.instant());
         try {
             fetched.ifPresent(f -> validate(f, invalid));
+            // Only a poll that also validated ends an error: one that keeps failing in validate is logged once.
+            fetched.ifPresent(f -> pollErrors.succeeded());
         } catch (RuntimeException e) {
             failDesired(pollErrors.failed(e));
             fetched = Optional.empty();
@@ -286,7 +288,6 @@ public final class Reconciler {
             parsed = Optional.of(fetched);
             board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
                     Optional.of(clock.instant()), Optional.empty(), fetched.state().problems()));
-            pollErrors.succeeded();
             return Optional.of(fetched);
         } catch (RuntimeException e) {
             failDesired(pollErrors.failed(e));

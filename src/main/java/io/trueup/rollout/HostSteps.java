@@ -128,8 +128,12 @@ final class HostSteps {
                     + " trueup's word to go on did not reach it", result.tail(3), true));
         }
         if (result.exitCode() == HostCommands.NOT_OURS && report.started().isEmpty()) {
+            String why = result.stderr().lines().filter(l -> l.startsWith("not ours: ")).findFirst()
+                    .filter(l -> l.contains(" is the base directory of ")).isPresent()
+                    ? "it is the base directory of another app/environment"
+                    : "it is not empty and trueup did not make it";
             return failed(steps, report, StepFailure.of(step, "trueup will not deploy into " + spec.path() + " on "
-                    + host + ": it is not empty and trueup did not make it", result.tail(3), false));
+                    + host + ": " + why, result.tail(3), false));
         }
         if (result.exitCode() == HostCommands.LOCKED && report.started().isEmpty()) {
             String holder = result.stderr().lines().filter(l -> l.startsWith("locked by ")).findFirst()

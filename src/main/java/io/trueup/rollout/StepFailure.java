@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Why a step failed: a message naming the host and step, the output's tail, and whether it was the
- * network. Both texts are capped.
+ * network. Both texts are capped once their secrets are masked ({@link #redacted}): a cap before
+ * the mask could cut a secret and leave its start shown. Whatever shows them caps them too.
  *
  * @param step the step's word, as status and history show it
  * @param onHost the host step that failed; empty for what ran from trueup (the push, the health check)
@@ -14,12 +15,6 @@ import java.util.Optional;
  */
 record StepFailure(String step, String message, String output, boolean transientFailure, Optional<HostStep> onHost,
         boolean notAsSeen) {
-
-    /** Its message and output capped ({@link ErrorText}): they go to the status and the history. */
-    StepFailure {
-        message = ErrorText.head(message);
-        output = ErrorText.tail(output);
-    }
 
     /** A failure of what ran from trueup. */
     StepFailure(String step, String message, String output, boolean transientFailure) {
@@ -49,9 +44,9 @@ record StepFailure(String step, String message, String output, boolean transient
         return new StepFailure(step, message + note, output, transientFailure, onHost, notAsSeen);
     }
 
-    /** This failure with its message and output passed through {@code redact}. */
+    /** This failure with its message and output passed through {@code redact}, then capped ({@link ErrorText}). */
     StepFailure redacted(java.util.function.UnaryOperator<String> redact) {
-        return new StepFailure(step, redact.apply(message), redact.apply(output), transientFailure, onHost,
-                notAsSeen);
+        return new StepFailure(step, ErrorText.head(redact.apply(message)), ErrorText.tail(redact.apply(output)),
+                transientFailure, onHost, notAsSeen);
     }
 }

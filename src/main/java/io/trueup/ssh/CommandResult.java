@@ -11,13 +11,14 @@ public record CommandResult(int exitCode, String stdout, String stderr, Duration
     }
 
     /**
-     * The last {@code lines} lines of stderr (or of stdout when stderr is empty), for messages,
-     * capped as {@link ErrorText#tail} caps them.
+     * The last {@code lines} lines of stderr (or of stdout when stderr is empty), for messages. Not
+     * capped: a cap before an app's secrets are masked could leave part of one shown; what shows
+     * the text caps it ({@link ErrorText}) after masking.
      */
     public String tail(int lines) {
         String text = stderr.isBlank() ? stdout : stderr;
         String[] all = text.strip().split("\n");
         int from = Math.max(0, all.length - lines);
-        return ErrorText.tail(String.join("\n", java.util.Arrays.asList(all).subList(from, all.length)));
+        return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
     }
 }

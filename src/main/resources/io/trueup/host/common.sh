@@ -70,26 +70,40 @@ lock() {
   [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -rf "$lockdir"'
 }
 
-# owned: goes on only in a base directory of trueup's, the current directory: one marked by
-# .trueup/base, which trueup writes when it finds the directory empty (it just made it, or a person
-# made it for trueup) or holding only shared/ (where a person puts an app's shared files before its
-# first deploy), or when it finds the layout an earlier trueup made there without the mark
-# (repo.git and releases/, with current or .trueup/). Anything else is someone else's directory: it
-# exits $EX_NOT_OURS, touching nothing, so that no step ever removes what trueup did not make.
+# owned: goes on only in a base directory of this app/environment ($1, "app/env"), the current
+# directory: one whose .trueup/base names it on its first line. trueup writes that mark when it
+# finds the directory empty (it just made it, or a person made it for trueup), holding only shared/
+# (where a person puts an app's shared files before its first deploy) and lost+found (a volume
+# mounted there), or with the layout an earlier trueup made there without a mark (repo.git and
+# releases/, with current or .trueup/), or with a mark that names no one. Anything else, another
+# app/environment's directory included, is not ours: it exits $EX_NOT_OURS, touching nothing, so
+# that no step ever removes what this app/environment did not make.
 owned() {
-  [ ! -f .trueup/base ] || return 0
-  if [ -z "$(ls -A . 2>/dev/null | grep -vx shared)" ] ||
-    { [ -f repo.git/HEAD ] && [ -d releases ] && { [ -L current ] || [ -d .trueup ]; }; }; then
-    mkdir -p .trueup &&
-      printf '%s\n' "A base directory of trueup's: trueup makes and removes what is in it." > .trueup/base &&
-      return 0
-    echo "cannot mark $PWD as trueup's (.trueup/base)" >&2
-    exit 1
+  owner=
+  [ ! -f .trueup/base ] || owner=$(head -n 1 .trueup/base)
+  case "$owner" in
+    "$1") return 0 ;;
+    */*)
+      echo "not ours: $PWD is the base directory of $owner (.trueup/base), not of $1: two app/environments never" \
+        "share one, so that neither removes the other's releases. Give $1 a path of its own" >&2
+      exit "$EX_NOT_OURS"
+      ;;
+  esac
+  if [ ! -f .trueup/base ]; then
+    listing=$(ls -A .) || { echo "cannot list $PWD to see whether it is trueup's" >&2; exit 1; }
+    if [ -n "$(printf '%s\n' "$listing" | grep -vx -e shared -e lost+found)" ] &&
+      ! { [ -f repo.git/HEAD ] && [ -d releases ] && { [ -L current ] || [ -d .trueup ]; }; }; then
+      echo "not ours: $PWD is not empty and trueup did not make it (it has no .trueup/base): trueup deploys only" \
+        "into a directory of its own, to remove nothing of anyone else's there. Set path to a directory that does" \
+        "not exist yet or is empty; if this one holds only the releases of $1, write $1 into $PWD/.trueup/base" >&2
+      exit "$EX_NOT_OURS"
+    fi
   fi
-  echo "$PWD is not empty and trueup did not make it (it has no .trueup/base): trueup deploys only into a" \
-    "directory of its own, to remove nothing of anyone else's there. Set path to a directory that does not exist" \
-    "yet or is empty; if this one holds only trueup's releases, create $PWD/.trueup/base" >&2
-  exit "$EX_NOT_OURS"
+  mkdir -p .trueup &&
+    printf '%s\n%s\n' "$1" "The base directory of $1: trueup makes and removes what is in it." > .trueup/base &&
+    return 0
+  echo "cannot mark $PWD as the base directory of $1 (.trueup/base)" >&2
+  exit 1
 }
 
 relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it

@@ -19,12 +19,12 @@ trap 'exit 129' HUP
 trap 'exit 143' TERM
 exec 3<&0 </dev/null
 
-begin() { # $1 base directory  [$2 "make": make it when missing, for prepare]
-  if [ $# -ge 2 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
-  # A missing base directory is left to the first step to report; one that is not trueup's ends
-  # the command before any step (owned).
+begin() { # $1 base directory  $2 its app/environment  [$3 "make": make it when missing, for prepare]
+  if [ $# -ge 3 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
+  # A missing base directory is left to the first step to report; one that is not this
+  # app/environment's ends the command before any step (owned).
   if cd "$1" 2>/dev/null; then
-    owned
+    owned "$2"
     lock
     cd "$home" || exit 1
   fi

@@ -12,11 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.trueup.desired.AppEnv;
 import io.trueup.reconcile.Reconciler;
+import io.trueup.status.AppStatus;
+import io.trueup.status.StatusBoard;
+import io.trueup.status.SyncStatus;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,9 @@ class ReadTokenIT {
 
     @Inject
     Reconciler reconciler;
+
+    @Inject
+    StatusBoard board;
 
     @BeforeEach
     void reconcile() {
@@ -104,6 +114,22 @@ class ReadTokenIT {
                 .statusCode(403);
         given().get("/q/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer not-ours").get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void openHealthTellsOnlyStatusesWhileReadsNeedTheToken() {
+        AppEnv broken = new AppEnv("broken", "demo");
+        board.put(new AppStatus(broken, Optional.empty(), SyncStatus.Halted,
+                Optional.of("halted: web1: restart exited 1 in /srv/broken"), List.of(), List.of(), false,
+                Instant.now()));
+        try {
+            given().get("/q/health/group/apps").then().statusCode(503)
+                    .body("checks[0].data.'broken/demo'", is("Halted"))
+                    .body(not(containsString("/srv/broken")));
+            given().get("/q/health/ready").then().statusCode(200).body(not(containsString("revision")));
+        } finally {
+            board.forget(broken);
+        }
     }
 
     @Test

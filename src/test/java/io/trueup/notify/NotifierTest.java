@@ -282,6 +282,10 @@ class NotifierTest {
         TrueupException e = assertThrows(TrueupException.class, () -> Targets.of(List.of(noRepo),
                 Optional.of("/srv/git/desired"), Optional.empty()));
         assertTrue(e.getMessage().startsWith("trueup.notify.gh.repo: missing"), e.getMessage());
+        TrueupException withToken = assertThrows(TrueupException.class, () -> Targets.of(List.of(noRepo),
+                Optional.of("https://deploy:s3cr3t-token@gitlab.example.com/group/sub/desired.git"), Optional.empty()));
+        assertFalse(withToken.getMessage().contains("s3cr3t-token"), "the desired-state URL's token is never shown: "
+                + withToken.getMessage());
     }
 
     private String problem(Targets.Settings settings) {

@@ -131,6 +131,49 @@ class ForeignDirectoryIntegrationTest {
         assertTrue(Files.exists(fleet.base(0).resolve(".trueup/base")), "marked as trueup's");
     }
 
+    @Test
+    void theBaseDirectoryOfAnotherAppEnvironmentIsRefusedAndLeftAsItIs() throws Exception {
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        Path base = fleet.base(0);
+        Path marker = base.resolve(".trueup/base");
+        assertEquals(fleet.status().id().toString(), Files.readAllLines(marker).get(0),
+                "the mark names its app/environment");
+        // The same directory, reached by another app/environment through a path that names it otherwise.
+        Files.writeString(marker, "shop/prod\n");
+        List<String> before = outsideRepo(tree(base));
+
+        String next = fleet.commitApp("app.py", Files.readString(fleet.app.dir().resolve("app.py")) + "# next\n");
+        fleet.deploy(next, "");
+        fleet.reconciler.runOnce();
+
+        HostStatus host = fleet.hostStatus(0);
+        assertEquals(HostState.Failed, host.state(), host::toString);
+        String error = host.error().orElse("");
+        assertTrue(error.contains("trueup will not deploy into hello on " + fleet.host(0)
+                + ": it is the base directory of another app/environment"), error);
+        assertTrue(error.contains("is the base directory of shop/prod"), error);
+        assertEquals(first, fleet.currentSha(0), "not switched");
+        // The push, git's own, only adds objects to repo.git; no command changed anything else.
+        assertEquals(before, outsideRepo(tree(base)), "nothing changed in the directory but repo.git's objects");
+    }
+
+    @Test
+    void aMountedVolumeHoldingOnlyLostAndFoundIsDeployedInto() throws Exception {
+        Files.createDirectories(fleet.base(0).resolve("lost+found"));
+
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Synced, fleet.status().status(), () -> fleet.status().toString());
+        assertTrue(Files.isDirectory(fleet.base(0).resolve("lost+found")), "left as it was");
+    }
+
+    private static List<String> outsideRepo(List<String> paths) {
+        return paths.stream().filter(p -> !p.startsWith("repo.git")).toList();
+    }
+
     /** Every path under {@code base}, relative, sorted. */
     private static List<String> tree(Path base) throws Exception {
         try (var paths = Files.walk(base)) {

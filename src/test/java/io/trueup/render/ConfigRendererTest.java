@@ -186,4 +186,16 @@ class ConfigRendererTest {
         assertEquals("key=[secret django_key] line=[secret tls_key] ok", config.redact("key=" + KEY
                 + " line=MIIEabcdefgh ok"));
     }
+
+    @Test
+    void theStartOfASecretThatEndsACutTextIsMaskedToo() throws IOException {
+        template("{secret:django_key}\n");
+
+        RenderedConfig config = rendered().rendered(HostAddress.parse("web1"));
+
+        String cut = "503: key=" + KEY.substring(0, 6);
+        assertEquals("503: key=[secret django_key]", config.redact(cut), "a body's first bytes ending in a secret");
+        assertEquals("503: key=" + KEY.substring(0, 3), config.redact("503: key=" + KEY.substring(0, 3)),
+                "fewer than 4 characters: ordinary text");
+    }
 }
