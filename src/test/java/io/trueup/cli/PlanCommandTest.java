@@ -1,6 +1,7 @@
 package io.trueup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.cli.CheckRepos.Result;
 import io.trueup.desired.RequirementsHash;
@@ -133,6 +134,23 @@ class PlanCommandTest {
                 "    - Greet in French",
                 "  env: reused: " + shortHash(hash)), result.out().subList(2, 5));
         assertEquals(0, result.status());
+    }
+
+    @Test
+    void aHeadOutsideThePolicyOfPolicyIsInvalidAndFailsThePlan() throws Exception {
+        String base = repos.write("apps/hello/prod.yaml", env(first, hash, "web1", "")).commit("prod");
+        String head = repos.write("apps/hello/prod.yaml", env(first, hash, "web1, db1", "")).commit("Add db1");
+        Path properties = tmp.resolve("policy.properties");
+        java.nio.file.Files.writeString(properties, "trueup.policy.hosts=web*\n");
+
+        Result open = plan(base, head);
+        Result bounded = CheckRepos.run("plan", "--base", base, "--head", head, "--repo",
+                repos.desired.dir().toString(), "--policy", properties.toString());
+
+        assertEquals(0, open.status(), open::toString);
+        assertEquals(1, bounded.status(), bounded::toString);
+        assertTrue(bounded.out().stream().anyMatch(l -> l.contains("db1 matches none of trueup.policy.hosts")),
+                bounded::toString);
     }
 
     @Test
