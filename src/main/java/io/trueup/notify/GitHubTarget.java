@@ -1,7 +1,5 @@
 package io.trueup.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueup.reconcile.Notice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +31,6 @@ public record GitHubTarget(String name, URI api, String repo, Path tokenFile, Op
 
     /** GitHub's limit on a status's description. */
     static final int DESCRIPTION_MAX = 140;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public String kind() {
@@ -68,15 +64,8 @@ public record GitHubTarget(String name, URI api, String repo, Path tokenFile, Op
         body.put("context", "trueup/" + notice.id().app() + "/" + notice.id().env());
         URI uri = URI.create(api.toString().replaceAll("/+$", "") + "/repos/" + repo + "/statuses/"
                 + notice.revision());
-        try {
-            return HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28")
-                    .header("Authorization", "Bearer " + token()).header("User-Agent", "trueup")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
-        }
+        return JsonPost.to(uri, JsonPost.json(body), timeout).header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28").header("Authorization", "Bearer " + token()).build();
     }
 
     /** The token: the file's first line, trimmed. */

@@ -1,7 +1,5 @@
 package io.trueup.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueup.reconcile.Notice;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,8 +13,6 @@ import java.util.Map;
  */
 public record SlackTarget(String name, URI url) implements Target {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String kind() {
         return "slack";
@@ -29,14 +25,7 @@ public record SlackTarget(String name, URI url) implements Target {
 
     @Override
     public HttpRequest request(Notice notice, Instant at, Duration timeout) {
-        try {
-            String body = JSON.writeValueAsString(Map.of("text", text(notice)));
-            return HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/json").header("User-Agent", "trueup")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
-        }
+        return JsonPost.to(url, JsonPost.json(Map.of("text", text(notice))), timeout).build();
     }
 
     /**

@@ -1,12 +1,9 @@
 package io.trueup.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueup.reconcile.Notice;
 import io.trueup.webhook.Signatures;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,8 +19,6 @@ public record WebhookTarget(String name, URI url, String secret) implements Targ
     /** The header of the signature. */
     public static final String SIGNATURE = "X-Trueup-Signature-256";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String kind() {
         return "webhook";
@@ -37,10 +32,8 @@ public record WebhookTarget(String name, URI url, String secret) implements Targ
     @Override
     public HttpRequest request(Notice notice, Instant at, Duration timeout) {
         byte[] body = body(notice, at);
-        return HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
-                .header("User-Agent", "trueup").header("X-Trueup-Event", notice.event().label())
-                .header(SIGNATURE, Signatures.sign(body, secret))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return JsonPost.to(url, body, timeout).header("X-Trueup-Event", notice.event().label())
+                .header(SIGNATURE, Signatures.sign(body, secret)).build();
     }
 
     /** The JSON body telling of {@code notice}. */
@@ -54,11 +47,7 @@ public record WebhookTarget(String name, URI url, String secret) implements Targ
         body.put("status", notice.status());
         body.put("message", notice.message());
         body.put("time", at.toString());
-        try {
-            return JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
-        }
+        return JsonPost.json(body);
     }
 
     @Override
