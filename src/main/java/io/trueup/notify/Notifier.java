@@ -1,7 +1,10 @@
 package io.trueup.notify;
 
+import io.trueup.WholeExchange;
 import io.trueup.reconcile.Notice;
 import io.trueup.reconcile.ReconcileObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,10 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -166,26 +165,18 @@ public final class Notifier implements ReconcileObserver, AutoCloseable {
          * secret or token in it).
          */
         private Optional<String> tryOnce(Notice notice, Instant at) throws InterruptedException {
-            CompletableFuture<HttpResponse<Void>> exchange = null;
             try {
                 HttpRequest request = target.request(notice, at, delivery.timeout());
-                exchange = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-                HttpResponse<Void> response = exchange.get(delivery.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                HttpResponse<Void> response = WholeExchange.send(http, request, HttpResponse.BodyHandlers.discarding(),
+                        delivery.timeout());
                 return response.statusCode() / 100 == 2 ? Optional.empty()
                         : Optional.of("HTTP " + response.statusCode());
-            } catch (TimeoutException e) {
-                exchange.cancel(true);
-                return Optional.of("HttpTimeoutException: no whole answer within " + delivery.timeout().toMillis()
-                        + "ms");
-            } catch (InterruptedException e) {
-                if (exchange != null) {
-                    exchange.cancel(true);
-                }
-                throw e;
-            } catch (ExecutionException | RuntimeException e) {
+            } catch (WholeExchange.Overdue e) {
+                return Optional.of("HttpTimeoutException: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
                 // Any failure of one try (a bad request, the client's own) counts as a failed try: the
                 // sender's thread must outlive it, or the target would silently get nothing more.
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
                 String url = target instanceof SlackTarget s ? s.url().toString() : "";
                 return Optional.of(cause.getClass().getSimpleName() + Optional.ofNullable(cause.getMessage())
                         .map(m -> ": " + Target.without(m, url)).orElse(""));

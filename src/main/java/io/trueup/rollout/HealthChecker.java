@@ -1,5 +1,6 @@
 package io.trueup.rollout;
 
+import io.trueup.WholeExchange;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.Health;
 import io.trueup.desired.HostAddress;
@@ -7,6 +8,7 @@ import io.trueup.host.HostCommands;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Polls a host's health check after a restart until it passes or its timeout runs out: an
@@ -111,24 +109,20 @@ public final class HealthChecker {
      */
     private Optional<Failure> get(String url, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, BodyPrefix.handler(BODY_PREFIX));
         try {
-            HttpResponse<String> response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<String> response = WholeExchange.send(http, request, BodyPrefix.handler(BODY_PREFIX),
+                    timeout);
             int status = response.statusCode();
             return status / 100 == 2 ? Optional.empty()
                     : Optional.of(new Failure("GET " + url + " answered " + status
                             + (response.body().isEmpty() ? "" : ": " + response.body()), true));
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            return Optional.of(new Failure("GET " + url + ": no whole answer within " + timeout.toMillis() + "ms",
-                    false));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConnectException) {
-                return Optional.of(new Failure("GET " + url + ": connection refused", true));
-            }
-            return Optional.of(new Failure("GET " + url + " failed: " + e.getCause(), false));
+        } catch (WholeExchange.Overdue e) {
+            return Optional.of(new Failure("GET " + url + ": " + e.getMessage(), false));
+        } catch (ConnectException e) {
+            return Optional.of(new Failure("GET " + url + ": connection refused", true));
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(new Failure("GET " + url + " failed: " + e, false));
         } catch (InterruptedException e) {
-            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return Optional.of(new Failure("interrupted", true));
         }
