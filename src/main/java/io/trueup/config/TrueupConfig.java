@@ -188,6 +188,28 @@ public interface TrueupConfig {
 
         /** Subdirectory of the repository that holds {@code apps/}; the root when empty. */
         Optional<String> dir();
+
+        /**
+         * Which commits trueup acts on: {@code none}, any; {@code ssh}, only a newest commit signed
+         * by a key of {@code allowed-signers} that {@code revoked-signers} does not revoke (else
+         * apps stay at the commit last accepted).
+         */
+        @WithDefault("none")
+        Verify verify();
+
+        /** With {@code verify=ssh}: the keys that may sign, in git's allowed_signers format (gpg.ssh.allowedSignersFile). */
+        Optional<Path> allowedSigners();
+
+        /** With {@code verify=ssh}: revoked keys, an OpenSSH KRL or public keys one a line (gpg.ssh.revocationFile). */
+        Optional<Path> revokedSigners();
+    }
+
+    /** How desired-state commits are verified. */
+    enum Verify {
+        /** Not at all: every commit is acted on. */
+        NONE,
+        /** By their SSH signature. */
+        SSH
     }
 
     interface Ssh {
