@@ -191,8 +191,9 @@ public interface TrueupConfig {
 
         /**
          * Which commits trueup acts on: {@code none}, any; {@code ssh}, only a newest commit signed
-         * by a key of {@code allowed-signers} that {@code revoked-signers} does not revoke (else
-         * apps stay at the commit last accepted).
+         * by a key of {@code allowed-signers} that {@code revoked-signers} does not revoke;
+         * {@code gpg}, only one signed by a key of {@code gpg-keyring}, neither revoked nor expired.
+         * Apps stay at the commit last accepted while the newest is not.
          */
         @WithDefault("none")
         Verify verify();
@@ -202,6 +203,9 @@ public interface TrueupConfig {
 
         /** With {@code verify=ssh}: revoked keys, an OpenSSH KRL or public keys one a line (gpg.ssh.revocationFile). */
         Optional<Path> revokedSigners();
+
+        /** With {@code verify=gpg}: the OpenPGP public keys that may sign, as {@code gpg --export} writes them. */
+        Optional<Path> gpgKeyring();
     }
 
     /** How desired-state commits are verified. */
@@ -209,7 +213,9 @@ public interface TrueupConfig {
         /** Not at all: every commit is acted on. */
         NONE,
         /** By their SSH signature. */
-        SSH
+        SSH,
+        /** By their OpenPGP signature. */
+        GPG
     }
 
     interface Ssh {

@@ -162,7 +162,7 @@ public class Wiring {
             LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileMetrics metrics,
             Notifier notifier) {
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
-        SignedCommits signed = signedCommits(config.desiredState());
+        SignedCommits signed = signedCommits(config.desiredState(), clock);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh, signed));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
@@ -179,21 +179,32 @@ public class Wiring {
      *
      * @throws TrueupException naming the key when a file it needs is unset or unreadable, or a file is set for nothing
      */
-    static SignedCommits signedCommits(TrueupConfig.DesiredStateSource config) {
-        return switch (config.verify()) {
-            case NONE -> {
-                if (config.allowedSigners().isPresent() || config.revokedSigners().isPresent()) {
-                    throw new TrueupException("trueup.desired-state.allowed-signers and revoked-signers count only"
-                            + " with trueup.desired-state.verify=ssh, which is not set: set it, or unset them");
-                }
-                yield SignedCommits.none();
-            }
-            case SSH -> SignedCommits.ssh(
-                    readable("trueup.desired-state.allowed-signers", config.allowedSigners().orElseThrow(
-                            () -> new TrueupException("trueup.desired-state.allowed-signers: must be set with"
-                                    + " trueup.desired-state.verify=ssh (the keys that may sign desired state)"))),
+    static SignedCommits signedCommits(TrueupConfig.DesiredStateSource config, Clock clock) {
+        TrueupConfig.Verify verify = config.verify();
+        if (verify != TrueupConfig.Verify.SSH && (config.allowedSigners().isPresent()
+                || config.revokedSigners().isPresent())) {
+            throw new TrueupException("trueup.desired-state.allowed-signers and revoked-signers count only with"
+                    + " trueup.desired-state.verify=ssh, not " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": set verify=ssh, or unset them");
+        }
+        if (verify != TrueupConfig.Verify.GPG && config.gpgKeyring().isPresent()) {
+            throw new TrueupException("trueup.desired-state.gpg-keyring counts only with"
+                    + " trueup.desired-state.verify=gpg, not " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": set verify=gpg, or unset it");
+        }
+        return switch (verify) {
+            case NONE -> SignedCommits.none();
+            case SSH -> SignedCommits.ssh(required("trueup.desired-state.allowed-signers", config.allowedSigners(),
+                    "ssh", "the keys that may sign desired state, in git's allowed_signers format"),
                     config.revokedSigners().map(file -> readable("trueup.desired-state.revoked-signers", file)));
+            case GPG -> SignedCommits.gpg(required("trueup.desired-state.gpg-keyring", config.gpgKeyring(), "gpg",
+                    "the OpenPGP public keys that may sign desired state, as gpg --export writes them"), clock);
         };
+    }
+
+    private static Path required(String key, Optional<Path> file, String verify, String what) {
+        return readable(key, file.orElseThrow(() -> new TrueupException(key + ": must be set with"
+                + " trueup.desired-state.verify=" + verify + " (" + what + ")")));
     }
 
     private static Path readable(String key, Path file) {

@@ -1,45 +1,46 @@
 package io.trueup.git;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
-import org.eclipse.jgit.api.errors.JGitInternalException;
-import org.eclipse.jgit.lib.Config;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.GpgConfig;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.SignatureVerifier.SignatureVerification;
-import org.eclipse.jgit.lib.SignatureVerifiers;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
  * Which desired-state commits trueup accepts ({@code trueup.desired-state.verify}): any
- * ({@link #none()}), or only those signed by an SSH key of an allowed-signers file that a
+ * ({@link #none()}); only those signed by an SSH key of an allowed-signers file that a
  * revocation file does not revoke ({@link #ssh}), as git's {@code gpg.ssh.allowedSignersFile}
- * and {@code gpg.ssh.revocationFile} do. JGit verifies the signature; it reads each file again
- * when the file changes, so an added or revoked key counts at the next verification without a
- * restart. Immutable and safe to use from many threads.
+ * and {@code gpg.ssh.revocationFile} do; or only those signed by an OpenPGP key of a keyring
+ * file, neither revoked nor expired ({@link #gpg}). Each file is read again when it changes, so
+ * an added or revoked key counts at the next verification without a restart. Immutable and safe
+ * to use from many threads.
  */
 public final class SignedCommits {
 
-    private static final byte[] SSH_SIGNATURE = Constants.SSH_SIGNATURE_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    /** How one kind of signature is checked: why {@code commit}, signed with {@code signature}, is refused. */
+    interface Check {
+        Optional<String> refusal(Repository repository, RevCommit commit, byte[] signature);
+    }
+
+    private static final byte[] SSH = Constants.SSH_SIGNATURE_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PGP = Constants.GPG_SIGNATURE_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private final String mode;
-    private final Optional<Path> allowedSigners;
-    private final Optional<Path> revokedSigners;
+    private final byte[] prefix;
+    private final Optional<Check> check;
 
-    private SignedCommits(String mode, Optional<Path> allowedSigners, Optional<Path> revokedSigners) {
+    private SignedCommits(String mode, byte[] prefix, Optional<Check> check) {
         this.mode = mode;
-        this.allowedSigners = allowedSigners.map(Path::toAbsolutePath);
-        this.revokedSigners = revokedSigners.map(Path::toAbsolutePath);
+        this.prefix = prefix;
+        this.check = check;
     }
 
     /** Every commit is accepted, signed or not. */
     public static SignedCommits none() {
-        return new SignedCommits("none", Optional.empty(), Optional.empty());
+        return new SignedCommits("none", new byte[0], Optional.empty());
     }
 
     /**
@@ -48,34 +49,23 @@ public final class SignedCommits {
      * or missing, it revokes nothing).
      */
     public static SignedCommits ssh(Path allowedSigners, Optional<Path> revokedSigners) {
-        return new SignedCommits("ssh", Optional.of(allowedSigners), revokedSigners);
+        return new SignedCommits("ssh", SSH, Optional.of(new SshSignatureCheck(allowedSigners, revokedSigners)));
     }
 
-    /** git's configuration of the files, as JGit's verifier reads it: an empty revocation file is left out (JGit fails on one). */
-    private GpgConfig config() {
-        Config git = new Config();
-        git.setString(ConfigConstants.CONFIG_GPG_SECTION, ConfigConstants.CONFIG_SSH_SUBSECTION,
-                ConfigConstants.CONFIG_KEY_SSH_ALLOWED_SIGNERS_FILE, allowedSigners.orElseThrow().toString());
-        revokedSigners.filter(SignedCommits::notEmpty).ifPresent(file -> git.setString(
-                ConfigConstants.CONFIG_GPG_SECTION, ConfigConstants.CONFIG_SSH_SUBSECTION,
-                ConfigConstants.CONFIG_KEY_SSH_REVOCATION_FILE, file.toString()));
-        return new GpgConfig(git);
-    }
-
-    private static boolean notEmpty(Path file) {
-        try {
-            return Files.size(file) > 0;
-        } catch (IOException e) {
-            return true; // JGit reports what is wrong with it
-        }
+    /**
+     * Only commits signed by an OpenPGP key of {@code keyring} (public keys, as {@code gpg --export}
+     * writes them, binary or armored), neither revoked nor expired at {@code clock}'s now.
+     */
+    public static SignedCommits gpg(Path keyring, Clock clock) {
+        return new SignedCommits("gpg", PGP, Optional.of(new OpenPgpKeyring(keyring, clock)));
     }
 
     /** Whether a commit must be signed to be accepted. */
     public boolean required() {
-        return allowedSigners.isPresent();
+        return check.isPresent();
     }
 
-    /** {@code none} or {@code ssh}, as {@code trueup.desired-state.verify} names it. */
+    /** {@code none}, {@code ssh} or {@code gpg}, as {@code trueup.desired-state.verify} names it. */
     public String mode() {
         return mode;
     }
@@ -85,55 +75,17 @@ public final class SignedCommits {
      * when it is accepted.
      */
     public Optional<String> refusal(Repository repository, RevCommit commit) {
-        if (!required()) {
+        if (check.isEmpty()) {
             return Optional.empty();
         }
         byte[] signature = commit.getRawGpgSignature();
         if (signature == null) {
             return Optional.of("not signed");
         }
-        if (!startsWith(signature, SSH_SIGNATURE)) {
-            return Optional.of("not signed with an SSH key (trueup.desired-state.verify=ssh accepts SSH signatures"
-                    + " only)");
+        if (signature.length < prefix.length || !Arrays.equals(signature, 0, prefix.length, prefix, 0, prefix.length)) {
+            return Optional.of("not signed with " + (mode.equals("ssh") ? "an SSH" : "an OpenPGP")
+                    + " key (trueup.desired-state.verify=" + mode + ")");
         }
-        try {
-            SignatureVerification verification = SignatureVerifiers.verify(repository, config(), commit);
-            if (verification == null) {
-                return Optional.of("its SSH signature cannot be verified: JGit's SSH signature support is missing");
-            }
-            if (verification.verified()) {
-                return Optional.empty();
-            }
-            return Optional.of(reason(verification));
-        } catch (IOException | JGitInternalException e) {
-            return Optional.of("its signature cannot be verified: " + e.getMessage());
-        }
-    }
-
-    private static String reason(SignatureVerification verification) {
-        String key = verification.keyFingerprint() == null ? "" : " (key " + verification.keyFingerprint() + ")";
-        String message = verification.message() == null ? "signature does not verify" : verification.message();
-        if (message.startsWith("No principal matched")) {
-            return "signed by a key not in trueup.desired-state.allowed-signers" + key;
-        }
-        if (message.contains("revoked")) {
-            return "signed by a revoked key" + key;
-        }
-        if (verification.expired()) {
-            return "signed by an expired key" + key + ": " + message;
-        }
-        return "bad signature" + key + ": " + message;
-    }
-
-    private static boolean startsWith(byte[] data, byte[] prefix) {
-        if (data.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (data[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return check.get().refusal(repository, commit, signature);
     }
 }
