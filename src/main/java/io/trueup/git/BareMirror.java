@@ -136,6 +136,15 @@ final class BareMirror implements AutoCloseable {
         }
     }
 
+    /** Whether {@code commit} is {@code tip} or reachable from it. */
+    boolean reachable(RevCommit commit, RevCommit tip) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return walk.isMergedInto(walk.parseCommit(commit), walk.parseCommit(tip));
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
     /** Points ref {@code name} at {@code commit}, whatever it pointed at before. */
     void setRef(String name, RevCommit commit) {
         try {

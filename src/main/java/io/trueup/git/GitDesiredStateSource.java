@@ -21,8 +21,9 @@ import org.eclipse.jgit.transport.RefSpec;
  * is read only when {@link SignedCommits} accepts it; the mirror then keeps it as the ref
  * {@value #ACCEPTED}, across restarts. A newest commit refused is reported in
  * {@link Snapshot#untrusted()}, and the files are those of the commit last accepted; with none
- * accepted yet, {@link #fetch} fails. Without signed commits required, that ref is deleted, so a
- * commit accepted before never stands in for a newest one later refused.
+ * accepted yet, {@link #fetch} fails; {@link #read} reads only that commit and those before it
+ * (which it vouches for). Without signed commits required, that ref is deleted, so a commit
+ * accepted before never stands in for a newest one later refused.
  *
  * <p>Calls are serialized; the mirror is created on the first call and kept open until
  * {@link #close}.
@@ -98,6 +99,10 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     public synchronized Snapshot read(String revision) {
         BareMirror mirror = mirror();
         RevCommit commit = mirror.resolve(revision).orElseThrow(() -> missingRevision(revision));
+        if (signed.required() && !mirror.resolve(ACCEPTED).map(tip -> mirror.reachable(commit, tip)).orElse(false)) {
+            throw new GitException("commit " + commit.name().substring(0, 7) + " is neither the desired-state commit"
+                    + " last accepted (trueup.desired-state.verify=" + signed.mode() + ") nor one before it");
+        }
         return snapshot(mirror, commit);
     }
 

@@ -166,6 +166,29 @@ class SignedDesiredStateIntegrationTest {
     }
 
     @Test
+    void aLastValidStateOutsideTheAcceptedHistoryIsNotBroughtBack() throws Exception {
+        fleet.startController(SignedCommits.none());
+        String first = fleet.app.head();
+        fleet.deploy(first, "");
+        fleet.reconciler.runOnce();
+        assertEquals(first, fleet.currentSha(0));
+        Signers.git(fleet.desired.dir(), "checkout", "-q", "--orphan", "rewritten");
+        fleet.writeEnv(fleet.envYaml(first, "sha256:" + "0".repeat(64), "")); // invalid
+        Signers.git(fleet.desired.dir(), "branch", "-M", "rewritten", "main");
+        Signers.signHead(fleet.desired.dir(), alice);
+        int before = fleet.server(0).commandsRun();
+
+        fleet.startController(SignedCommits.ssh(allowed, Optional.of(revoked)));
+        fleet.reconciler.runOnce();
+
+        assertEquals(SyncStatus.Invalid, fleet.status().status(), () -> "status: " + fleet.status());
+        String error = fleet.status().error().orElseThrow();
+        assertTrue(error.contains("is neither the desired-state commit last accepted"
+                + " (trueup.desired-state.verify=ssh) nor one before it"), error);
+        assertEquals(before, fleet.server(0).commandsRun(), "no command reached the host");
+    }
+
+    @Test
     void switchingVerificationOffAndOnAgainForgetsTheCommitAcceptedBefore() throws Exception {
         String first = fleet.app.head();
         fleet.deploy(first, "");

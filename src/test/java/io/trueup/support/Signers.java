@@ -107,6 +107,14 @@ public final class Signers {
         }
     }
 
+    /** Runs git with {@code args} in the work tree {@code repo}; returns its output. */
+    public static String git(Path repo, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Signer", "-c",
+                "user.email=signer@example.com"));
+        command.addAll(List.of(args));
+        return run(repo, command.toArray(String[]::new));
+    }
+
     private static String run(Path dir, String... command) throws IOException {
         return run(dir, java.util.Map.of(), command);
     }
