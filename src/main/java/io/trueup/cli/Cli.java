@@ -17,9 +17,11 @@ public final class Cli {
             usage: java -jar quarkus-run.jar                  run the trueup service
                    java -jar quarkus-run.jar validate DIR [--dir SUBDIR] [--user USER] [--secrets-dir DIR]
                                                  [--identity FILE --known-hosts FILE] [--policy FILE]
+                                                 [VERIFY]
                    java -jar quarkus-run.jar plan --base REV --head REV [--repo DIR] [--dir SUBDIR]
                                                  [--user USER] [--identity FILE --known-hosts FILE]
-                                                 [--policy FILE]
+                                                 [--policy FILE] [VERIFY]
+            VERIFY: --verify ssh --allowed-signers FILE [--revoked-signers FILE] | --verify gpg --gpg-keyring FILE
 
               validate  check the desired state under DIR/apps (or DIR/SUBDIR/apps): every file
                         parses, each pinned sha and requirementsHash holds in its app repository,
@@ -28,6 +30,8 @@ public final class Cli {
                         desired-state repository DIR (default: the current directory)
               --policy  apply the trueup.policy.* keys of this properties file (the service's
                         application.properties, say), as the service does
+              --verify  refuse the commit checked (validate: DIR's HEAD; plan: --head) unless it is
+                        signed as trueup.desired-state.verify requires
             exit status: 0 ok, 1 problems found, 2 the check could not run""";
 
     private Cli() {

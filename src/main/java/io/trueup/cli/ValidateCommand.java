@@ -5,6 +5,8 @@ import io.trueup.desired.DesiredEntry;
 import io.trueup.desired.DesiredState;
 import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
+import io.trueup.git.LocalRevisions;
+import io.trueup.git.SignedCommits;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.render.ConfigRenderer;
 import io.trueup.render.MaskedSecrets;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code validate DIR}: the checks trueup makes of a new desired-state commit, made on a
@@ -28,11 +32,14 @@ import java.util.Set;
  * rendered for each host: its templates parse, and every variable they use is there; so is every
  * secret, when {@code --secrets-dir} names the directory trueup reads them from (without it,
  * secrets are stand-ins). With {@code --policy}, entries outside the {@code trueup.policy.*} of that
- * properties file are problems, as the service finds them.
+ * properties file are problems, as the service finds them. With {@code --verify}, the commit
+ * checked out ({@code HEAD} of the repository DIR is in) must be signed as the service's
+ * {@code trueup.desired-state.verify} requires ({@link VerifyOption}).
  */
 final class ValidateCommand {
 
-    static final Set<String> OPTIONS = Set.of("dir", "user", "identity", "known-hosts", "secrets-dir", "policy");
+    static final Set<String> OPTIONS = Stream.concat(Stream.of("dir", "user", "identity", "known-hosts",
+            "secrets-dir", "policy"), VerifyOption.OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
 
     private final Clock clock;
 
@@ -44,6 +51,13 @@ final class ValidateCommand {
         Path dir = Path.of(args.single("DIR"));
         Path root = args.option("dir").map(dir::resolve).orElse(dir);
         DesiredStateParser parser = new DesiredStateParser(PolicyFile.of(args));
+        SignedCommits signed = VerifyOption.of(args, clock);
+        boolean trusted = true;
+        if (signed.required()) {
+            try (LocalRevisions revisions = LocalRevisions.open(dir, Optional.empty())) {
+                trusted = VerifyOption.accepts(signed, revisions, "HEAD", out);
+            }
+        }
         DesiredDir read = DesiredDir.read(root);
         Map<String, byte[]> files = read.files();
         ConfigRenderer renderer = new ConfigRenderer(args.option("secrets-dir")
@@ -64,7 +78,7 @@ final class ValidateCommand {
             }
         }
         ValidateReport.lines(state.entries().size(), findings).forEach(line -> out.println(Printable.escape(line)));
-        return ValidateReport.exitStatus(findings);
+        return trusted ? ValidateReport.exitStatus(findings) : 1;
     }
 
     /** What the app repository says of {@code spec}; a source that cannot be reached is a warning. */

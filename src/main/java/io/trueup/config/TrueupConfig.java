@@ -188,6 +188,34 @@ public interface TrueupConfig {
 
         /** Subdirectory of the repository that holds {@code apps/}; the root when empty. */
         Optional<String> dir();
+
+        /**
+         * Which commits trueup acts on: {@code none}, any; {@code ssh}, only a newest commit signed
+         * by a key of {@code allowed-signers} that {@code revoked-signers} does not revoke;
+         * {@code gpg}, only one signed by a key of {@code gpg-keyring}, neither revoked nor expired.
+         * Apps stay at the commit last accepted while the newest is not.
+         */
+        @WithDefault("none")
+        Verify verify();
+
+        /** With {@code verify=ssh}: the keys that may sign, in git's allowed_signers format (gpg.ssh.allowedSignersFile). */
+        Optional<Path> allowedSigners();
+
+        /** With {@code verify=ssh}: revoked keys, an OpenSSH KRL or public keys one a line (gpg.ssh.revocationFile). */
+        Optional<Path> revokedSigners();
+
+        /** With {@code verify=gpg}: the OpenPGP public keys that may sign, as {@code gpg --export} writes them. */
+        Optional<Path> gpgKeyring();
+    }
+
+    /** How desired-state commits are verified. */
+    enum Verify {
+        /** Not at all: every commit is acted on. */
+        NONE,
+        /** By their SSH signature. */
+        SSH,
+        /** By their OpenPGP signature. */
+        GPG
     }
 
     interface Ssh {

@@ -1,5 +1,6 @@
 package io.trueup.config;
 
+import io.trueup.TrueupException;
 import io.trueup.demo.DemoEnvironment;
 import io.trueup.desired.Policy;
 import io.trueup.git.AppMirrors;
@@ -9,6 +10,7 @@ import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
 import io.trueup.git.RedactedUrl;
+import io.trueup.git.SignedCommits;
 import io.trueup.metrics.NotifyMetrics;
 import io.trueup.metrics.ReconcileMetrics;
 import io.trueup.metrics.SshMetrics;
@@ -45,6 +47,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -159,8 +162,9 @@ public class Wiring {
             LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileMetrics metrics,
             Notifier notifier) {
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
+        SignedCommits signed = signedCommits(config.desiredState(), clock);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
-                connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh));
+                connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh, signed));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts());
@@ -168,6 +172,46 @@ public class Wiring {
                 new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
                 new Undeploying(stateDir(config).resolve("undeploys.json"),
                         config.undeploy() == TrueupConfig.Undeploy.AUTO), policy(config.policy()));
+    }
+
+    /**
+     * {@code trueup.desired-state.verify} and its files, each checked readable now.
+     *
+     * @throws TrueupException naming the key when a file it needs is unset or unreadable, or a file is set for nothing
+     */
+    static SignedCommits signedCommits(TrueupConfig.DesiredStateSource config, Clock clock) {
+        TrueupConfig.Verify verify = config.verify();
+        if (verify != TrueupConfig.Verify.SSH && (config.allowedSigners().isPresent()
+                || config.revokedSigners().isPresent())) {
+            throw new TrueupException("trueup.desired-state.allowed-signers and revoked-signers count only with"
+                    + " trueup.desired-state.verify=ssh, not " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": set verify=ssh, or unset them");
+        }
+        if (verify != TrueupConfig.Verify.GPG && config.gpgKeyring().isPresent()) {
+            throw new TrueupException("trueup.desired-state.gpg-keyring counts only with"
+                    + " trueup.desired-state.verify=gpg, not " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": set verify=gpg, or unset it");
+        }
+        return switch (verify) {
+            case NONE -> SignedCommits.none();
+            case SSH -> SignedCommits.ssh(required("trueup.desired-state.allowed-signers", config.allowedSigners(),
+                    "ssh", "the keys that may sign desired state, in git's allowed_signers format"),
+                    config.revokedSigners().map(file -> readable("trueup.desired-state.revoked-signers", file)));
+            case GPG -> SignedCommits.gpg(required("trueup.desired-state.gpg-keyring", config.gpgKeyring(), "gpg",
+                    "the OpenPGP public keys that may sign desired state, as gpg --export writes them"), clock);
+        };
+    }
+
+    private static Path required(String key, Optional<Path> file, String verify, String what) {
+        return readable(key, file.orElseThrow(() -> new TrueupException(key + ": must be set with"
+                + " trueup.desired-state.verify=" + verify + " (" + what + ")")));
+    }
+
+    private static Path readable(String key, Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new TrueupException(key + ": cannot read " + file + " (not a readable file)");
+        }
+        return file;
     }
 
     /** {@code trueup.policy.*} as the desired-state parser applies it. */

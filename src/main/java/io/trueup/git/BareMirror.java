@@ -11,6 +11,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
@@ -130,6 +131,44 @@ final class BareMirror implements AutoCloseable {
                 subjects.add(commit.getShortMessage());
             }
             return subjects;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** Whether {@code commit} is {@code tip} or reachable from it. */
+    boolean reachable(RevCommit commit, RevCommit tip) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return walk.isMergedInto(walk.parseCommit(commit), walk.parseCommit(tip));
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** Points ref {@code name} at {@code commit}, whatever it pointed at before. */
+    void setRef(String name, RevCommit commit) {
+        try {
+            RefUpdate update = repository.updateRef(name);
+            update.setNewObjectId(commit);
+            update.setForceUpdate(true);
+            RefUpdate.Result result = update.update();
+            if (result == RefUpdate.Result.LOCK_FAILURE || result == RefUpdate.Result.IO_FAILURE
+                    || result == RefUpdate.Result.REJECTED) {
+                throw new GitException("cannot set " + name + " in the local git mirror " + dir + ": " + result);
+            }
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** Deletes ref {@code name} when it exists. */
+    void deleteRef(String name) {
+        try {
+            if (repository.exactRef(name) != null) {
+                RefUpdate update = repository.updateRef(name);
+                update.setForceUpdate(true);
+                update.delete();
+            }
         } catch (IOException e) {
             throw unreadable(e);
         }

@@ -22,6 +22,8 @@ public interface DesiredStateSource {
      * without going to the network; used to compare two commits.
      *
      * @throws MissingCommitException when no fetch brought that revision
+     * @throws GitException when signed commits are required and the revision is neither the
+     *     commit last accepted nor one before it
      * @throws GitException when the configured directory is missing at that revision
      */
     Snapshot read(String revision);

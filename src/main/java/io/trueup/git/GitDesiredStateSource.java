@@ -17,10 +17,21 @@ import org.eclipse.jgit.transport.RefSpec;
  * directory from the branch's newest commit. The snapshot last read is kept: a poll that finds
  * the same commit reads no file again.
  *
+ * <p>With {@link SignedCommits#required() signed commits required}, the branch's newest commit
+ * is read only when {@link SignedCommits} accepts it; the mirror then keeps it as the ref
+ * {@value #ACCEPTED}, across restarts. A newest commit refused is reported in
+ * {@link Snapshot#untrusted()}, and the files are those of the commit last accepted; with none
+ * accepted yet, {@link #fetch} fails; {@link #read} reads only that commit and those before it
+ * (which it vouches for). Without signed commits required, that ref is deleted, so a commit
+ * accepted before never stands in for a newest one later refused.
+ *
  * <p>Calls are serialized; the mirror is created on the first call and kept open until
  * {@link #close}.
  */
 public final class GitDesiredStateSource implements DesiredStateSource, AutoCloseable {
+
+    /** The ref of the local mirror that names the newest commit accepted when signed commits are required. */
+    static final String ACCEPTED = "refs/trueup/accepted";
 
     private final String url;
     /** {@link #url} as messages show it: without a password or token. */
@@ -29,6 +40,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     private final String dir;
     private final Path mirrorDir;
     private final GitSsh ssh;
+    private final SignedCommits signed;
     private BareMirror mirror;
     /** The newest snapshot read: the same commit is not read again at the next poll. */
     private Snapshot last;
@@ -41,6 +53,12 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
      * @param ssh the SSH configuration for {@code ssh://} URLs
      */
     public GitDesiredStateSource(String url, String branch, Optional<String> dir, Path localMirrorDir, GitSsh ssh) {
+        this(url, branch, dir, localMirrorDir, ssh, SignedCommits.none());
+    }
+
+    /** As {@link #GitDesiredStateSource above}, reading only commits that {@code signed} accepts. */
+    public GitDesiredStateSource(String url, String branch, Optional<String> dir, Path localMirrorDir, GitSsh ssh,
+            SignedCommits signed) {
         if (!Repository.isValidRefName(Constants.R_HEADS + branch)) {
             throw new IllegalArgumentException("not a valid branch name: " + branch);
         }
@@ -50,6 +68,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         this.dir = RepoPaths.directory(dir.orElse(""));
         this.mirrorDir = localMirrorDir;
         this.ssh = ssh;
+        this.signed = signed;
     }
 
     @Override
@@ -62,13 +81,28 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
             throw fetchFailed(mirror, e);
         }
         RevCommit head = mirror.resolve(ref).orElseThrow(this::missingBranch);
-        return snapshot(mirror, head);
+        if (!signed.required()) {
+            return snapshot(mirror, head);
+        }
+        Optional<String> refusal = signed.refusal(mirror.repository(), head);
+        if (refusal.isEmpty()) {
+            mirror.setRef(ACCEPTED, head);
+            return snapshot(mirror, head);
+        }
+        String why = "untrusted commit " + head.name() + ": " + refusal.get();
+        RevCommit accepted = mirror.resolve(ACCEPTED).orElseThrow(() -> new UntrustedCommitException(why
+                + "; no commit of " + shown + " is accepted yet, so nothing is deployed from it"));
+        return snapshot(mirror, accepted).insteadOfUntrusted(why);
     }
 
     @Override
     public synchronized Snapshot read(String revision) {
         BareMirror mirror = mirror();
         RevCommit commit = mirror.resolve(revision).orElseThrow(() -> missingRevision(revision));
+        if (signed.required() && !mirror.resolve(ACCEPTED).map(tip -> mirror.reachable(commit, tip)).orElse(false)) {
+            throw new GitException("commit " + commit.name().substring(0, 7) + " is neither the desired-state commit"
+                    + " last accepted (trueup.desired-state.verify=" + signed.mode() + ") nor one before it");
+        }
         return snapshot(mirror, commit);
     }
 
@@ -83,6 +117,9 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
     private BareMirror mirror() {
         if (mirror == null) {
             mirror = BareMirror.openOrCreate(mirrorDir, ssh);
+            if (!signed.required()) {
+                mirror.deleteRef(ACCEPTED);
+            }
         }
         return mirror;
     }

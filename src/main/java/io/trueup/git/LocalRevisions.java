@@ -62,6 +62,17 @@ public final class LocalRevisions implements AutoCloseable {
         return Snapshot.read(new CommitTree(repository, commit(revision), where), dir, where.toString());
     }
 
+    /**
+     * Why the commit {@code revision} names is not accepted by {@code signed}, as
+     * {@code untrusted commit <sha>: <reason>}; empty when it is.
+     *
+     * @throws GitException when {@code revision} names no commit
+     */
+    public Optional<String> untrusted(String revision, SignedCommits signed) {
+        RevCommit commit = commit(revision);
+        return signed.refusal(repository, commit).map(why -> "untrusted commit " + commit.name() + ": " + why);
+    }
+
     private RevCommit commit(String revision) {
         try (RevWalk walk = new RevWalk(repository)) {
             ObjectId id = repository.resolve(revision + "^{commit}");

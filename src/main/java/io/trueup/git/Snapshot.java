@@ -19,14 +19,24 @@ import java.util.TreeMap;
  *     ({@code apps/hello/app.yaml}), sorted by path
  * @param refused the files trueup would read but did not, keyed the same way, with why: larger
  *     than {@link FileLimits#MAX_FILE_BYTES}, or a symbolic link (any under {@code apps/})
+ * @param untrusted when a fetch found the branch's newest commit unsigned or signed by a key
+ *     trueup does not accept ({@link SignedCommits}): {@code untrusted commit <sha>: <reason>};
+ *     this snapshot is then of the last commit accepted
  */
-public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> files, Map<String, String> refused) {
+public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> files, Map<String, String> refused,
+        Optional<String> untrusted) {
 
     public Snapshot {
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(commitTime, "commitTime");
+        Objects.requireNonNull(untrusted, "untrusted");
         files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
         refused = Collections.unmodifiableSortedMap(new TreeMap<>(refused));
+    }
+
+    /** A snapshot of a commit accepted as the branch's newest. */
+    public Snapshot(String revision, Instant commitTime, Map<String, byte[]> files, Map<String, String> refused) {
+        this(revision, commitTime, files, refused, Optional.empty());
     }
 
     /** A snapshot with every file read. */
@@ -57,6 +67,11 @@ public record Snapshot(String revision, Instant commitTime, Map<String, byte[]> 
         read.refused().forEach((path, reason) -> refused.put(path.substring(prefix.length()), reason));
         return new Snapshot(tree.commit().name(), Instant.ofEpochSecond(tree.commit().getCommitTime()), files,
                 refused);
+    }
+
+    /** This snapshot, read in place of the branch's newest commit, refused for {@code why}. */
+    Snapshot insteadOfUntrusted(String why) {
+        return new Snapshot(revision, commitTime, files, refused, Optional.of(why));
     }
 
     /** The content of {@code path}, or empty when the snapshot has no such file. */

@@ -2,6 +2,7 @@ package io.trueup.reconcile;
 
 import io.trueup.TrueupException;
 import io.trueup.git.TooLargeException;
+import io.trueup.git.UntrustedCommitException;
 import io.trueup.reconcile.ReconcileObserver.PollFailure;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,7 @@ final class PollErrors {
 
     private final ReconcileObserver observer;
     private String logged = "";
+    private String untrustedLogged = "";
 
     PollErrors(ReconcileObserver observer) {
         this.observer = observer;
@@ -24,6 +26,10 @@ final class PollErrors {
 
     /** Counts and logs {@code e}; returns the error to show in the status. */
     String failed(RuntimeException e) {
+        if (e instanceof UntrustedCommitException) {
+            untrusted(e.getMessage());
+            return e.getMessage();
+        }
         PollFailure reason = switch (e) {
             case TooLargeException tooLarge -> PollFailure.REFUSED;
             case TrueupException known -> PollFailure.FETCH;
@@ -40,6 +46,18 @@ final class PollErrors {
             logged = error;
         }
         return error + "; see trueup's log for its stack";
+    }
+
+    /**
+     * Counts a poll whose newest commit is untrusted, {@code why} (the status shows it); logs it
+     * once for as long as it stays the same.
+     */
+    void untrusted(String why) {
+        observer.pollFailed(PollFailure.UNTRUSTED);
+        if (!why.equals(untrustedLogged)) {
+            LOG.warnf("desired state: %s", why);
+            untrustedLogged = why;
+        }
     }
 
     /** A poll read desired state: a failure that comes back is logged again. */

@@ -39,6 +39,11 @@ public interface ReconcileObserver {
         FETCH,
         /** The revision holds more under {@code apps/} than trueup reads: it is refused whole. */
         REFUSED,
+        /**
+         * The branch's newest commit is unsigned or signed by a key not accepted
+         * ({@code trueup.desired-state.verify}): apps stay at the commit last accepted.
+         */
+        UNTRUSTED,
         /** Something unexpected: a bug or a library's failure, logged with its stack. */
         INTERNAL;
 

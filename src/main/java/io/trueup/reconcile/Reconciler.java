@@ -286,8 +286,9 @@ public final class Reconciler {
                     .orElseGet(() -> new Fetched(parser.parse(snapshot.revision(), snapshot.files(),
                             snapshot.refused(), defaultUser), snapshot.files()));
             parsed = Optional.of(fetched);
+            snapshot.untrusted().ifPresent(pollErrors::untrusted);
             board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
-                    Optional.of(clock.instant()), Optional.empty(), fetched.state().problems()));
+                    Optional.of(clock.instant()), snapshot.untrusted(), fetched.state().problems()));
             return Optional.of(fetched);
         } catch (RuntimeException e) {
             failDesired(pollErrors.failed(e));

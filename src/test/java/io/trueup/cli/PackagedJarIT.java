@@ -46,6 +46,28 @@ class PackagedJarIT {
         assertEquals("trueup: unknown command deploy", unknown.err().getFirst());
     }
 
+    @Test
+    void thePackagedJarVerifiesSshSignaturesWithJGitsVerifierFoundThroughItsServiceFile() throws Exception {
+        CheckRepos repos = CheckRepos.create(tmp);
+        Path key = io.trueup.support.Signers.newKey(tmp, "alice");
+        Path allowed = Files.writeString(tmp.resolve("allowed_signers"),
+                io.trueup.support.Signers.allowed("alice@example.com", key));
+        String base = repos.write("apps/hello/prod.yaml", repos.envYaml(repos.app.head(), repos.hash(), "web1", ""))
+                .commit("Deploy hello");
+        repos.write("apps/hello/prod.yaml", repos.envYaml(repos.app.head(), repos.hash(), "web1, web2", ""))
+                .commit("Add web2");
+        String signed = io.trueup.support.Signers.signHead(repos.desired.dir(), key);
+
+        Run accepted = jar(repos.desired.dir(), "plan", "--base", base, "--head", signed, "--verify", "ssh",
+                "--allowed-signers", allowed.toString());
+        Run refused = jar(repos.desired.dir(), "plan", "--base", base, "--head", base, "--verify", "ssh",
+                "--allowed-signers", allowed.toString());
+
+        assertEquals(0, accepted.status(), accepted::toString);
+        assertEquals(1, refused.status(), refused::toString);
+        assertEquals("untrusted commit " + base + ": not signed", refused.out().getFirst());
+    }
+
     private static Run jar(Path dir, String... args) throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(JAR), "the jar is built in the package phase: " + JAR);
         List<String> command = new ArrayList<>(List.of(

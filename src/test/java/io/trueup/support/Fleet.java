@@ -58,7 +58,7 @@ public final class Fleet implements AutoCloseable {
     public StatusBoard board;
     private final GitSsh gitSsh;
     private final AppMirrors mirrors;
-    private final GitDesiredStateSource source;
+    private GitDesiredStateSource source;
     private final List<GitDesiredStateSource> otherSources = new ArrayList<>();
     public ControlStore control;
     public RolloutHistory history;
@@ -91,6 +91,17 @@ public final class Fleet implements AutoCloseable {
         mirrors = new AppMirrors(dir.resolve("state/mirrors"), gitSsh, Clock.systemUTC());
         source = new GitDesiredStateSource(desired.dir().toString(), "main", Optional.empty(),
                 dir.resolve("state/desired.git"), gitSsh);
+        startController();
+    }
+
+    /**
+     * Starts trueup afresh on the same state directory, reading only desired-state commits that
+     * {@code signed} accepts ({@code trueup.desired-state.verify}).
+     */
+    public void startController(io.trueup.git.SignedCommits signed) {
+        source.close();
+        source = new GitDesiredStateSource(desired.dir().toString(), "main", Optional.empty(),
+                dir.resolve("state/desired.git"), gitSsh, signed);
         startController();
     }
 
