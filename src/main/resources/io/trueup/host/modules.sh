@@ -1,10 +1,7 @@
-# The part of release.sh for a commit with submodules (.gitmodules): sent with every release.
-# modules: in $1, a checkout from repo.git (a fresh release, or one of its submodules), checks out
-# each submodule whose path is a gitlink, at the commit the tree pins, then theirs in turn (at most
-# 8 deep). Each is a local clone of repo.git (hard links), which holds their commits (trueup pushes
-# them with the app's commit under refs/trueup/modules/<sha>/): nothing is fetched from elsewhere.
-# trueup has checked every name and path (no spaces, no ..). $2 the depth (0 when not given).
-# Its variables start with mod_: the shell has no local ones, and release.sh's stay as they are.
+# Sent with release.sh, which calls it. modules: in $1, a checkout from repo.git (a release, or a
+# submodule of it), checks out each submodule whose path is a gitlink at its pinned commit, from
+# repo.git (trueup pushed it there; hard links, no network), then theirs, at most 8 deep ($2 the
+# depth). trueup checked the names and paths. Variables start with mod_ (release.sh's stay).
 modules() {
   [ -f "$1/.gitmodules" ] || return 0
   [ "${2:-0}" -lt 8 ] || fail "release: submodules nested more than 8 deep in $1"
@@ -22,7 +19,6 @@ modules() {
     mod_paths="$mod_paths $mod_path"
   done
   [ -n "$mod_paths" ] || return 0
-  # Quiet unless it fails: each clone warns that repo.git has no branch.
   mod_out=$(git -C "$1" -c protocol.file.allow=always submodule --quiet update --init --checkout -- $mod_paths 2>&1) ||
     fail "release: the submodules of ${1#releases/} could not be checked out: $mod_out"
   for mod_path in $mod_paths; do
