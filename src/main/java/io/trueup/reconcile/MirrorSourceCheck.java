@@ -56,7 +56,8 @@ public final class MirrorSourceCheck implements SourceCheck {
 
     /**
      * A shared path or rendered file inside one of the commit's submodules: refused, since the
-     * submodule's own checkout would tell it as a change (drift) in every release.
+     * submodule's own checkout would tell it as a change (drift) in every release; and a shared
+     * path that holds one, which would take the submodule's place.
      */
     private List<Problem> insideSubmodules(AppSpec spec, Map<String, byte[]> files) {
         List<Problem> problems = new ArrayList<>();
@@ -68,6 +69,10 @@ public final class MirrorSourceCheck implements SourceCheck {
                     problems.add(parser.problemAt(files, spec, "shared", shared.path() + " is inside submodule "
                             + module.path() + " of commit " + spec.sha().abbrev() + "; trueup links shared paths"
                             + " only outside submodules"));
+                } else if (module.path().startsWith(shared.path() + "/")) {
+                    problems.add(parser.problemAt(files, spec, "shared", shared.path() + " holds submodule "
+                            + module.path() + " of commit " + spec.sha().abbrev() + "; a shared path would take"
+                            + " its place"));
                 }
             }
             for (ConfigFile config : spec.recipe().config()) {

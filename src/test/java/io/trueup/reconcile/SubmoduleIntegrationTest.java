@@ -180,15 +180,21 @@ class SubmoduleIntegrationTest {
     }
 
     @Test
-    void aSharedPathInsideASubmoduleIsInvalid() throws Exception {
-        fleet.deploy(pinLib(), "shared: [lib/data/]\n");
-
+    void aSharedPathInsideOrAroundASubmoduleIsInvalid() throws Exception {
+        String sha = app.pin(gitmodules("lib", "vendor/lib", "../lib"), "vendor/lib", lib.head());
+        fleet.deploy(sha, "shared: [vendor/lib/data/]\n");
         fleet.reconciler.runOnce();
+        AppStatus inside = fleet.status();
+        fleet.deploy(sha, "shared: [vendor/]\n");
+        fleet.reconciler.runOnce();
+        AppStatus around = fleet.status();
 
-        AppStatus status = fleet.status();
-        assertEquals(SyncStatus.Invalid, status.status());
-        assertTrue(status.problems().toString().contains("lib/data is inside submodule lib"),
-                () -> status.problems().toString());
+        assertEquals(SyncStatus.Invalid, inside.status());
+        assertTrue(inside.problems().toString().contains("shared: vendor/lib/data is inside submodule vendor/lib"),
+                () -> inside.problems().toString());
+        assertEquals(SyncStatus.Invalid, around.status());
+        assertTrue(around.problems().toString().contains("shared: vendor holds submodule vendor/lib"),
+                () -> around.problems().toString());
         assertFalse(Files.exists(fleet.base(0)), "no host was touched");
     }
 }
