@@ -6,18 +6,24 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
- * The local bare mirror of one app's repository. Fetches into it are serialized by one lock;
- * reads of commits already present take no lock and never touch the network.
+ * The local bare mirror of one app's repository, which also holds the commits its commits'
+ * submodules pin. Fetches into it are serialized by one lock; reads of commits already present,
+ * their submodules found before, take no lock and never touch the network.
  */
 final class AppMirror implements AutoCloseable {
 
+    private static final int MAX_REMEMBERED = 1024;
     private static final List<RefSpec> ALL_BRANCHES_AND_TAGS = List.of(
             new RefSpec("+refs/heads/*:refs/heads/*"),
             new RefSpec("+refs/tags/*:refs/tags/*"));
@@ -30,9 +36,7 @@ final class AppMirror implements AutoCloseable {
     private volatile BareMirror mirror;
     private Instant lastFetch;
     /** The submodules of each commit whose submodule commits are all in the mirror. */
-    private final java.util.concurrent.ConcurrentMap<Sha, List<Submodule>> modules =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_REMEMBERED = 1024;
+    private final ConcurrentMap<Sha, List<Submodule>> modules = new ConcurrentHashMap<>();
 
     AppMirror(String app, Path dir, GitSsh ssh, Clock clock) {
         this.app = app;
@@ -42,9 +46,11 @@ final class AppMirror implements AutoCloseable {
     }
 
     /**
-     * The commit {@code sha}, fetched from {@code source} only when the mirror lacks it.
+     * The commit {@code sha}, fetched from {@code source} only when the mirror lacks it, and
+     * the first time, its submodules' commits too ({@link #submodules}).
      *
      * @throws MissingCommitException when {@code source} does not have it either
+     * @throws SubmoduleException when its {@code .gitmodules} breaks a rule or a pinned commit is missing
      */
     RevCommit ensure(String source, Sha sha) {
         ObjectId id = ObjectId.fromString(sha.hex());
@@ -138,7 +144,8 @@ final class AppMirror implements AutoCloseable {
      * it serve). Uses the transport of the app's source, so the same SSH identity and hosts.
      */
     private void fetchModule(BareMirror mirror, Submodule module) {
-        String space = "refs/trueup/modules/fetched/" + Integer.toHexString(module.url().hashCode()) + "/";
+        String url = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, Constants.encode(module.url())).name();
+        String space = "refs/trueup/modules/fetched/" + url + "/";
         try {
             mirror.fetch(module.url(), List.of(new RefSpec("+refs/heads/*:" + space + "heads/*"),
                     new RefSpec("+refs/tags/*:" + space + "tags/*")), true);

@@ -99,7 +99,11 @@ final class Submodules {
             RefUpdate update = mirror.repository().updateRef(KEEP_PREFIX + id.name());
             update.setNewObjectId(id);
             update.setForceUpdate(true);
-            update.update();
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.NO_CHANGE
+                    && result != RefUpdate.Result.FORCED) {
+                throw new IOException(KEEP_PREFIX + id.name() + ": " + result);
+            }
         } catch (IOException e) {
             throw new GitException("cannot write a ref in the local mirror " + mirror.dir() + ": " + e.getMessage(), e);
         }
