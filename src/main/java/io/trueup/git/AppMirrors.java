@@ -17,6 +17,9 @@ import org.eclipse.jgit.revwalk.RevCommit;
  * <p>A pinned commit the mirror already has is read without going to the network; only a
  * missing one makes the mirror fetch every branch and tag from the app's source. Every fetch
  * is from the source named in that call, so when an app's source changes its mirror follows.
+ * Whatever reads a commit first ({@link #readFile}, {@link #hasCommit}) also has the commits
+ * its submodules pin fetched into the same mirror ({@link #submodules}), so that a push of the
+ * commit can carry them.
  *
  * <p>Safe to call from many threads: fetches for one app are serialized by a lock of that app,
  * different apps never wait for each other, and each mirror is opened once and kept open
@@ -71,6 +74,28 @@ public final class AppMirrors implements AutoCloseable {
         } catch (MissingCommitException e) {
             return false;
         }
+    }
+
+    /**
+     * The submodules of commit {@code sha} of {@code app} at every depth, outermost first, each
+     * pinned commit in the app's mirror (fetched from the URL its {@code .gitmodules} gives when
+     * missing): what a push of the commit sends along. Empty for a commit without submodules.
+     *
+     * @throws MissingCommitException when {@code source} does not have the commit
+     * @throws SubmoduleException when a {@code .gitmodules} breaks a rule or a pinned commit is not found
+     */
+    public List<Submodule> submodules(String app, String source, Sha sha) {
+        return mirror(app).submodules(source, sha);
+    }
+
+    /**
+     * The submodules of commit {@code sha} of {@code app}, from the mirror only.
+     *
+     * @throws MissingCommitException when the mirror lacks the commit
+     * @throws SubmoduleException when it lacks a pinned submodule commit
+     */
+    List<Submodule> localSubmodules(String app, Sha sha) {
+        return mirror(app).localSubmodules(sha, localCommit(app, sha));
     }
 
     /**

@@ -35,6 +35,16 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
         }
     }
 
+    /** The commit the submodule entry (gitlink) at {@code path} pins, or empty when there is none. */
+    Optional<org.eclipse.jgit.lib.ObjectId> gitlink(String path) {
+        try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {
+            return walk != null && walk.getFileMode(0) == FileMode.GITLINK ? Optional.of(walk.getObjectId(0))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
     /** The regular file at {@code path}, or empty when there is none. */
     Optional<byte[]> file(String path) {
         try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {

@@ -5,7 +5,11 @@ import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -18,7 +22,9 @@ import org.eclipse.jgit.transport.URIish;
  * trueup's pooled SSH connection to each host ({@link RemoteShell#start}) rather than a
  * connection of its own. JGit negotiates with the refs the host's repository advertises, so
  * the pack holds only the objects the host lacks. The push is forced, so it succeeds whatever
- * the ref held before.
+ * the ref held before. The commits the app commit's submodules pin ({@link AppMirrors#submodules})
+ * go in the same push, each to {@code refs/trueup/modules/<sha>/<submodule sha>}: one
+ * negotiation, one pack of what the host lacks.
  *
  * <p>Safe to call from many threads at once. The commit must already be in the app's mirror
  * (read through {@link AppMirrors#readFile} first).
@@ -55,22 +61,43 @@ public final class JGitCommitPusher implements CommitPusher {
         try (Transport transport = Transport.open(repository, uri)) {
             ((SshTransport) transport).setSshSessionFactory(new PooledSessionFactory(shell, target));
             transport.setTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
-            String ref = REF_PREFIX + sha.hex();
-            RemoteRefUpdate update = new RemoteRefUpdate(repository, null, commit, ref, true, null, null);
-            RemoteRefUpdate done = transport.push(written, List.of(update)).getRemoteUpdate(ref);
-            return outcome(done, written, sha, where);
+            List<RemoteRefUpdate> updates = new ArrayList<>();
+            updates.add(new RemoteRefUpdate(repository, null, commit, REF_PREFIX + sha.hex(), true, null, null));
+            Set<Sha> modules = new LinkedHashSet<>();
+            mirrors.localSubmodules(app, sha).forEach(module -> modules.add(module.commit()));
+            for (Sha module : modules) {
+                ObjectId id = ObjectId.fromString(module.hex());
+                updates.add(new RemoteRefUpdate(repository, null, id, moduleRef(sha, module), true, null, null));
+            }
+            var result = transport.push(written, updates);
+            return outcome(updates.stream().map(u -> result.getRemoteUpdate(u.getRemoteName())).toList(), written,
+                    sha, where);
         } catch (IOException e) {
             throw new GitException("cannot push commit " + sha.abbrev() + " of app " + app + " to " + where
                     + ": " + e.getMessage(), e);
         }
     }
 
-    private static PushResult outcome(RemoteRefUpdate update, ObjectsWritten written, Sha sha, String where) {
-        return switch (update.getStatus()) {
-            case OK -> new PushResult(false, written.count());
-            case UP_TO_DATE -> PushResult.alreadyThere();
-            default -> throw new GitException("push of commit " + sha.abbrev() + " to " + where + " was refused: "
-                    + update.getStatus() + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
-        };
+    /**
+     * The host's ref for submodule commit {@code module} of the release of {@code sha}: the host's
+     * gc drops it with {@code refs/trueup/<sha>}.
+     */
+    static String moduleRef(Sha sha, Sha module) {
+        return REF_PREFIX + "modules/" + sha.hex() + "/" + module.hex();
+    }
+
+    private static PushResult outcome(List<RemoteRefUpdate> updates, ObjectsWritten written, Sha sha, String where) {
+        boolean upToDate = true;
+        for (RemoteRefUpdate update : updates) {
+            switch (update.getStatus()) {
+                case OK -> upToDate = false;
+                case UP_TO_DATE -> {
+                }
+                default -> throw new GitException("push of commit " + sha.abbrev() + " to " + where + " was refused: "
+                        + update.getRemoteName() + " " + update.getStatus()
+                        + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
+            }
+        }
+        return upToDate ? PushResult.alreadyThere() : new PushResult(false, written.count());
     }
 }

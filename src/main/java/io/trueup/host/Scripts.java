@@ -26,7 +26,7 @@ final class Scripts {
             "digests", load("digests.sh"));
     /** The script of each function a step can run ({@link HostStep#function()}), by function name. */
     private static final Map<String, String> FUNCTIONS = Map.ofEntries(Map.entry("cleanup", load("cleanup.sh")),
-            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("release.sh")),
+            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("modules.sh") + load("release.sh")),
             Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
             Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
             Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),

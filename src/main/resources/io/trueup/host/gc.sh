@@ -1,6 +1,6 @@
 # Keeps repo.git from growing without bound, at most once per interval: deletes every
-# refs/trueup/<sha> (one per pushed commit) whose commit no release in releases/ is made from, then
-# runs `git gc`, at the lowest priority, dropping the objects nothing refers to that are older than
+# refs/trueup/<sha> (one per pushed commit) and refs/trueup/modules/<sha>/* (its submodules'
+# commits) whose commit no release in releases/ is made from, then runs `git gc`, at the lowest priority, dropping the objects nothing refers to that are older than
 # the given time (younger ones may be a push of another controller about to make its release).
 # Releases are clones that hard-link their objects (`git clone --local`, no alternates), so they
 # never need repo.git's objects. When it last ran is in .trueup/gc-at; a time there that is later
@@ -21,6 +21,8 @@ esac
 printf '%s\n' "$now" > .trueup/gc-at
 git --git-dir=repo.git for-each-ref --format='%(refname)' refs/trueup/ | while read -r ref; do
   sha=${ref#refs/trueup/}
+  # A submodule's commit, refs/trueup/modules/<sha>/<its sha>, goes with the release of <sha>.
+  case "$sha" in modules/*) sha=${sha#modules/} sha=${sha%%/*} ;; esac
   made=no
   for r in "releases/$sha" "releases/$sha"-*; do
     [ ! -d "$r" ] || made=yes

@@ -31,6 +31,7 @@ hidden= shared= files=
 fresh() { # $1 the directory to make the release in
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
+  modules "$1"  # (modules.sh)
   printf '%s\n' /.venv __pycache__/ '*.py[co]' >> "$1/.git/info/exclude"
   ln -s "../../envs/$env" "$1/.venv"
   [ -z "$hidden" ] || recipe_apply "$1"

@@ -91,6 +91,20 @@ class ValidateCommandTest {
     }
 
     @Test
+    void failsOnASubmoduleUrlOfAnotherTransportNamingAppCommitAndSubmodule() throws Exception {
+        String bad = new io.trueup.support.GitCli(repos.app.dir()).pin(
+                io.trueup.support.GitCli.gitmodules("lib", "lib", "ext::git-upload-pack"), "lib", sha);
+        repos.write("apps/hello/test.yaml", repos.envYaml(bad, repos.hash(), "web1", ""));
+
+        Result result = validate();
+
+        assertEquals(1, result.status(), result::toString);
+        assertEquals(true, result.out().getFirst().startsWith("apps/hello/test.yaml:3: sha: app hello, commit "
+                + bad.substring(0, 7) + ": .gitmodules: submodule \"lib\": url ext::git-upload-pack must be a git URL"),
+                result::toString);
+    }
+
+    @Test
     void failsOnARequirementsHashThatIsNotTheHashOfTheRequirementsAtThatCommit() throws Exception {
         String wrong = "sha256:" + "0".repeat(64);
         repos.write("apps/hello/test.yaml", repos.envYaml(sha, wrong, "web1", ""));

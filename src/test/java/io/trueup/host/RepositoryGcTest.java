@@ -116,6 +116,26 @@ class RepositoryGcTest {
     }
 
     @Test
+    void gcKeepsTheSubmoduleCommitsOfKeptReleasesAndDropsThoseOfPrunedOnes() throws IOException {
+        Sha keptModule = moduleCommit("lib-kept");
+        Sha prunedModule = moduleCommit("lib-pruned");
+        String kept = "refs/trueup/modules/" + second.hex() + "/" + keptModule.hex();
+        String pruned = "refs/trueup/modules/" + abandoned.hex() + "/" + prunedModule.hex();
+        git(home.resolve("lib-kept"), "push", "-q", base.resolve("repo.git").toString(), keptModule.hex() + ":" + kept);
+        git(home.resolve("lib-pruned"), "push", "-q", base.resolve("repo.git").toString(),
+                prunedModule.hex() + ":" + pruned);
+
+        assertOk(run(spec(second), List.of(HostCommands.prune(List.of(ReleaseId.of(abandoned)), List.of()),
+                HostCommands.gc(Instant.now().plus(Duration.ofHours(2))))));
+
+        List<String> refs = refs();
+        assertTrue(refs.contains(kept), () -> "the submodule ref of a kept release stays: " + refs);
+        assertFalse(refs.contains(pruned), () -> "that of the pruned release goes with it: " + refs);
+        assertTrue(has(keptModule.hex()));
+        assertFalse(has(prunedModule.hex()));
+    }
+
+    @Test
     void aBaseDirectoryWithoutRepositoryIsLeftAlone() throws IOException {
         Path empty = home.resolve("srv/empty");
         Files.createDirectories(empty);
@@ -135,6 +155,16 @@ class RepositoryGcTest {
         git(app, "add", file);
         git(app, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", file);
         return new Sha(git(app, "rev-parse", "HEAD").strip());
+    }
+
+    /** A commit of a repository of its own, {@code <home>/<name>}, standing for a submodule's. */
+    private Sha moduleCommit(String name) throws IOException {
+        Path repo = home.resolve(name);
+        git(home, "init", "-q", "-b", "main", repo.toString());
+        Files.writeString(repo.resolve("lib.txt"), name + "\n");
+        git(repo, "add", "lib.txt");
+        git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", name);
+        return new Sha(git(repo, "rev-parse", "HEAD").strip());
     }
 
     /** Pushes {@code sha} as trueup's pusher does: to {@code refs/trueup/<sha>}. */

@@ -1,0 +1,111 @@
+package io.trueup.git;
+
+import io.trueup.desired.Sha;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+/**
+ * Finds the submodules of an app's commit, at every depth, in the app's own mirror, and has each
+ * pinned commit fetched into that mirror when it lacks it: after {@link #collect}, every commit a
+ * gitlink of the app's commit pins (recursively) is in the mirror's object database, kept there by
+ * a ref {@code refs/trueup/modules/<sha>}. Only entries of {@code .gitmodules} whose path is a
+ * gitlink in the tree count, as for git; a gitlink with no entry is left out, as a checkout
+ * leaves it (an empty directory). At most {@link #MAX_DEPTH} levels and {@link #MAX_COUNT}
+ * submodules. Callers serialize calls that may fetch.
+ */
+final class Submodules {
+
+    static final int MAX_DEPTH = 8;
+    static final int MAX_COUNT = 64;
+    static final String KEEP_PREFIX = "refs/trueup/modules/";
+
+    /** Fetches a submodule's commit into the mirror; the caller checks whether it came. */
+    interface Fetcher {
+        void fetch(Submodule module);
+    }
+
+    private record Level(RevCommit commit, String prefix, String url, int depth, String where) {
+    }
+
+    private Submodules() {
+    }
+
+    /**
+     * The submodules of {@code commit} of {@code app}, fetched from {@code source}, outermost first.
+     *
+     * @param fetcher fetches a missing submodule commit, or null to read the mirror only
+     * @throws SubmoduleException when a {@code .gitmodules} breaks a rule, a pinned commit is not
+     *     found, or there are too many
+     */
+    static List<Submodule> collect(BareMirror mirror, String app, String source, RevCommit commit, Fetcher fetcher) {
+        List<Submodule> found = new ArrayList<>();
+        Deque<Level> levels = new ArrayDeque<>();
+        levels.add(new Level(commit, "", source, 0, "app " + app + ", commit " + commit.name().substring(0, 7)));
+        while (!levels.isEmpty()) {
+            Level level = levels.removeFirst();
+            CommitTree tree = mirror.tree(level.commit());
+            Optional<byte[]> file = tree.file(".gitmodules");
+            if (file.isEmpty()) {
+                continue;
+            }
+            for (GitModules.Entry entry : GitModules.parse(file.get(), level.url(), level.where())) {
+                Optional<ObjectId> pinned = tree.gitlink(entry.path());
+                if (pinned.isEmpty()) {
+                    continue;
+                }
+                String what = level.where() + ": .gitmodules: submodule \"" + entry.name() + "\"";
+                if (level.depth() >= MAX_DEPTH || found.size() >= MAX_COUNT) {
+                    throw new SubmoduleException(what + ": more than " + (level.depth() >= MAX_DEPTH
+                            ? MAX_DEPTH + " levels of submodules" : MAX_COUNT + " submodules") + "; trueup refuses it");
+                }
+                Submodule module = new Submodule(level.prefix() + entry.path(), entry.name(), entry.url(),
+                        new Sha(pinned.get().name()));
+                RevCommit at = present(mirror, module, fetcher, what);
+                found.add(module);
+                levels.add(new Level(at, module.path() + "/", module.url(), level.depth() + 1,
+                        what + " (" + module.path() + ")"));
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    private static RevCommit present(BareMirror mirror, Submodule module, Fetcher fetcher, String what) {
+        ObjectId id = ObjectId.fromString(module.commit().hex());
+        Optional<RevCommit> commit = mirror.commit(id);
+        if (commit.isEmpty() && fetcher != null) {
+            fetcher.fetch(module);
+            commit = mirror.commit(id);
+        }
+        if (commit.isEmpty()) {
+            throw new SubmoduleException(what + " pins commit " + module.commit().abbrev() + " at " + module.path()
+                    + ", not found in " + (fetcher == null ? "the local mirror" : module.url()));
+        }
+        if (fetcher != null) {
+            keep(mirror, id);
+        }
+        return commit.get();
+    }
+
+    /** Points {@code refs/trueup/modules/<sha>} at the commit, so no cleanup of the mirror drops it. */
+    private static void keep(BareMirror mirror, ObjectId id) {
+        try {
+            RefUpdate update = mirror.repository().updateRef(KEEP_PREFIX + id.name());
+            update.setNewObjectId(id);
+            update.setForceUpdate(true);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.NO_CHANGE
+                    && result != RefUpdate.Result.FORCED) {
+                throw new IOException(KEEP_PREFIX + id.name() + ": " + result);
+            }
+        } catch (IOException e) {
+            throw new GitException("cannot write a ref in the local mirror " + mirror.dir() + ": " + e.getMessage(), e);
+        }
+    }
+}
