@@ -12,7 +12,7 @@ transport=archive
 # command (release.sh's swap of the current release) is a copy of the first.
 unpack() {
   if [ -n "${unpacked:-}" ]; then cp -a "$unpacked" "$1"; return; fi
-  python3 -c "$archive_py" unpack "$1" "$sha" <&3
+  python3 -I -S -c "$archive_py" unpack "$1" "$sha" <&3
   ln -s "../../envs/$env" "$1/.venv"
   [ -z "$hidden" ] || recipe_apply "$1"
   unpacked=$1
@@ -26,7 +26,7 @@ archived() {
   [ -f "releases/$1/.trueup-release/HEAD" ] && read -r head < "releases/$1/.trueup-release/HEAD"
   echo "head $1 $head"
   [ ! -f "releases/$1/.trueup-release/trueup-built" ] || echo "built $1"
-  changes=$(python3 -c "$archive_py" check "releases/$1" 2>&1)
+  changes=$(python3 -I -S -c "$archive_py" check "releases/$1" 2>&1)
   n=0
   set -f
   IFS=$nl
@@ -44,13 +44,13 @@ as_unpacked() {
   head=
   read -r head < "$1/.trueup-release/HEAD" || head=
   [ "$head" = "${2%%-*}" ] || stale "release $2 is unpacked from ${head:-nothing}"
-  changes=$(python3 -c "$archive_py" check "$1" 2>&1) || stale "the check of release $2 failed: $changes"
+  changes=$(python3 -I -S -c "$archive_py" check "$1" 2>&1) || stale "the check of release $2 failed: $changes"
   [ -z "$changes" ] || stale "release $2 was changed by hand"
 }
 # built_unpacked: hook.sh's built, in an unpacked release: fails when the build changed a file of
 # the commit; else notes what it made (no drift) and marks the release built.
 built_unpacked() {
-  python3 -c "$archive_py" built . "$TRUEUP_SHA" && : > .trueup-release/trueup-built
+  python3 -I -S -c "$archive_py" built . "$TRUEUP_SHA" && : > .trueup-release/trueup-built
 }
 archive_py='import hashlib, json, os, stat, sys, tarfile
 def fail(message):
