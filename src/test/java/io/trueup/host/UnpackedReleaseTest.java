@@ -71,7 +71,7 @@ class UnpackedReleaseTest {
         Files.writeString(release.resolve("new.txt"), "new\n");
         Files.createDirectories(release.resolve("__pycache__"));
         Files.writeString(release.resolve("__pycache__/app.cpython-311.pyc"), "cache");
-        assertEquals(List.of(" M app.py", " D bin/run", "?? new.txt"), changes().stream().sorted().toList());
+        assertEquals(List.of(" D bin/run", " M app.py", "?? new.txt"), changes().stream().sorted().toList());
     }
 
     @Test
