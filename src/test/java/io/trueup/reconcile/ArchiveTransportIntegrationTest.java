@@ -158,6 +158,38 @@ class ArchiveTransportIntegrationTest {
         assertEquals("from the submodule\n", Files.readString(fleet.base(0).resolve("current/vendor/sub/data/words.txt")));
     }
 
+    @Test
+    void sharedPathsRenderedConfigAndWhatTheBuildMadeAreNoDriftButAHandEditOfTheConfigIs() throws Exception {
+        fleet.writeDesired("apps/hello/settings.tmpl", "GREETING = \"{vars.greeting}\"\n");
+        String sha = fleet.app.head();
+        fleet.deploy(sha, ARCHIVE + """
+                selfHeal: false
+                shared: [data/]
+                config:
+                  - template: settings.tmpl
+                    dest: conf/settings.py
+                    mode: "0600"
+                vars:
+                  greeting: hi
+                hooks:
+                  build: mkdir -p static && echo css > static/site.css
+                """);
+        fleet.reconciler.runOnce();
+        Path current = fleet.base(0).resolve("current");
+        assertEquals("GREETING = \"hi\"\n", Files.readString(current.resolve("conf/settings.py")));
+        assertEquals("css\n", Files.readString(current.resolve("static/site.css")));
+        assertTrue(Files.isSymbolicLink(current.resolve("data")));
+        assertTrue(Files.isRegularFile(current.resolve(".trueup-release/trueup-built")));
+        Files.writeString(current.resolve("data/written-by-the-app"), "kept\n");
+        fleet.reconciler.runOnce();
+        assertTrue(fleet.hostStatus(0).drift().isEmpty(), fleet.hostStatus(0).toString());
+        assertEquals(1, archives.get());
+
+        Files.writeString(current.resolve("conf/settings.py"), "GREETING = \"edited\"\n");
+        fleet.reconciler.runOnce();
+        assertTrue(fleet.hostStatus(0).drift().contains(Drift.MODIFIED), fleet.hostStatus(0).toString());
+    }
+
     private SshTarget target() {
         return new SshTarget("127.0.0.1", fleet.server(0).port(), "deploy");
     }
