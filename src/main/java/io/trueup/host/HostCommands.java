@@ -27,8 +27,10 @@ import java.util.Set;
  * more steps in a row under the host lock ({@link #command}). The scripts keep the host layout:
  *
  * <pre>
- * &lt;path&gt;/repo.git               bare repository that trueup pushes objects into
- * &lt;path&gt;/releases/&lt;name&gt;/       one fresh local clone per release: &lt;sha&gt;, or &lt;sha&gt;-&lt;config hash&gt;
+ * &lt;path&gt;/repo.git               bare repository that trueup pushes objects into (transport git)
+ * &lt;path&gt;/releases/&lt;name&gt;/       one fresh local clone per release: &lt;sha&gt;, or &lt;sha&gt;-&lt;config hash&gt;;
+ *                                with transport archive, the tree unpacked, its marks and manifest in
+ *                                .trueup-release/ (see archive.sh)
  * &lt;path&gt;/envs/&lt;hash&gt;/           virtualenv for one requirements hash
  * &lt;path&gt;/releases/&lt;name&gt;/.venv  -&gt; ../../envs/&lt;hash&gt;
  * &lt;path&gt;/shared/&lt;p&gt;             what outlives releases; each release links &lt;p&gt; to it
@@ -273,7 +275,9 @@ public final class HostCommands {
     }
 
     /**
-     * Makes the release {@code host} should run: a fresh clone of the commit, the shared paths
+     * Makes the release {@code host} should run: a fresh clone of the commit (with transport
+     * archive: the tree unpacked from the archive that follows the config on stdin, given with
+     * {@link Step#withArchive}), the shared paths
      * linked in (but a file that config renders), and the config rendered for the host written
      * with its mode. The rendered files travel on the command's stdin, never on its command line.
      */

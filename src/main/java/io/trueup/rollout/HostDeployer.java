@@ -37,12 +37,16 @@ public final class HostDeployer {
     private final Clock clock;
 
     /**
+     * A deployer of apps whose transport is git (for tests): an app with transport archive fails
+     * its release step.
+     *
      * @param lock who holds the host lock during steps
      */
     public HostDeployer(RemoteShell shell, CommitPusher pusher, HealthChecker health, Duration commandTimeout,
             HostLock lock, Clock clock) {
         this(shell, pusher, (app, sha) -> {
-            throw new IllegalStateException("no archives: app " + app + " has transport archive");
+            throw new io.trueup.git.GitException("this trueup makes no archives, which app " + app
+                    + " needs for its transport archive");
         }, health, commandTimeout, lock, clock);
     }
 
