@@ -75,6 +75,19 @@ class UnpackedReleaseTest {
     }
 
     @Test
+    void verifyPassesAnUnpackedReleaseAsMadeAndStopsAtOneChangedByHand() throws IOException {
+        assertOk(release(tar(file("app.py", "print('hi')\n", 0100644))));
+        HostCommands.Step verify = HostCommands.verify("", "", env('1'), false,
+                java.util.Optional.of(spec.release(spec.hosts().get(0))), false, io.trueup.desired.RenderedConfig.NONE);
+        assertOk(run(List.of(verify), new byte[0]));
+
+        Files.writeString(base.resolve("releases").resolve(SHA.hex()).resolve("app.py"), "print('edited')\n");
+        CommandResult stale = run(List.of(verify), new byte[0]);
+        assertEquals(HostCommands.NOT_AS_SEEN, stale.exitCode(), stale.stderr());
+        assertTrue(stale.stderr().contains("changed by hand"), stale.stderr());
+    }
+
+    @Test
     void refusesAnEntryThatLeadsOutOfTheRelease() throws IOException {
         for (byte[] tar : List.of(tar(file("../evil", "x", 0100644)), tar(file("/tmp/evil", "x", 0100644)),
                 tar(link("lib", "/tmp"), file("lib/evil", "x", 0100644)),
