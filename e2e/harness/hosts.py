@@ -58,6 +58,7 @@ class Host:
         self.config = os.path.join(self.keys, "sshd_config")
         self.log = os.path.join(self.dir, "sshd.log")
         self.sshd = None
+        self.git_hidden = False  # whether sshd (and so every login) runs with git not installed
 
     @property
     def addresses(self):
@@ -122,10 +123,18 @@ class Host:
         log.write("=== e2e: sshd started at %s\n" % time.strftime("%H:%M:%S"))
         log.flush()
         # ip netns exec, unshare and sh each exec the next, so this pid ends up being sshd's.
+        # With git hidden, an empty file that is no program is bound over each git command, and an
+        # empty directory over git's own: the host has no git for whatever its logins run.
+        nothing = os.path.join(self.dir, "no-git")
+        if self.git_hidden:
+            os.makedirs(nothing, exist_ok=True)
+            _write_empty(nothing + "/git")
+        hide = ('for f in /usr/bin/git /usr/bin/git-*; do [ ! -e "$f" ] || mount --bind "$5/git" "$f" || exit 1; done; '
+                '[ ! -d /usr/lib/git-core ] || mount --bind "$5" /usr/lib/git-core || exit 1; ') if self.git_hidden else ""
         self.sshd = subprocess.Popen(
             ["ip", "netns", "exec", self.name, "unshare", "--mount", "--propagation", "private",
-             "sh", "-c", 'mount --bind "$1" /srv && exec "$2" -D -f "$3" -E "$4"', "sh",
-             self.srv, SSHD, self.config, self.log],
+             "sh", "-c", 'mount --bind "$1" /srv && ' + hide + 'exec "$2" -D -f "$3" -E "$4"', "sh",
+             self.srv, SSHD, self.config, self.log, nothing],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         log.close()
         wait.until("sshd of %s to greet on port 22" % self, self._greets, timeout=30, interval=0.05)
@@ -136,6 +145,19 @@ class Host:
         with socket.create_connection((self.ip, 22), timeout=1) as s:
             s.settimeout(2)
             return s.recv(64).startswith(b"SSH-2.0-")
+
+    def hide_git(self, hidden):
+        """Restarts sshd with git hidden from every login (not installed, as far as they can
+        tell), or with it back."""
+        self.stop_sshd()
+        self.git_hidden = hidden
+        self.start_sshd()
+
+    def has_git(self):
+        """Whether a command in the mount namespace of the host's sshd finds git on a login's PATH."""
+        found = proc.run(["nsenter", "--target", str(self.sshd.pid), "--mount", "--", "sh", "-c",
+                          "PATH=/usr/local/bin:/usr/bin:/bin; command -v git"], check=False)
+        return found.returncode == 0
 
     def stop_sshd(self):
         """Stops sshd and every session it runs, as a host whose sshd stopped and dropped its
@@ -367,3 +389,10 @@ def _uid(pid):
 
 def _all_pids():
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def _write_empty(path):
+    """An empty file that no one may run."""
+    with open(path, "w"):
+        pass
+    os.chmod(path, 0o644)

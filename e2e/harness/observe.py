@@ -46,7 +46,11 @@ class Layout:
                 continue
             link = readlink(os.path.join(self.base, "releases", name, ".venv"))
             self.releases[name] = link.rsplit("/", 1)[-1] if link and link.startswith("../../envs/") else link
-            self.switched[name] = _number(os.path.join(self.base, "releases", name, ".git", "trueup-switched"))
+            # A release unpacked from an archive (transport: archive) keeps its marks in .trueup-release/.
+            marks = os.path.join(self.base, "releases", name, ".trueup-release")
+            if not os.path.isdir(marks):
+                marks = os.path.join(self.base, "releases", name, ".git")
+            self.switched[name] = _number(os.path.join(marks, "trueup-switched"))
         for name in listdir(os.path.join(self.base, "envs")):
             marker = os.path.join(self.base, "envs", name, ".trueup-complete")
             if os.path.exists(marker):

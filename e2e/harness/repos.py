@@ -112,6 +112,7 @@ class DesiredRepo(GitRepo):
         self.hosts = hosts
         self.health_timeout = health_timeout
         self.keep = keep
+        self.transport = None  # the environment's transport, when a scenario sets one
 
     def create(self, sha, requirements_hash):
         self.init()
@@ -125,6 +126,8 @@ class DesiredRepo(GitRepo):
         hosts (default: every test host) are the hosts it lists."""
         rollout = "".join("  %s: %s\n" % (k, v) for k, v in (("batch", batch), ("pause", pause)) if v is not None)
         extra = "rollout:\n" + rollout if rollout else ""
+        if self.transport:
+            extra += "transport: %s\n" % self.transport
         return ENV_YAML.format(sha=sha, requirements_hash=requirements_hash,
                                hosts="".join("  - %s\n" % h.ip for h in (self.hosts if hosts is None else hosts)),
                                extra=extra)

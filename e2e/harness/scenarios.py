@@ -1182,6 +1182,54 @@ def undeploy_and_back(w):
     note(w, clock.text())
 
 
+@scenario(16, "a host without git: transport archive deploys, finds a hand edit, switches back sending nothing")
+def archive_without_git(w):
+    w.baseline()
+    sha0, req0 = w.good
+    host = w.hosts[-1]
+    try:
+        host.hide_git(True)
+        check(not host.has_git(), "git is still found on %s" % host)
+        w.desired.transport = "archive"
+        w.desired.deploy(sha0, req0, message="hello: transport archive")
+        # Each host's release of sha0 is made again, from an archive: the one without git too.
+        w.wait_converged(sha0)
+        for h in w.hosts:
+            manifest = os.path.join(observe.Layout(h).release_dir(sha0), ".trueup-release", "manifest")
+            check(os.path.isfile(manifest), "%s: release %s was not unpacked from an archive" % (h, sha0[:12]))
+
+        with Watch(w) as watch:
+            edited = host.path("/srv/hello/current/app.py")
+            original = w.app.read("app.py", sha0)
+            with open(edited, "a") as f:
+                f.write("print('edited by hand on a host without git')\n")
+
+            def repaired():
+                with open(edited) as f:
+                    check(f.read() == original, "app.py on %s is still edited" % host)
+                return w.converged(sha0)
+            wait.until("trueup to repair the hand edit on %s" % host, repaired, timeout=90)
+        drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.ip and "MODIFIED" in h["drift"]]
+        check(drift, "the API never reported the hand edit on %s as drift MODIFIED" % host)
+
+        sha1, req1 = w.commit_app("scenario 16: a code bump over archives")
+        w.desired.deploy(sha1, req1)
+        w.wait_converged(sha1)
+        kept = {h.number: observe.Layout(h).release_inode(sha0) for h in w.hosts}
+        w.desired.revert_head()
+        w.wait_converged(sha0)
+        for h in w.hosts:
+            check(observe.Layout(h).release_inode(sha0) == kept[h.number],
+                  "%s: release %s was sent and made again instead of switched back to" % (h, sha0[:12]))
+        note(w, "%s without git: deployed, hand edit repaired, switched back to a kept release" % host)
+    finally:
+        w.desired.transport = None
+        host.hide_git(False)
+    # Back to git for the scenarios after this one: the releases of sha0 are made again by git.
+    w.desired.deploy(sha0, req0, message="hello: transport git again")
+    w.wait_converged(sha0)
+
+
 # helpers
 
 def _fail_if_halted(w, after):

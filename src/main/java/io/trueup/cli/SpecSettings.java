@@ -43,6 +43,7 @@ final class SpecSettings {
         settings.put("requirements", spec.requirements());
         settings.put("wheelhouse", spec.wheelhouse());
         settings.put("python", spec.python());
+        settings.put("transport", spec.transport().toString());
         settings.put("restart", text(spec.restart()));
         settings.put("stop", text(spec.stop()));
         health(spec.health(), settings);

@@ -9,6 +9,7 @@ import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
+import io.trueup.git.JGitTreeArchiver;
 import io.trueup.git.RedactedUrl;
 import io.trueup.git.SignedCommits;
 import io.trueup.metrics.NotifyMetrics;
@@ -307,7 +308,8 @@ public class Wiring {
         CommitPusher pusher = new JGitCommitPusher(mirrors, remote, commands);
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
-        HostDeployer deployer = new HostDeployer(remote, pusher, health, commands, limits.lock(), clock);
+        HostDeployer deployer = new HostDeployer(remote, pusher, new JGitTreeArchiver(mirrors), health, commands,
+                limits.lock(), clock);
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),

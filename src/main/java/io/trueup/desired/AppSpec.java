@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param recipe what a release holds beyond its commit (shared paths, config) and the hooks around it
  * @param rendered per host, the config rendered for it from {@code recipe}'s templates; empty until
  *     rendered, and always empty for an app without config
+ * @param transport how a release reaches the hosts: a git push and clone, or an archive of its tree
  */
 public record AppSpec(
         AppEnv id,
@@ -53,7 +54,8 @@ public record AppSpec(
         List<HostAddress> hosts,
         String file,
         ReleaseRecipe recipe,
-        Map<HostAddress, RenderedConfig> rendered) {
+        Map<HostAddress, RenderedConfig> rendered,
+        Transport transport) {
 
     public AppSpec {
         Objects.requireNonNull(id);
@@ -71,6 +73,7 @@ public record AppSpec(
         Objects.requireNonNull(requirementsHash);
         Objects.requireNonNull(file);
         Objects.requireNonNull(recipe);
+        Objects.requireNonNull(transport);
         hosts = List.copyOf(hosts);
         rendered = Collections.unmodifiableMap(new TreeMap<>(rendered));
         if (keep < 2) {
@@ -81,16 +84,31 @@ public record AppSpec(
         }
     }
 
+    /** A spec whose releases reach the hosts by git ({@link Transport#GIT}). */
+    public AppSpec(AppEnv id, String source, String path, String user, String requirements, String wheelhouse,
+            String python, Optional<String> restart, Optional<String> stop, Health health, Rollout rollout, int keep,
+            boolean selfHeal, Sha sha, RequirementsHash requirementsHash, List<HostAddress> hosts, String file,
+            ReleaseRecipe recipe, Map<HostAddress, RenderedConfig> rendered) {
+        this(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep, selfHeal,
+                sha, requirementsHash, hosts, file, recipe, rendered, Transport.GIT);
+    }
+
+    /** This spec with releases that reach the hosts by {@code other}. */
+    public AppSpec withTransport(Transport other) {
+        return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep,
+                selfHeal, sha, requirementsHash, hosts, file, recipe, rendered, other);
+    }
+
     /** This spec with {@code config} rendered for every host ({@code byHost}). */
     public AppSpec withRendered(Map<HostAddress, RenderedConfig> byHost) {
         return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep,
-                selfHeal, sha, requirementsHash, hosts, file, recipe, byHost);
+                selfHeal, sha, requirementsHash, hosts, file, recipe, byHost, transport);
     }
 
     /** This spec with another recipe, nothing rendered. */
     public AppSpec withRecipe(ReleaseRecipe other) {
         return new AppSpec(id, source, path, user, requirements, wheelhouse, python, restart, stop, health, rollout, keep,
-                selfHeal, sha, requirementsHash, hosts, file, other, Map.of());
+                selfHeal, sha, requirementsHash, hosts, file, other, Map.of(), transport);
     }
 
     /** The config rendered for {@code host}: none for an app without config. */

@@ -19,6 +19,7 @@ final class Schema {
     static final Field<String> REQUIREMENTS = Field.text("requirements", ValueRules::repoPath);
     static final Field<String> WHEELHOUSE = Field.text("wheelhouse", ValueRules::repoPath);
     static final Field<String> PYTHON = Field.text("python", ValueRules::python);
+    static final Field<Transport> TRANSPORT = Field.text("transport", Transport::parse);
     static final Field<String> RESTART = Field.text("restart", ValueRules::shellCommand);
     static final Field<String> STOP = Field.text("stop", ValueRules::shellCommand);
     static final Field<String> HEALTH_HTTP = Field.text("health.http", ValueRules::httpUrl);
@@ -51,8 +52,8 @@ final class Schema {
             Field.text("requirementsHash", RequirementsHash::parse);
     static final Field<List<HostAddress>> HOSTS = Field.list("hosts", HostAddress::parse);
 
-    static final List<Field<?>> ALL = List.of(SOURCE, PATH, USER, REQUIREMENTS, WHEELHOUSE, PYTHON, RESTART, STOP,
-            HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, HEALTH_RETRIES, HEALTH_GRACE,
+    static final List<Field<?>> ALL = List.of(SOURCE, PATH, USER, REQUIREMENTS, WHEELHOUSE, PYTHON, TRANSPORT, RESTART,
+            STOP,             HEALTH_HTTP, HEALTH_COMMAND, HEALTH_TIMEOUT, HEALTH_INTERVAL, HEALTH_RETRIES, HEALTH_GRACE,
             ROLLOUT_BATCH, ROLLOUT_MAX_FAILURES, ROLLOUT_CANARY, ROLLOUT_CANARY_PAUSE, ROLLOUT_PAUSE,
             ROLLOUT_ON_FAILURE, KEEP, SELF_HEAL, SHARED, CONFIG, VARS, HOST_VARS, HOOKS_BUILD, HOOKS_MIGRATE,
             HOOKS_BEFORE_SWITCH, HOOKS_AFTER_SWITCH, HOOKS_TIMEOUT, SHA, REQUIREMENTS_HASH, HOSTS);

@@ -131,7 +131,8 @@ final class SpecAssembler {
                 s.value(Schema.HOSTS).orElseThrow(),
                 envFile,
                 recipe(s),
-                java.util.Map.of());
+                java.util.Map.of(),
+                s.value(Schema.TRANSPORT).orElse(Transport.GIT));
     }
 
     private static ReleaseRecipe recipe(Settings s) {

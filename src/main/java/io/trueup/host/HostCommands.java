@@ -9,6 +9,7 @@ import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Sha;
 import io.trueup.desired.SharedPath;
+import io.trueup.desired.Transport;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.SshTarget;
 import java.time.Duration;
@@ -26,8 +27,10 @@ import java.util.Set;
  * more steps in a row under the host lock ({@link #command}). The scripts keep the host layout:
  *
  * <pre>
- * &lt;path&gt;/repo.git               bare repository that trueup pushes objects into
- * &lt;path&gt;/releases/&lt;name&gt;/       one fresh local clone per release: &lt;sha&gt;, or &lt;sha&gt;-&lt;config hash&gt;
+ * &lt;path&gt;/repo.git               bare repository that trueup pushes objects into (transport git)
+ * &lt;path&gt;/releases/&lt;name&gt;/       one fresh local clone per release: &lt;sha&gt;, or &lt;sha&gt;-&lt;config hash&gt;;
+ *                                with transport archive, the tree unpacked, its marks and manifest in
+ *                                .trueup-release/ (see archive.sh)
  * &lt;path&gt;/envs/&lt;hash&gt;/           virtualenv for one requirements hash
  * &lt;path&gt;/releases/&lt;name&gt;/.venv  -&gt; ../../envs/&lt;hash&gt;
  * &lt;path&gt;/shared/&lt;p&gt;             what outlives releases; each release links &lt;p&gt; to it
@@ -110,6 +113,15 @@ public final class HostCommands {
             this(step, List.of(args));
         }
 
+        /**
+         * This step reading, after its input, the archive {@code tree} writes ({@link ArchiveFrames}):
+         * the release step of an app whose transport is archive.
+         */
+        public Step withArchive(RemoteCommand.Source tree) {
+            return new Step(step, args, mayFail, input.then(RemoteCommand.Input.streamed(ArchiveFrames.framed(tree))),
+                    support);
+        }
+
         /** The step's word ({@link HostStep#word()}): its name in the script and in the command's name. */
         public String name() {
             return step.word();
@@ -128,8 +140,8 @@ public final class HostCommands {
     public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
         List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
         spec.rendered(host).files().forEach(f -> args.add(f.dest()));
-        return new RemoteCommand("inspect", args.size() > 2 ? Scripts.SUPPORT.get("digests") + Scripts.INSPECT
-                : Scripts.INSPECT, args);
+        return new RemoteCommand("inspect", transport(spec) + (args.size() > 2 ? Scripts.SUPPORT.get("digests")
+                + Scripts.INSPECT : Scripts.INSPECT), args);
     }
 
     /**
@@ -140,15 +152,23 @@ public final class HostCommands {
      * messages and metrics, is the steps' names joined with {@code +}.
      */
     public static RemoteCommand command(AppSpec spec, List<Step> steps) {
-        return command(spec.path(), spec.id(), steps);
+        return command(spec.path(), spec.id(), transport(spec), steps);
     }
 
-    /** The command of {@code steps} in the base directory {@code path} of app/environment {@code id}. */
-    private static RemoteCommand command(String path, AppEnv id, List<Step> steps) {
+    /** What the scripts of {@code spec}'s commands begin with for its transport: archive.sh for an archive. */
+    private static String transport(AppSpec spec) {
+        return spec.transport() == Transport.ARCHIVE ? Scripts.ARCHIVE : "";
+    }
+
+    /**
+     * The command of {@code steps} in the base directory {@code path} of app/environment {@code id},
+     * its script beginning with {@code transport} (see {@link #transport}).
+     */
+    private static RemoteCommand command(String path, AppEnv id, String transport, List<Step> steps) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
-        StringBuilder script = new StringBuilder(Scripts.COMMON);
+        StringBuilder script = new StringBuilder(Scripts.COMMON).append(transport);
         Set<String> defined = new LinkedHashSet<>();
         RemoteCommand.Input input = RemoteCommand.Input.NONE;
         for (Step step : steps) {
@@ -255,7 +275,9 @@ public final class HostCommands {
     }
 
     /**
-     * Makes the release {@code host} should run: a fresh clone of the commit, the shared paths
+     * Makes the release {@code host} should run: a fresh clone of the commit (with transport
+     * archive: the tree unpacked from the archive that follows the config on stdin, given with
+     * {@link Step#withArchive}), the shared paths
      * linked in (but a file that config renders), and the config rendered for the host written
      * with its mode. The rendered files travel on the command's stdin, never on its command line.
      */
@@ -390,7 +412,7 @@ public final class HostCommands {
                 removal.id().env(), removal.host().name(), "")));
         steps.add(new Step(HostStep.UNLINK));
         steps.add(record(historyLine));
-        return command(removal.path(), removal.id(), steps);
+        return command(removal.path(), removal.id(), "", steps);
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */

@@ -13,8 +13,12 @@ final class Scripts {
 
     /** The exit codes trueup tells apart, as the scripts define them. */
     private static final String EXIT_CODES = load("exit-codes.sh");
-    static final String COMMON = EXIT_CODES + load("common.sh");
-    static final String INSPECT = load("inspect.sh");
+    /** Where a release keeps its marks, for both kinds of release (cloned, unpacked). */
+    private static final String MARKS = load("marks.sh");
+    static final String COMMON = EXIT_CODES + load("common.sh") + MARKS;
+    static final String INSPECT = MARKS + load("inspect.sh");
+    /** What the commands of an app whose transport is archive do in place of git: sent first with each. */
+    static final String ARCHIVE = load("archive.sh");
     static final String RUN = load("run.sh");
     static final String STEPS = load("steps.sh");
     /**

@@ -7,6 +7,7 @@ import io.trueup.desired.ReleaseId;
 import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.desired.Rollout;
+import io.trueup.desired.Transport;
 import io.trueup.observe.Inspection;
 import io.trueup.observe.Observation;
 import java.util.ArrayList;
@@ -157,7 +158,8 @@ public final class Planner {
         }
         boolean make = !releaseUsable(spec, host, seen);
         if (make) {
-            if (!seen.commitPresent()) {
+            // An archive of the tree travels with the release step itself (see Transport).
+            if (!seen.commitPresent() && spec.transport() == Transport.GIT) {
                 actions.add(new Action.Push(release.sha()));
             }
             actions.add(new Action.MakeRelease(release, seen.releases().containsKey(release)));

@@ -5,7 +5,10 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
 import io.trueup.desired.Sha;
+import io.trueup.desired.Transport;
 import io.trueup.git.CommitPusher;
+import io.trueup.git.TreeArchiver;
+import io.trueup.host.HostStep;
 import io.trueup.host.HostCommands;
 import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
@@ -29,16 +32,33 @@ public final class HostDeployer {
 
     private final HostSteps.Runner runner;
     private final CommitPusher pusher;
+    private final TreeArchiver archiver;
     private final HealthChecker health;
     private final Clock clock;
 
     /**
+     * A deployer of apps whose transport is git (for tests): an app with transport archive fails
+     * its release step.
+     *
      * @param lock who holds the host lock during steps
      */
     public HostDeployer(RemoteShell shell, CommitPusher pusher, HealthChecker health, Duration commandTimeout,
             HostLock lock, Clock clock) {
+        this(shell, pusher, (app, sha) -> {
+            throw new io.trueup.git.GitException("this trueup makes no archives, which app " + app
+                    + " needs for its transport archive");
+        }, health, commandTimeout, lock, clock);
+    }
+
+    /**
+     * @param archiver makes the archive of a release's tree, for an app whose transport is archive
+     * @param lock who holds the host lock during steps
+     */
+    public HostDeployer(RemoteShell shell, CommitPusher pusher, TreeArchiver archiver, HealthChecker health,
+            Duration commandTimeout, HostLock lock, Clock clock) {
         this.runner = new HostSteps.Runner(shell, lock, clock, commandTimeout);
         this.pusher = pusher;
+        this.archiver = archiver;
         this.health = health;
         this.clock = clock;
     }
@@ -94,13 +114,36 @@ public final class HostDeployer {
             ActionSteps actions, HostSteps steps, RolloutListener listener) {
         HostAddress host = plan.host();
         return switch (segment) {
-            case DeployScript.Command command -> steps.run(DeployScript.steps(command, actions,
-                    now -> HistoryLine.deployed(spec, host, revision, now), clock.instant()), command.keepsLock());
+            case DeployScript.Command command -> {
+                List<HostCommands.Step> parts = DeployScript.steps(command, actions,
+                        now -> HistoryLine.deployed(spec, host, revision, now), clock.instant());
+                List<HostCommands.Step> sending = new ArrayList<>();
+                Optional<StepFailure> unsent = guarded(HostStep.RELEASE.word(), host, () -> {
+                    sending.addAll(withArchive(spec, host, parts));
+                    return Optional.empty();
+                });
+                yield unsent.isPresent() ? unsent : steps.run(sending, command.keepsLock());
+            }
             case DeployScript.FromHere here -> {
                 listener.step(spec.id(), host, here.action().step());
                 yield guarded(here.action().step(), host, () -> here(spec, host, here.action()));
             }
         };
+    }
+
+    /**
+     * {@code steps}, the release step reading the archive of the release's tree when the app's
+     * transport is archive: only a release that is made travels.
+     *
+     * @throws io.trueup.git.MissingCommitException when the app's mirror lacks what the archive holds
+     */
+    private List<HostCommands.Step> withArchive(AppSpec spec, HostAddress host, List<HostCommands.Step> steps) {
+        if (spec.transport() != Transport.ARCHIVE) {
+            return steps;
+        }
+        return steps.stream().map(step -> step.step() == HostStep.RELEASE
+                ? step.withArchive(archiver.archive(spec.id().app(), spec.release(host).sha()))
+                : step).toList();
     }
 
     /** Carries out {@code recover} after a deploy by {@code plan} failed with {@code f}; returns the outcome. */

@@ -87,8 +87,7 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         try {
             if (!command.input().isEmpty()) {
                 // Before any answer: the answer to a step comes after the command read its input.
-                channel.getInvertedIn().write(command.input().bytes());
-                channel.getInvertedIn().flush();
+                write(channel, command, stdin, started, timeout);
             }
             if (listener == null) {
                 channel.getInvertedIn().close();
@@ -107,6 +106,39 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         return result(target, command, channel, stdout, stderr, took);
+    }
+
+    /**
+     * Writes {@code command}'s input to its stdin. When that fails (the command stopped reading
+     * it, the connection dropped, or a stream could not be made), its stdin is ended there, so
+     * that the host reads it cut short and no answer follows, and the command is left to end: its
+     * exit says why. A stream that could not be made for a reason of trueup's (not an
+     * {@link IOException}) is thrown once the command has ended (or its time is up).
+     */
+    private static void write(ChannelExec channel, RemoteCommand command, Stdin stdin, long started,
+            Duration timeout) {
+        OutputStream in = channel.getInvertedIn();
+        try {
+            command.input().writeTo(in);
+            in.flush();
+        } catch (IOException e) {
+            LOG.infof("the input of command %s was cut short: %s", command.name(), e.getMessage());
+            stdin.refuse();
+            closeQuietly(in);
+        } catch (RuntimeException e) {
+            stdin.refuse();
+            closeQuietly(in);
+            awaitClose(channel, stdin, started, timeout);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(OutputStream in) {
+        try {
+            in.close();
+        } catch (IOException closed) {
+            // the command is gone already
+        }
     }
 
     /**

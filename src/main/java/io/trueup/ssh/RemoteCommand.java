@@ -21,12 +21,26 @@ import java.util.regex.Pattern;
  */
 public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env, Input input) {
 
-    /** Bytes for a command's stdin; never shown ({@link #toString} gives only their length). */
-    public record Input(byte[] bytes) {
+    /**
+     * Bytes for a command's stdin, then, if it has one, a {@linkplain Source stream} written as it
+     * is made, never held whole; neither is ever shown ({@link #toString} gives only the bytes'
+     * length).
+     */
+    public record Input(byte[] bytes, java.util.Optional<Source> stream) {
         public static final Input NONE = new Input(new byte[0]);
 
         public Input {
             bytes = bytes.clone();
+            java.util.Objects.requireNonNull(stream);
+        }
+
+        public Input(byte[] bytes) {
+            this(bytes, java.util.Optional.empty());
+        }
+
+        /** Input that is only {@code source}'s stream. */
+        public static Input streamed(Source source) {
+            return new Input(new byte[0], java.util.Optional.of(source));
         }
 
         @Override
@@ -35,30 +49,55 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         }
 
         public boolean isEmpty() {
-            return bytes.length == 0;
+            return bytes.length == 0 && stream.isEmpty();
         }
 
-        /** These bytes followed by {@code more}. */
+        /** This input followed by {@code more}; a stream comes last, so this one has none unless {@code more} is empty. */
         public Input then(Input more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            if (stream.isPresent()) {
+                throw new IllegalArgumentException("a command's streamed input comes after all its other input");
+            }
             byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + more.bytes.length);
             System.arraycopy(more.bytes, 0, all, bytes.length, more.bytes.length);
-            return new Input(all);
+            return new Input(all, more.stream);
+        }
+
+        /** Writes the bytes and then the stream, if any, to {@code out}. */
+        public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+            out.write(bytes);
+            if (stream.isPresent()) {
+                stream.get().writeTo(out);
+            }
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Input other && java.util.Arrays.equals(bytes, other.bytes);
+            return o instanceof Input other && java.util.Arrays.equals(bytes, other.bytes)
+                    && stream.equals(other.stream);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
+            return java.util.Arrays.hashCode(bytes) * 31 + stream.hashCode();
         }
 
         @Override
         public String toString() {
-            return bytes.length + " bytes";
+            return bytes.length + " bytes" + (stream.isPresent() ? " and a stream" : "");
         }
+    }
+
+    /**
+     * What a command reads on its stdin after its bytes, made while it is written: an archive,
+     * say. Written once, from one thread; a failure to make it is thrown from {@link #writeTo},
+     * and the command's channel is then closed, so the host reads a stream cut short.
+     */
+    @FunctionalInterface
+    public interface Source {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
     }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");

@@ -6,12 +6,12 @@
 # never need repo.git's objects. When it last ran is in .trueup/gc-at; a time there that is later
 # than now (a clock set back) counts as long ago.
 # $1 base directory  $2 now (epoch seconds)  $3 the interval in seconds  $4 keep unreferenced
-# objects younger than this (epoch seconds)
+# objects younger than this (epoch seconds). An app whose transport is archive has nothing to collect.
 set -eu
 cd "$1"
 lock
 now=$2 every=$3 expire=$4
-[ -d repo.git ] || exit 0
+[ "${transport:-}" != archive ] && [ -d repo.git ] || exit 0
 at=
 [ ! -f .trueup/gc-at ] || read -r at < .trueup/gc-at || at=
 case "$at" in

@@ -44,6 +44,7 @@ bounded() {
 # no drift; a build that changed files of the commit fails, as the release would no longer be its
 # commit. Marks the release .git/trueup-built: a release without it is made and built again.
 built() {
+  [ "${transport:-}" != archive ] || { built_unpacked; return; } # (archive.sh)
   "$TRUEUP_VENV/bin/python" -c 'import subprocess, sys
 def git(*args):
     return [p for p in subprocess.run(("git",) + args, check=True, stdout=subprocess.PIPE).stdout.split(b"\0") if p]

@@ -9,7 +9,8 @@ base=$1 want=$2
 shift 2
 if ! cd "$base" 2>/dev/null; then echo "base missing"; exit 0; fi
 echo "base present"
-if [ -d repo.git ]; then repo=yes; else repo=no; fi
+# An app whose transport is archive (archive.sh) has no repo.git: its base is prepared once releases/ is.
+if [ -d repo.git ] || { [ "${transport:-}" = archive ] && [ -d releases ]; }; then repo=yes; else repo=no; fi
 echo "repo $repo"
 # Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
 [ ! -f .trueup/drained ] || echo "drained yes"
@@ -41,7 +42,8 @@ echo "previous $prev"
 for r in releases/*; do
   [ -d "$r" ] || continue
   t=0
-  [ -f "$r/.git/trueup-switched" ] && read -r t < "$r/.git/trueup-switched"
+  marks "$r" # (marks.sh)
+  [ -f "$marks/trueup-switched" ] && read -r t < "$marks/trueup-switched"
   r=${r#releases/}
   case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
   echo "release $r ${t:-0} $v"
@@ -79,10 +81,10 @@ check() { # $1 release name; sets pristine=yes when it is at its commit with no 
 }
 # Only the desired release is checked: when current is another release, it is replaced whatever
 # its state, and checking it would cost a `git status` at every deploy.
-check "$want"
+if [ "${transport:-}" = archive ]; then archived "$want"; else check "$want"; fi # (archive.sh)
 [ $# -eq 0 ] || [ ! -d "releases/$want" ] || rendered "$want" "$@"  # (digests.sh)
 # The commit matters only for making its release again; "object" is not said when it is not asked.
-if [ "$repo" = yes ] && [ "$pristine" = no ]; then
+if [ "$repo" = yes ] && [ "$pristine" = no ] && [ "${transport:-}" != archive ]; then
   if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
 fi
 exit 0

@@ -65,8 +65,12 @@ recipe_apply() {
     chmod "$3" "$dir/$2"
   done
   IFS=$nl
+  if [ "${transport:-}" = archive ]; then
+    printf '%s\n' $hidden >> "$dir/.trueup-release/hidden" # (archive.sh: out of the manifest's check)
+  else
   printf '/%s\n' $hidden >> "$dir/.git/info/exclude"
   git -C "$dir" ls-files -z -- $hidden | git -C "$dir" update-index -z --skip-worktree --stdin
+  fi
   unset IFS
   set +f
 }

@@ -1,4 +1,5 @@
-# Makes releases/<name> a fresh local clone (hard links) checked out at <sha>, linked to its env,
+# Makes releases/<name> a fresh local clone (hard links) checked out at <sha> (or, for an app whose
+# transport is archive, the tree unpacked from the archive after the config on fd 3), linked to its env,
 # with the shared paths linked in and the rendered config files written. Built under a temporary
 # name and renamed into place, so releases/<name> is always complete. A release that exists
 # already (modified by hand) is replaced; if it is current, current points at a complete fresh
@@ -29,6 +30,7 @@ at_exit cleanup
 hidden= shared= files=
 [ $# -eq 0 ] || recipe_read "$@"
 fresh() { # $1 the directory to make the release in
+  [ "${transport:-}" != archive ] || { unpack "$1"; return; } # (archive.sh)
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
   modules "$1"  # (modules.sh)

@@ -7,7 +7,8 @@ set -eu
 cd "$1"
 lock
 sha=$2 now=$3
-[ -d "releases/$sha/.git" ] || fail "release $sha is missing"
+marks "releases/$sha"
+[ -d "$marks" ] || fail "release $sha is missing"
 [ -f "releases/$sha/.venv/.trueup-complete" ] || fail "the env of release $sha is missing or incomplete"
 cur=$(readlink current 2>/dev/null) || cur=
 if [ $# -ge 4 ]; then
@@ -17,4 +18,4 @@ elif [ "$cur" != "releases/$sha" ]; then
   [ -z "$cur" ] || relink "$cur" previous
   relink "releases/$sha" current
 fi
-printf '%s\n' "$now" > "releases/$sha/.git/trueup-switched"
+printf '%s\n' "$now" > "$marks/trueup-switched"

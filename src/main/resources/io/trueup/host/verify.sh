@@ -12,7 +12,7 @@ set -u
 stale() { echo "$*" >&2; exit "$EX_NOT_AS_SEEN"; }
 cd "$1" 2>/dev/null || stale "the base directory is gone"
 lock
-[ -d repo.git ] || stale "repo.git is gone"
+[ "${transport:-}" = archive ] || [ -d repo.git ] || stale "repo.git is gone"
 link=$(readlink current 2>/dev/null) || link=
 [ "$link" = "$2" ] || stale "current points at ${link:-nothing}, not ${2:-nothing} as inspected"
 link=$(readlink previous 2>/dev/null) || link=
@@ -20,15 +20,20 @@ link=$(readlink previous 2>/dev/null) || link=
 case ",$5," in *,complete,*) [ -f "envs/$4/.trueup-complete" ] || stale "env $4 is gone or incomplete" ;; esac
 [ $# -ge 6 ] || exit 0
 r=releases/$6
+if [ "${transport:-}" = archive ]; then
+  as_unpacked "$r" "$6" # (archive.sh)
+else
 [ -d "$r/.git" ] || stale "release $6 is gone"
-[ "$(readlink "$r/.venv" 2>/dev/null)" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
 head=
 [ -f "$r/.git/HEAD" ] && read -r head < "$r/.git/HEAD"
 [ "$head" = "${6%%-*}" ] || stale "release $6 is checked out at ${head:-nothing}"
 changes=$(GIT_OPTIONAL_LOCKS=0 git -C "$r" status --porcelain --untracked-files=all 2>&1) ||
   stale "git status in release $6 failed: $changes"
 [ -z "$changes" ] || stale "release $6 was changed by hand"
-case ",$5," in *,built,*) [ -f "$r/.git/trueup-built" ] || stale "release $6 was not built to its end" ;; esac
+fi
+[ "$(readlink "$r/.venv" 2>/dev/null)" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
+marks "$r" # (marks.sh)
+case ",$5," in *,built,*) [ -f "$marks/trueup-built" ] || stale "release $6 was not built to its end" ;; esac
 release=$6
 shift 6
 # The files rendered into it, as rendered (digests.sh).

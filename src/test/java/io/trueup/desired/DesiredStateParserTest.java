@@ -64,6 +64,7 @@ class DesiredStateParserTest {
         assertEquals(Health.NONE, spec.health());
         assertEquals(Rollout.DEFAULT, spec.rollout());
         assertEquals(5, spec.keep());
+        assertEquals(Transport.GIT, spec.transport());
     }
 
     @Test
@@ -84,6 +85,7 @@ class DesiredStateParserTest {
                           onFailure: rollback-all
                         keep: 2
                         selfHeal: false
+                        transport: archive
                         """).parse(), "hello", "production");
 
         assertEquals("/opt/hello", spec.path());
@@ -96,6 +98,7 @@ class DesiredStateParserTest {
                 Rollout.OnFailure.ROLLBACK_ALL), spec.rollout());
         assertEquals(2, spec.keep());
         assertFalse(spec.selfHeal());
+        assertEquals(Transport.ARCHIVE, spec.transport());
     }
 
     @Test

@@ -64,7 +64,7 @@ class ProblemReportingTest {
     @Test
     void reportsUnknownFieldWithFileAndLine() {
         assertEquals(List.of("apps/hello/production.yaml:2: host: unknown field; allowed fields are source, path,"
-                + " user, requirements, wheelhouse, python, restart, stop, health, rollout, keep, selfHeal, shared,"
+                + " user, requirements, wheelhouse, python, transport, restart, stop, health, rollout, keep, selfHeal, shared,"
                 + " config, vars, hostVars, hooks, sha, requirementsHash, hosts"),
                 problemsOfProductionWith(ENV_YAML.replaceFirst("\n", "\nhost: web3.example.com\n")));
     }
@@ -81,6 +81,12 @@ class ProblemReportingTest {
         assertEquals(List.of("apps/hello/production.yaml:4: rollout: must be a mapping of batch, maxFailures,"
                 + " canary, canaryPause, pause, onFailure, not the number 2"),
                 problemsOfProductionWith(ENV_YAML + "rollout: 2\n"));
+    }
+
+    @Test
+    void reportsATransportThatIsNeitherGitNorArchive() {
+        assertEquals(List.of("apps/hello/production.yaml:4: transport: must be git or archive"),
+                problemsOfProductionWith(ENV_YAML + "transport: tar\n"));
     }
 
     @Test
