@@ -126,7 +126,7 @@ class DesiredRepo(GitRepo):
         rollout = "".join("  %s: %s\n" % (k, v) for k, v in (("batch", batch), ("pause", pause)) if v is not None)
         extra = "rollout:\n" + rollout if rollout else ""
         return ENV_YAML.format(sha=sha, requirements_hash=requirements_hash,
-                               hosts="".join("  - %s\n" % h.ip for h in (self.hosts if hosts is None else hosts)),
+                               hosts="".join('  - "%s"\n' % h.address for h in (self.hosts if hosts is None else hosts)),
                                extra=extra)
 
     def deploy(self, sha, requirements_hash, batch=None, message=None, pause=None, hosts=None):
