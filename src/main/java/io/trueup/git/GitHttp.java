@@ -22,7 +22,7 @@ import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.http.HttpConnection;
-import org.eclipse.jgit.transport.http.HttpConnectionFactory;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
 import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 
 /**
@@ -30,7 +30,7 @@ import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
  * file ({@link GitCredentials}) read again at each fetch, so a rotated token is used at once;
  * a repository no line serves is fetched without one. Servers are trusted by the JDK's trust
  * store, and also by the CA certificates of an optional PEM file (a private CA); verification is
- * never turned off.
+ * never turned off, whatever git's {@code http.sslVerify} says.
  *
  * <p>The login is set only on a transport whose URL has no user info of its own. Nothing here
  * puts a user or password in a message. Safe to use from many threads.
@@ -66,9 +66,7 @@ public final class GitHttp {
                     login(transport.getURI().toString()).ifPresent(login -> http.setCredentialsProvider(
                             new UsernamePasswordCredentialsProvider(login.user(), login.password())));
                 }
-                if (caFile.isPresent()) {
-                    http.setHttpConnectionFactory(new TrustingFactory(trustManagers(caFile.get())));
-                }
+                http.setHttpConnectionFactory(new VerifyingFactory(caFile.map(GitHttp::trustManagers)));
             }
         };
     }
@@ -132,34 +130,45 @@ public final class GitHttp {
         }
     }
 
-    /** JDK connections whose https ones trust {@link #trust}. */
-    private static final class TrustingFactory implements HttpConnectionFactory {
+    /**
+     * JDK connections that always verify the server: git's {@code http.sslVerify=false} (in a
+     * user's or the system's gitconfig, which JGit reads) is ignored, and https ones trust
+     * {@link #trust} when given, else the JDK's trust store.
+     */
+    private static final class VerifyingFactory implements HttpConnectionFactory2 {
         private final JDKHttpConnectionFactory jdk = new JDKHttpConnectionFactory();
-        private final TrustManager[] trust;
+        private final Optional<TrustManager[]> trust;
 
-        TrustingFactory(TrustManager[] trust) {
+        VerifyingFactory(Optional<TrustManager[]> trust) {
             this.trust = trust;
         }
 
         @Override
         public HttpConnection create(URL url) throws IOException {
-            return trusting(jdk.create(url), url);
+            return jdk.create(url);
         }
 
         @Override
         public HttpConnection create(URL url, Proxy proxy) throws IOException {
-            return trusting(jdk.create(url, proxy), url);
+            return jdk.create(url, proxy);
         }
 
-        private HttpConnection trusting(HttpConnection connection, URL url) throws IOException {
-            if ("https".equalsIgnoreCase(url.getProtocol())) {
-                try {
-                    connection.configure(null, trust, null);
-                } catch (GeneralSecurityException e) {
-                    throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        @Override
+        public GitSession newSession() {
+            return new GitSession() {
+                @Override
+                public HttpConnection configure(HttpConnection connection, boolean sslVerify)
+                        throws GeneralSecurityException {
+                    if (trust.isPresent() && "https".equalsIgnoreCase(connection.getURL().getProtocol())) {
+                        connection.configure(null, trust.get(), null);
+                    }
+                    return connection;
                 }
-            }
-            return connection;
+
+                @Override
+                public void close() {
+                }
+            };
         }
     }
 }

@@ -113,15 +113,22 @@ class HttpsSourceTest {
     }
 
     @Test
-    void aServerTrustedByNoCaIsRefused() throws Exception {
+    void aServerTrustedByNoCaIsRefusedEvenWhereGitSaysNotToVerify() throws Exception {
         Sha pinned = app.commit("v1", "requirements.txt", "flask==3.0\n");
         Files.writeString(credentials, "https://deploy:" + TOKEN + "@127.0.0.1:" + server.port() + "\n");
+        try (org.eclipse.jgit.api.Git mirror = org.eclipse.jgit.api.Git.init().setBare(true)
+                .setDirectory(tmp.resolve("mirrors2/hello.git").toFile()).call()) {
+            mirror.getRepository().getConfig().setBoolean("http", null, "sslVerify", false);
+            mirror.getRepository().getConfig().save();
+        }
         try (GitSsh jdkTrustOnly = new GitSsh(Optional.empty(), Optional.empty(), tmp.resolve("state2"),
                 new GitHttp(this::credentialsText, Optional.empty()));
                 AppMirrors untrusting = new AppMirrors(tmp.resolve("mirrors2"), jdkTrustOnly, Clock.systemUTC())) {
             GitException e = assertThrows(GitException.class,
                     () -> untrusting.hasCommit("hello", server.url("hello"), pinned));
+            assertTrue(everything(e).contains("certification path") || everything(e).contains("SSL"), everything(e));
             assertFalse(everything(e).contains(TOKEN));
+            assertTrue(server.requests.isEmpty(), () -> "requests that reached the server: " + server.requests);
         }
     }
 
