@@ -26,7 +26,7 @@ IPV6_HOST = 3  # the host also reachable over IPv6, and named by its IPv6 addres
 SSHD_CONFIG = """\
 # sshd of e2e test host {name} ({ip}); started by e2e/run
 Port 22
-{listen}
+ListenAddress {ip}
 HostKey {keys}/ssh_host_rsa_key
 HostKey {keys}/ssh_host_ecdsa_key
 HostKey {keys}/ssh_host_ed25519_key
@@ -94,9 +94,10 @@ class Host:
             os.chown(path, user.pw_uid, user.pw_gid)
         self.new_host_keys()
         with open(self.config, "w") as f:
-            listen = "".join("ListenAddress %s\n" % a for a in [self.ip] + ([self.ip6] if self.ip6 else []))
-            f.write(SSHD_CONFIG.format(name=self.name, ip=self.address, listen=listen.rstrip("\n"), keys=self.keys,
-                                       user=USER, authorized_keys=authorized_keys))
+            f.write(SSHD_CONFIG.format(name=self.name, ip=self.ip, keys=self.keys, user=USER,
+                                       authorized_keys=authorized_keys))
+            if self.ip6:
+                f.write("ListenAddress %s\n" % self.ip6)
         self.create_link()
 
     def create_link(self):
