@@ -9,6 +9,7 @@ greeting is reported too (never its secret_key).
 import configparser
 import json
 import os
+import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -45,9 +46,25 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class DualStackServer(ThreadingHTTPServer):
+    """Listens on :: for IPv6 and IPv4 both, so a host named by its IPv6 address is checked too."""
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+
 def main():
     port = int(os.environ.get("APP_PORT", "8000"))
-    ThreadingHTTPServer(("127.0.0.1" if os.environ.get("APP_LOCAL") else "0.0.0.0", port), Handler).serve_forever()
+    if os.environ.get("APP_LOCAL"):
+        ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    else:
+        try:
+            server = DualStackServer(("::", port), Handler)
+        except OSError:  # no IPv6 on this host
+            server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+        server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 RESTART = """\
 #!/bin/sh
 # Restarts the site on this host: stops the gunicorn recorded in $HOME/run/site.pid (and waits
-# until it is gone), then starts gunicorn for this release as a daemon on 0.0.0.0:{port}, its
+# until it is gone), then starts gunicorn for this release as a daemon on [::]:{port} (IPv4 and IPv6), its
 # output in $HOME/run/site.log, and waits until it records its pid. trueup runs it in the current
 # release; nothing it starts keeps the SSH command's stdout or stderr.
 set -eu
@@ -60,7 +60,7 @@ if [ -f "$pidfile" ]; then
   rm -f "$pidfile"
 fi
 echo "=== restart in $PWD at $(date -u +%H:%M:%S)" >>"$log"
-.venv/bin/gunicorn --daemon --pid "$pidfile" --bind 0.0.0.0:{port} --workers 2 --graceful-timeout 5 \\
+.venv/bin/gunicorn --daemon --pid "$pidfile" --bind [::]:{port} --workers 2 --graceful-timeout 5 \\
   --chdir "$PWD" --error-logfile "$log" --capture-output mysite.wsgi </dev/null >>"$log" 2>&1
 i=0
 while ! {{ [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }}; do
@@ -316,8 +316,9 @@ class Site:
 
     def env_text(self, sha, requirements_hash):
         return ENV_YAML.format(sha=sha, requirements_hash=requirements_hash,
-                               hosts="".join("  - %s\n" % h.ip for h in self.hosts),
-                               allowed_hosts=" ".join([h.ip for h in self.hosts] + ["127.0.0.1", "localhost"]))
+                               hosts="".join('  - "%s"\n' % h.address for h in self.hosts),
+                               allowed_hosts=" ".join([h.ip for h in self.hosts] + [h.address for h in self.hosts if h.ip6]
+                                                      + ["127.0.0.1", "localhost"]))
 
     def add(self, sha, requirements_hash):
         """Commits apps/site/ (app.yaml, e2e.yaml, settings.tmpl) to the desired-state repository."""
@@ -359,7 +360,7 @@ class Site:
         return self.read("/api/apps/%s/%s/history" % (SITE, ENV)) or []
 
     def api_host(self, doc, host):
-        return next((h for h in (doc or {}).get("hosts", []) if h["host"] == host.ip), None)
+        return next((h for h in (doc or {}).get("hosts", []) if h["host"] == host.address), None)
 
     def synced(self, sha, not_releases=None):
         """Probe: the API says Synced at sha on every host, each host's release is of sha (and not

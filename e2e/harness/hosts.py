@@ -21,6 +21,7 @@ USER = PREFIX + "-deploy"  # the SSH user on every host; its home is /srv/home o
 SSHD = "/usr/sbin/sshd"
 PRIVSEP_DIR = "/run/sshd"
 HOST_KEY_TYPES = ("rsa", "ecdsa", "ed25519")  # what Debian's openssh-server makes
+IPV6_HOST = 3  # the host also reachable over IPv6, and named by its IPv6 address in desired state
 
 SSHD_CONFIG = """\
 # sshd of e2e test host {name} ({ip}); started by e2e/run
@@ -52,6 +53,9 @@ class Host:
         self.name = "%s-h%d" % (PREFIX, number)  # the netns and the root side of the veth pair
         self.ip = "10.231.%d.2" % number
         self.gateway = "10.231.%d.1" % number
+        # A ULA on the same link: trueup reaches this host over IPv6 only (desired state names it so).
+        self.ip6 = "fd00:231:%d::2" % number if number == IPV6_HOST else None
+        self.gateway6 = "fd00:231:%d::1" % number if number == IPV6_HOST else None
         self.dir = os.path.join(ROOT, "hosts", "h%d" % number)
         self.srv = os.path.join(self.dir, "srv")  # bound at /srv inside the host
         self.keys = os.path.join(self.dir, "ssh")
@@ -65,8 +69,19 @@ class Host:
         """The host's addresses on its link (one; a benchmark's namespace serves many)."""
         return [self.ip]
 
+    @property
+    def address(self):
+        """The host as desired state names it, and as trueup's status, history and messages show it:
+        its IPv4 address, or its IPv6 address in brackets."""
+        return "[%s]" % self.ip6 if self.ip6 else self.ip
+
+    @property
+    def bare(self):
+        """What {host} in a template and TRUEUP_HOST in a hook are on this host: the address without brackets."""
+        return self.ip6 or self.ip
+
     def __repr__(self):
-        return "h%d (%s)" % (self.number, self.ip)
+        return "h%d (%s)" % (self.number, self.address)
 
     def path(self, inside):
         """The root namespace's path of a path under /srv on this host."""
@@ -82,6 +97,8 @@ class Host:
         with open(self.config, "w") as f:
             f.write(SSHD_CONFIG.format(name=self.name, ip=self.ip, keys=self.keys, user=USER,
                                        authorized_keys=authorized_keys))
+            if self.ip6:
+                f.write("ListenAddress %s\n" % self.ip6)
         self.create_link()
 
     def create_link(self):
@@ -95,6 +112,10 @@ class Host:
         proc.run(["ip", "-n", self.name, "-batch", "-"],
                  input="".join("addr add %s/24 dev eth0\n" % a for a in self.addresses))
         proc.run(["ip", "-n", self.name, "link", "set", "eth0", "up"])
+        if self.ip6:
+            # nodad: usable at once, without waiting for duplicate address detection
+            proc.run(["ip", "-6", "addr", "add", self.gateway6 + "/64", "dev", self.name, "nodad"])
+            proc.run(["ip", "-n", self.name, "-6", "addr", "add", self.ip6 + "/64", "dev", "eth0", "nodad"])
 
     def new_host_keys(self):
         """Makes new host keys, as a reinstalled host has; sshd uses them from its next start."""
@@ -112,6 +133,8 @@ class Host:
             with open(os.path.join(self.keys, "ssh_host_%s_key.pub" % kind)) as f:
                 key_type, blob = f.read().split()[:2]
             lines += ["%s %s %s" % (address, key_type, blob) for address in self.addresses]
+            if self.ip6:
+                lines.append("%s %s %s" % (self.ip6, key_type, blob))  # as OpenSSH writes it for port 22
         return lines
 
     # sshd
@@ -142,9 +165,12 @@ class Host:
     def _greets(self):
         if self.sshd.poll() is not None:
             raise AssertionError("sshd exited with %s; see %s" % (self.sshd.returncode, self.log))
-        with socket.create_connection((self.ip, 22), timeout=1) as s:
-            s.settimeout(2)
-            return s.recv(64).startswith(b"SSH-2.0-")
+        for ip in [self.ip] + ([self.ip6] if self.ip6 else []):
+            with socket.create_connection((ip, 22), timeout=1) as s:
+                s.settimeout(2)
+                if not s.recv(64).startswith(b"SSH-2.0-"):
+                    return False
+        return True
 
     def hide_git(self, hidden):
         """Restarts sshd with git hidden from every login (not installed, as far as they can

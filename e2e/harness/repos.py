@@ -129,7 +129,7 @@ class DesiredRepo(GitRepo):
         if self.transport:
             extra += "transport: %s\n" % self.transport
         return ENV_YAML.format(sha=sha, requirements_hash=requirements_hash,
-                               hosts="".join("  - %s\n" % h.ip for h in (self.hosts if hosts is None else hosts)),
+                               hosts="".join('  - "%s"\n' % h.address for h in (self.hosts if hosts is None else hosts)),
                                extra=extra)
 
     def deploy(self, sha, requirements_hash, batch=None, message=None, pause=None, hosts=None):

@@ -74,10 +74,10 @@ def first_deploy_and_batched_bump(w):
     for t, doc in watch.api_docs:
         state = {h["host"]: h for h in doc["hosts"]}
         for i, group in enumerate(groups[1:], start=1):
-            if any(state.get(h.ip, {}).get("state") == "Deploying" for h in group):
+            if any(state.get(h.address, {}).get("state") == "Deploying" for h in group):
                 earlier = [h for g in groups[:i] for h in g]
-                late = [h for h in earlier if state.get(h.ip, {}).get("sha") != sha1
-                        or state.get(h.ip, {}).get("state") != "Synced"]
+                late = [h for h in earlier if state.get(h.address, {}).get("sha") != sha1
+                        or state.get(h.address, {}).get("state") != "Synced"]
                 check(not late, "at %.2fs batch %d was deploying while %s of earlier batches were not done: %s"
                       % (t, i + 1, late, doc["hosts"]))
     # And over HTTP: each batch serves the new SHA only after the batches before it do.
@@ -269,14 +269,14 @@ def failing_health_check(w):
         doc = wait.until("the rollout to halt", halted, timeout=90)
         w.wait_polls(revision, polls=3)
     error = doc["error"]
-    check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
+    check(first.address in error and "health" in error, "the halt does not name %s and its health check: %s"
           % (first, error))
     check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
     halt = w.notifications.wait_for("the halt of %s" % bad[:12], lambda e: e.get("event") == "halted"
                                     and e.get("sha") == bad and e.get("revision") == revision)
-    check(first.ip in halt["message"], "the halt's notification does not name %s: %s" % (first, halt["message"]))
+    check(first.address in halt["message"], "the halt's notification does not name %s: %s" % (first, halt["message"]))
     w.notifications.wait_for("the rollback of %s" % first, lambda e: e.get("event") == "rollback"
-                             and first.ip in (e.get("message") or ""))
+                             and first.address in (e.get("message") or ""))
     failed_seen = watch.first(first, lambda st, sha, step, srv: st == "Failed" and step == "health")
     note(w, "reported: " + _line(error))
     if failed_seen is None:
@@ -399,7 +399,7 @@ def hand_edit_repaired(w):
                 check(f.read() == original, "app.py on %s is still edited" % host)
             return w.converged(sha0)
         wait.until("trueup to repair the hand edit on %s" % host, repaired, timeout=90)
-    drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.ip and "MODIFIED" in h["drift"]]
+    drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.address and "MODIFIED" in h["drift"]]
     check(drift, "the API never reported the hand edit on %s as drift MODIFIED" % host)
     check(any("app.py" in d for h in drift for d in h["detail"]),
           "the API's detail never named app.py: %s" % drift[0]["detail"])
@@ -461,8 +461,8 @@ def host_key_changed(w):
         doc = w.api()
         h = w.api_host(doc, host)
         errors.add(h["error"])
-        check("host key of %s" % host.ip in (h["error"] or ""), "%s is %s" % (host, h))
-        check(doc["status"] == "Degraded" and host.ip in (doc["error"] or ""),
+        check("host key of %s" % host.address in (h["error"] or ""), "%s is %s" % (host, h))
+        check(doc["status"] == "Degraded" and host.address in (doc["error"] or ""),
               "status %s, error %s" % (doc["status"], doc["error"]))
         for other in others:
             o = w.api_host(doc, other)
@@ -507,7 +507,7 @@ def sshd_stopped(w):
         doc = w.api()
         h = w.api_host(doc, host)
         check(h["state"] == "Unreachable" and h["error"], "%s is %s" % (host, h))
-        check(doc["status"] == "Degraded" and host.ip in (doc["error"] or ""),
+        check(doc["status"] == "Degraded" and host.address in (doc["error"] or ""),
               "status %s, error %s" % (doc["status"], doc["error"]))
         for other in others:
             o = w.api_host(doc, other)
@@ -687,14 +687,14 @@ def _site_failing_migration(run):
     check(rollouts and rollouts[0]["sha"] == sha, "history's newest rollout is not that of %s: %s"
           % (sha[:12], rollouts[:1]))
     results = {r["host"]: r for r in rollouts[0]["hosts"]}
-    mine = results.get(first.ip) or {}
+    mine = results.get(first.address) or {}
     output = mine.get("output") or ""
     check(mine.get("result") == "failed" and mine.get("step") == "migrate",
           "history: %s's result is %s, not failed at step migrate" % (first, mine))
     check(django.FAILURE in output, "history: %s's output lacks the exception's text: %r" % (first, output))
     check("[secret %s]" % django.SECRET in output, "history: the secret in %s's migrate output is not shown "
           "masked as [secret %s]: %r" % (first, django.SECRET, output[-600:]))
-    check(set(results) <= {first.ip}, "history: hosts other than %s were worked on: %s" % (first, results))
+    check(set(results) <= {first.address}, "history: hosts other than %s were worked on: %s" % (first, results))
     return before
 
 
@@ -765,7 +765,7 @@ def _check_release(site, host, release, key, old_key=None):
         text = f.read()
     check('SECRET_KEY = "%s"' % key in text, "%s: %s does not hold the current key" % (host, settings))
     check(old_key is None or old_key not in text, "%s: %s still holds the old key" % (host, settings))
-    check("on %s from" % host.ip in text, "%s: %s was not rendered for it: %s" % (host, settings, text.splitlines()[0]))
+    check("on %s from" % host.bare in text, "%s: %s was not rendered for it: %s" % (host, settings, text.splitlines()[0]))
     mode = os.stat(settings).st_mode & 0o777
     check(mode == 0o640, "%s: %s has mode %04o, not 0640" % (host, settings, mode))
     link = os.readlink(layout.path("db")) if os.path.islink(layout.path("db")) else None
@@ -792,7 +792,7 @@ def _git(directory, *args):
 def _check_migrate_runs(site, first, releases, when):
     """The migrate hook ran once per new release, on the first host only, in that release."""
     runs = django.migrate_runs(first)
-    check([(h, r.rsplit("/", 1)[-1]) for h, r in runs] == [(first.ip, r) for r in releases],
+    check([(h, r.rsplit("/", 1)[-1]) for h, r in runs] == [(first.bare, r) for r in releases],
           "%s the migrate hook's runs on %s are %s, not one in each of %s" % (when, first, runs, releases))
     for host in site.hosts:
         if host is not first:
@@ -919,7 +919,7 @@ def pause_and_resume(w):
           % (rest[1], sha1[:12], gap, rest[0], pause))
     entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
     check(entry["revision"] == revision and entry["result"] == "succeeded"
-          and [h["host"] for h in entry["hosts"]] == [h.ip for h in w.hosts]
+          and [h["host"] for h in entry["hosts"]] == [h.address for h in w.hosts]
           and all(h["result"] == "deployed" for h in entry["hosts"]),
           "history's newest rollout is not the one paused and resumed, succeeded on every host: %s" % entry)
     note(w, "held for %.1fs; after the resume, batches 2 and 3 first served %s %.1fs apart"
@@ -980,7 +980,7 @@ def abort_and_retry(w):
     entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
     check(entry["revision"] == revision and entry["result"].startswith("aborted"),
           "history's newest rollout does not say it was aborted: %s" % entry)
-    check([(h["host"], h["result"]) for h in entry["hosts"]] == [(first.ip, "reverted")],
+    check([(h["host"], h["result"]) for h in entry["hosts"]] == [(first.address, "reverted")],
           "history: the hosts of the aborted rollout are %s, not %s reverted" % (entry["hosts"], first))
     if sha1 in layout.releases:
         note(w, "%s keeps release %s after switching back from it" % (first, sha1[:12]))
@@ -1058,7 +1058,7 @@ def _killed_after_switch(w, name, kill_command):
     note(w, "reported: %s" % _line(error))
     check(_current(first) == observe.serving(first), "%s: current is %s but it serves %s (halt: %s)"
           % (first, _current(first), observe.serving(first), _line(error)))
-    check(first.ip in error and "health" in error, "the halt does not name %s and its health check: %s"
+    check(first.address in error and "health" in error, "the halt does not name %s and its health check: %s"
           % (first, error))
     check("rolled back to " + sha0[:7] in error, "the halt does not say %s was rolled back: %s" % (first, error))
     check("checked after trueup restarted" in error, "the halt does not say %s was checked after trueup restarted: "
@@ -1080,7 +1080,7 @@ def _killed_after_switch(w, name, kill_command):
     check(doc.get("rollout") is None, "the API still shows the halted rollout: %s" % doc.get("rollout"))
     entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
     check(entry["revision"] == revision and entry["result"].startswith("halted")
-          and [(h["host"], h["result"], h["step"]) for h in entry["hosts"]] == [(first.ip, "failed, rolled back",
+          and [(h["host"], h["result"], h["step"]) for h in entry["hosts"]] == [(first.address, "failed, rolled back",
                                                                                    "health")],
           "history's newest rollout is not %s failed at health and rolled back: %s" % (first, entry))
     with open(w.trueup_log(), errors="replace") as f:
@@ -1107,7 +1107,7 @@ def undeploy_and_back(w):
     pids = {h.number: observe.app_pid(h) for h in w.hosts}
     inode = before[gone.number].release_inode(sha0)
     history_log = gone.path(APP_PATH + "/.trueup/history.log")
-    removed = w.desired.deploy(sha0, req0, hosts=kept, message="hello: %s leaves e2e" % gone.ip)
+    removed = w.desired.deploy(sha0, req0, hosts=kept, message="hello: %s leaves e2e" % gone.address)
 
     def pending():
         doc = w.api()
@@ -1133,7 +1133,7 @@ def undeploy_and_back(w):
     clock.lap("pending")
 
     result = w.trueup.act(APP, ENV, "undeploy")
-    check(result.startswith("undeploying") and gone.ip in result, "undeploy answered %r" % result)
+    check(result.startswith("undeploying") and gone.address in result, "undeploy answered %r" % result)
 
     def undeployed():
         doc = w.api()
@@ -1144,7 +1144,7 @@ def undeploy_and_back(w):
     w.wait_polls(removed, polls=2)
     doc = undeployed()
     clock.lap("undeployed")
-    check(doc["status"] == "Synced" and [h["host"] for h in doc["hosts"]] == [h.ip for h in kept],
+    check(doc["status"] == "Synced" and [h["host"] for h in doc["hosts"]] == [h.address for h in kept],
           "after the undeploy: status %s, hosts %s, error %s" % (doc["status"], doc["hosts"], doc["error"]))
     check(observe.app_pid(gone) is None, "%s's app still runs" % gone)
     layout = observe.Layout(gone)
@@ -1160,7 +1160,7 @@ def undeploy_and_back(w):
           "%s's .trueup/history.log ends with %s, not its undeploy of %s in %s" % (gone, last, sha0[:12], removed[:12]))
     entry = w.trueup.get("/api/apps/%s/%s/history" % (APP, ENV))[0]
     check(entry["result"] == "undeployed" and entry["revision"] == removed
-          and [(h["host"], h["result"]) for h in entry["hosts"]] == [(gone.ip, "undeployed")],
+          and [(h["host"], h["result"]) for h in entry["hosts"]] == [(gone.address, "undeployed")],
           "history's newest entry is not the undeploy of %s: %s" % (gone, entry))
     for host in kept:
         layout = observe.Layout(host)
@@ -1169,7 +1169,7 @@ def undeploy_and_back(w):
         check((layout.current, layout.previous, layout.releases) == (before[host.number].current,
               before[host.number].previous, before[host.number].releases), "%s's releases changed" % host)
 
-    w.desired.deploy(sha0, req0, message="hello: %s back in e2e" % gone.ip)
+    w.desired.deploy(sha0, req0, message="hello: %s back in e2e" % gone.address)
     w.wait_converged(sha0, timeout=60)
     clock.lap("back")
     w.assert_whole(sha0)
@@ -1269,7 +1269,7 @@ def _check_rollout(w, doc, batch, phases):
     check(rollout["batch"] == batch and rollout["batches"] == len(w.hosts),
           "the rollout is at batch %s of %s, not %d of %d" % (rollout["batch"], rollout["batches"], batch, len(w.hosts)))
     seen = {h["host"]: h["phase"] for h in rollout["hosts"]}
-    wrong = {h.ip: seen.get(h.ip) for h, phase in phases.items() if seen.get(h.ip) != phase}
+    wrong = {h.address: seen.get(h.address) for h, phase in phases.items() if seen.get(h.address) != phase}
     check(not wrong, "hosts not in the phase expected: %s (rollout: %s)" % (wrong, rollout))
     return rollout
 

@@ -186,7 +186,7 @@ class World:
 
     def api_host(self, doc, host):
         for h in (doc or {}).get("hosts", []):
-            if h["host"] == host.ip:
+            if h["host"] == host.address:
                 return h
         return None
 

@@ -19,6 +19,7 @@ class ManyNamespace(hosts.Host):
 
     def __init__(self, k, count):
         super().__init__(k)
+        self.ip6 = self.gateway6 = None  # IPv4 only, whatever k (the e2e hosts' h3 has IPv6 too)
         self.name = "%s-m%d" % (hosts.PREFIX, k)
         self.ip = "10.232.%d.2" % k
         self.gateway = "10.232.%d.1" % k

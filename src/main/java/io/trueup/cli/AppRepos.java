@@ -4,7 +4,9 @@ import io.trueup.TrueupException;
 import io.trueup.desired.Sha;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.GitException;
+import io.trueup.git.GitHttp;
 import io.trueup.git.GitSsh;
+import io.trueup.render.SecretsDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +29,18 @@ final class AppRepos implements AutoCloseable {
 
     private final Path stateDir;
     private final boolean sshConfigured;
+    private final boolean httpsConfigured;
     private final GitSsh ssh;
     private final AppMirrors mirrors;
 
-    private AppRepos(Path stateDir, Optional<Path> identity, Optional<Path> knownHosts, Clock clock) {
+    private AppRepos(Path stateDir, Optional<Path> identity, Optional<Path> knownHosts, Optional<Path> secretsDir,
+            Clock clock) {
         this.stateDir = stateDir;
         this.sshConfigured = identity.isPresent() && knownHosts.isPresent();
-        this.ssh = new GitSsh(identity, knownHosts, stateDir);
+        this.httpsConfigured = secretsDir.isPresent();
+        SecretsDir secrets = new SecretsDir(secretsDir);
+        this.ssh = new GitSsh(identity, knownHosts, stateDir,
+                new GitHttp(() -> secrets.optional(GitHttp.CREDENTIALS_FILE), Optional.empty()));
         this.mirrors = new AppMirrors(stateDir.resolve("mirrors"), ssh, clock);
     }
 
@@ -44,7 +51,8 @@ final class AppRepos implements AutoCloseable {
             throw new UsageException("--identity and --known-hosts go together");
         }
         try {
-            return new AppRepos(Files.createTempDirectory("trueup-check"), identity, knownHosts, clock);
+            return new AppRepos(Files.createTempDirectory("trueup-check"), identity, knownHosts,
+                    args.option("secrets-dir").map(Path::of), clock);
         } catch (IOException e) {
             throw new TrueupException("cannot make a temporary directory: " + e.getMessage(), e);
         }
@@ -57,6 +65,10 @@ final class AppRepos implements AutoCloseable {
     /** Why {@code source} is not even tried from here, or empty when it is. */
     Optional<String> skipped(String source) {
         boolean local = source.startsWith("/") || source.startsWith("file://");
+        if (source.regionMatches(true, 0, "https://", 0, 8)) {
+            return httpsConfigured ? Optional.empty() : Optional.of("not checked: " + source
+                    + " is reached over https; give --secrets-dir with its git-credentials");
+        }
         return local || sshConfigured ? Optional.empty()
                 : Optional.of("not checked: " + source + " is reached over SSH; give --identity and --known-hosts");
     }

@@ -45,6 +45,18 @@ public interface TrueupConfig {
         Optional<Path> dir();
     }
 
+    /** How git reaches https repositories (app sources and the desired state). */
+    Git git();
+
+    interface Git {
+        /**
+         * A PEM file of CA certificates trusted for https git repositories besides the JDK's
+         * trust store (a private CA). Verification is never turned off. Credentials are not set
+         * here: they are the file {@code git-credentials} of {@code trueup.secrets.dir}.
+         */
+        Optional<Path> caFile();
+    }
+
     /** How failures for the network's sake are retried. */
     Retry retry();
 

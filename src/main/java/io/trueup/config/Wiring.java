@@ -7,6 +7,7 @@ import io.trueup.git.AppMirrors;
 import io.trueup.git.CommitPusher;
 import io.trueup.git.DesiredStateSource;
 import io.trueup.git.GitDesiredStateSource;
+import io.trueup.git.GitHttp;
 import io.trueup.git.GitSsh;
 import io.trueup.git.JGitCommitPusher;
 import io.trueup.git.JGitTreeArchiver;
@@ -109,7 +110,9 @@ public class Wiring {
     @Produces
     @Singleton
     GitSsh gitSsh(Connections connections, TrueupConfig config) {
-        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), stateDir(config));
+        SecretsDir secrets = new SecretsDir(secretsDir(config, connections));
+        GitHttp http = new GitHttp(() -> secrets.optional(GitHttp.CREDENTIALS_FILE), config.git().caFile());
+        return new GitSsh(connections.identity(), Optional.of(connections.knownHosts()), stateDir(config), http);
     }
 
     void closeGitSsh(@Disposes GitSsh ssh) {

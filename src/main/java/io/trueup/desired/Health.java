@@ -37,8 +37,8 @@ public record Health(Optional<String> http, Optional<String> command, Duration t
         return http.isPresent() || command.isPresent();
     }
 
-    /** The URL to check for {@code host}. */
+    /** The URL to check for {@code host}: {@code {host}} becomes its name, or its IPv6 address in brackets. */
     public Optional<String> urlFor(HostAddress host) {
-        return http.map(u -> u.replace("{host}", host.name()));
+        return http.map(u -> u.replace("{host}", host.urlHost()));
     }
 }

@@ -141,16 +141,51 @@ final class ValueRules {
         return text;
     }
 
-    /** A git URL trueup can fetch: an absolute path, file:///..., ssh://... or user@host:path. */
+    /**
+     * A git URL trueup can fetch: an absolute path, file:///..., https://..., ssh://... or
+     * user@host:path. An https URL carries no user or password: credentials come from
+     * trueup's secrets directory, never from git; plain http:// is refused, as it would send them
+     * in the clear.
+     */
     static String source(String text) {
         checkArgument(text);
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("https://")) {
+            return httpsSource(text);
+        }
+        if (lower.startsWith("http://")) {
+            throw new IllegalArgumentException("must not be a plain http:// URL: it would send the credential"
+                    + " in the clear; use https://");
+        }
         boolean url = (text.startsWith("/") && text.length() > 1)
                 || (text.startsWith("file:///") && text.length() > 8)
                 || SSH_URL.matcher(text).matches()
                 || SCP_LIKE.matcher(text).matches();
         if (!url) {
             throw new IllegalArgumentException("must be a git URL: an absolute path, file:///path, "
-                    + "ssh://[user@]host[:port]/path or user@host:path");
+                    + "https://host[:port]/path, ssh://[user@]host[:port]/path or user@host:path");
+        }
+        return text;
+    }
+
+    private static String httpsSource(String text) {
+        String example = "must be an https URL such as https://git.example.com/team/app.git";
+        if (hasSpaceOrControl(text)) {
+            throw new IllegalArgumentException(example);
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(example, e);
+        }
+        if (uri.getRawUserInfo() != null || text.substring(8).split("[/?#]", 2)[0].contains("@")) {
+            throw new IllegalArgumentException("must not hold a user or password: credentials never come from git;"
+                    + " put them in the file git-credentials of trueup.secrets.dir");
+        }
+        if (uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().length() < 2
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(example);
         }
         return text;
     }

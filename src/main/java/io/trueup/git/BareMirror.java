@@ -72,7 +72,29 @@ final class BareMirror implements AutoCloseable {
             return "no git repository there";
         }
         String message = String.valueOf(e.getMessage());
-        return message.startsWith(url + ": ") ? message.substring(url.length() + 2) : message;
+        String reason = message.startsWith(url + ": ") ? message.substring(url.length() + 2) : message;
+        return httpReason(reason, e).orElse(reason);
+    }
+
+    /** JGit's words for a refused login or an untrusted server, said in trueup's terms (no secret in either). */
+    private static Optional<String> httpReason(String reason, Throwable e) {
+        if (reason.equals("not authorized")) {
+            return Optional.of("authentication failed: the server refused the login of the line for this URL in "
+                    + GitHttp.CREDENTIALS_FILE + " of trueup.secrets.dir");
+        }
+        if (reason.startsWith("Authentication is required but no CredentialsProvider")) {
+            return Optional.of("authentication failed: the server asks for a login, and no line of "
+                    + GitHttp.CREDENTIALS_FILE + " in trueup.secrets.dir serves this URL");
+        }
+        if (reason.contains("could not be established because of SSL problems")) {
+            Throwable root = e;
+            for (int i = 0; i < 10 && root.getCause() != null; i++) {
+                root = root.getCause();
+            }
+            return Optional.of("TLS failed: " + root.getMessage() + " (a server whose certificate a private CA"
+                    + " signed needs that CA in trueup.git.ca-file)");
+        }
+        return Optional.empty();
     }
 
     /** The branch names {@code url} advertises, or empty when it cannot be listed. */

@@ -17,18 +17,35 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
  * no agent; JGit's home and SSH directories are under trueup's state directory. Without a
  * known_hosts file every {@code ssh://} server is refused.
  *
+ * <p>It also carries the settings of {@code https://} URLs ({@link GitHttp}), so that one
+ * {@link #transportConfig} serves every fetch whatever its URL.
+ *
  * <p>One instance is shared by all fetches and is safe to use from many threads.
  */
 public final class GitSsh implements AutoCloseable {
 
     private final SshdSessionFactory factory;
+    private final GitHttp http;
 
     /**
+     * For SSH only: https URLs are fetched without credentials and trusted by the JDK's store.
+     *
      * @param identity the private key to log in with; without one, public key login fails
      * @param knownHosts the known_hosts file that lists the servers' keys
      * @param stateDir trueup's state directory; JGit's SSH home is {@code git-ssh} under it
      */
     public GitSsh(Optional<Path> identity, Optional<Path> knownHosts, Path stateDir) {
+        this(identity, knownHosts, stateDir, GitHttp.anonymous());
+    }
+
+    /**
+     * @param identity the private key to log in with; without one, public key login fails
+     * @param knownHosts the known_hosts file that lists the servers' keys
+     * @param stateDir trueup's state directory; JGit's SSH home is {@code git-ssh} under it
+     * @param http the credentials and trust of https URLs
+     */
+    public GitSsh(Optional<Path> identity, Optional<Path> knownHosts, Path stateDir, GitHttp http) {
+        this.http = http;
         Path home = stateDir.resolve("git-ssh");
         Path sshDir = home.resolve(".ssh");
         List<Path> known = List.of(knownHosts.orElse(sshDir.resolve("known_hosts")));
@@ -44,12 +61,14 @@ public final class GitSsh implements AutoCloseable {
                 .build(null);
     }
 
-    /** Installs this SSH configuration on SSH transports; other transports are left alone. */
+    /** Installs this SSH configuration on SSH transports, and {@link GitHttp}'s on HTTP ones. */
     public TransportConfigCallback transportConfig() {
+        TransportConfigCallback web = http.transportConfig();
         return transport -> {
             if (transport instanceof SshTransport ssh) {
                 ssh.setSshSessionFactory(factory);
             }
+            web.configure(transport);
         };
     }
 

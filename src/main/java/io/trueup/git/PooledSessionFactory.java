@@ -27,7 +27,7 @@ final class PooledSessionFactory extends SshSessionFactory {
     @Override
     public RemoteSession getSession(URIish uri, CredentialsProvider credentials, FS fs, int timeout)
             throws TransportException {
-        if (!target.host().equals(uri.getHost())) {
+        if (!target.host().equals(RemoteRepoUri.host(uri))) {
             throw new TransportException(uri, "this session factory only reaches " + target);
         }
         return new PooledSession();

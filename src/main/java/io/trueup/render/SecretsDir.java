@@ -50,6 +50,17 @@ public final class SecretsDir implements SecretSource {
         }
     }
 
+    /**
+     * The secret {@code name}, or empty when no secrets directory is configured or it has no file
+     * of that name; a file that cannot be read is an error, as in {@link #value}.
+     */
+    public Optional<String> optional(String name) {
+        if (dir.isEmpty() || Files.notExists(dir.get().resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(value(name));
+    }
+
     @Override
     public boolean real() {
         return true;

@@ -47,6 +47,7 @@ public final class EmbeddedSshServer implements AutoCloseable {
     private final List<String> commandLines = new CopyOnWriteArrayList<>();
     private final Set<String> users = ConcurrentHashMap.newKeySet();
     private int port;
+    private String address = LOOPBACK;
     private SshServer server;
 
     /**
@@ -82,13 +83,27 @@ public final class EmbeddedSshServer implements AutoCloseable {
         hostKey();
     }
 
+    /**
+     * Listens on the IPv6 loopback {@code ::1} from the next {@link #start}, rather than on
+     * 127.0.0.1. Returns this server.
+     */
+    public synchronized EmbeddedSshServer onIpv6Loopback() {
+        address = "::1";
+        return this;
+    }
+
+    /** The loopback address this server listens on: {@code 127.0.0.1} or {@code ::1}. */
+    public synchronized String address() {
+        return address;
+    }
+
     /** Starts listening, on the same port as before if it ran already. Returns this server. */
     public synchronized EmbeddedSshServer start() {
         if (server != null) {
             return this;
         }
         SshServer fresh = SshServer.setUpDefaultServer();
-        fresh.setHost(LOOPBACK);
+        fresh.setHost(address);
         fresh.setPort(port);
         fresh.setKeyPairProvider(hostKeys);
         fresh.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -99,7 +114,7 @@ public final class EmbeddedSshServer implements AutoCloseable {
         try {
             fresh.start();
         } catch (IOException e) {
-            throw new TrueupException("cannot listen on " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
+            throw new TrueupException("cannot listen on " + address + " port " + port + ": " + e.getMessage(), e);
         }
         port = fresh.getPort();
         server = fresh;

@@ -16,9 +16,13 @@ public record SshTarget(String host, int port, String user) {
         }
     }
 
-    /** {@code host} or {@code host:port} when the port is not 22; the form used in messages. */
+    /**
+     * {@code host} or {@code host:port} when the port is not 22, an IPv6 address in brackets
+     * ({@code [::1]:2222}); the form used in messages.
+     */
     public String address() {
-        return port == 22 ? host : host + ":" + port;
+        String shown = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return port == 22 ? shown : shown + ":" + port;
     }
 
     @Override

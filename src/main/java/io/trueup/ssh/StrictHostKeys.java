@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Strict host key checking against one known_hosts file, with MINA's own parser (plain and
@@ -43,7 +45,24 @@ final class StrictHostKeys {
 
     /** The verifier to give the client. */
     ServerKeyVerifier verifier() {
-        KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier(StrictHostKeys::refuseUnknown, knownHosts);
+        KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier(StrictHostKeys::refuseUnknown,
+                knownHosts) {
+            /**
+             * MINA's names for the host (the addresses it connected to, as the JDK writes them:
+             * {@code 0:0:0:0:0:0:0:1}), and the target's own, as desired state and OpenSSH write
+             * it ({@code ::1}, canonical): without it an IPv6 host's line would never match.
+             */
+            @Override
+            protected Collection<SshdSocketAddress> resolveHostNetworkIdentities(ClientSession session,
+                    SocketAddress remote) {
+                Collection<SshdSocketAddress> names = new ArrayList<>(super.resolveHostNetworkIdentities(session, remote));
+                Check check = check(session);
+                if (check != null) {
+                    names.add(new SshdSocketAddress(check.target.host(), check.target.port()));
+                }
+                return names;
+            }
+        };
         verifier.setModifiedServerKeyAcceptor(StrictHostKeys::refuseChanged);
         return verifier;
     }

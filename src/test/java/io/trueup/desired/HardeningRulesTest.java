@@ -6,6 +6,7 @@ import static io.trueup.desired.DesiredFiles.problems;
 import static io.trueup.desired.DesiredFiles.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -204,6 +205,36 @@ class HardeningRulesTest {
         assertEquals(List.of("apps/hello/prod.yaml: user: deploy is not allowed by trueup.policy.users ([web]) (the"
                 + " default, trueup.ssh.user)"),
                 problems(parse(policy, "apps/hello/prod.yaml", env("/srv/hello", "web1")), "hello", "prod"));
+    }
+
+    @Test
+    void anHttpsSourceWithATokenInItIsAProblemOnItsLineThatDoesNotShowTheToken() {
+        String yaml = env("/srv/hello", "web1").replace("/srv/git/hello.git",
+                "https://deploy:ghp_s3cr3t@git.example.com/team/hello.git");
+
+        assertEquals(List.of("apps/hello/prod.yaml:1: source: must not hold a user or password: credentials never"
+                + " come from git; put them in the file git-credentials of trueup.secrets.dir"),
+                problems(parse("apps/hello/prod.yaml", yaml), "hello", "prod"));
+    }
+
+    @Test
+    void ipv6HostsAreOneHostWhateverTheirSpellingAndShownCanonical() {
+        List<String> found = problems(parse("apps/hello/prod.yaml",
+                env("/srv/hello", "\"[2001:DB8::1]\", \"[2001:db8:0:0::1]:22\"")), "hello", "prod");
+
+        assertEquals(1, found.size(), () -> "problems: " + found);
+        assertTrue(found.get(0).startsWith("apps/hello/prod.yaml:5: hosts[1]:"), found.get(0));
+        assertTrue(found.get(0).contains("[2001:db8::1]"), found.get(0));
+    }
+
+    @Test
+    void anIpv6HostWithoutBracketsOrWithAZoneIsAProblemOnItsLine() {
+        assertEquals(List.of("apps/hello/prod.yaml:5: hosts[0]: an IPv6 address must be in brackets, as"
+                + " [2001:db8::1] or [2001:db8::1]:2222: 2001:db8::1"),
+                problems(parse("apps/hello/prod.yaml", env("/srv/hello", "\"2001:db8::1\"")), "hello", "prod"));
+        assertEquals(List.of("apps/hello/prod.yaml:5: hosts[0]: an IPv6 address with a zone id (%...) cannot be a"
+                + " host: fe80::1%eth0"),
+                problems(parse("apps/hello/prod.yaml", env("/srv/hello", "\"[fe80::1%eth0]\"")), "hello", "prod"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.trueup.desired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -79,17 +81,35 @@ class ValueRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/srv/git/hello.git", "file:///srv/git/hello.git", "ssh://git@git.example.com/hello.git",
-        "ssh://git.example.com:2222/team/hello.git", "git@github.com:team/hello.git"})
+        "ssh://git.example.com:2222/team/hello.git", "git@github.com:team/hello.git",
+        "https://git.example.com/team/hello.git", "https://git.example.com:8443/hello", "https://[::1]:8443/hello.git"})
     void acceptsGitSources(String source) {
         assertEquals(source, ValueRules.source(source));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-uhello", "hello.git", "https://example.com/hello.git", "ssh://-oProxyCommand=id/x",
+    @ValueSource(strings = {"", "-uhello", "hello.git", "http://example.com/hello.git", "https://example.com",
+        "https://example.com/", "https://example.com/a b.git", "https:///hello.git", "https://example.com/a.git?x=1",
+        "ssh://-oProxyCommand=id/x",
         "git@-oProxyCommand=id:x", "ext::sh -c id", "git@host::x", "/srv/git/hello world.git", "file://",
         "ssh://git@host"})
     void rejectsSourcesThatAreNotSupportedGitUrlsOrCouldBeOptions(String source) {
         assertThrows(IllegalArgumentException.class, () -> ValueRules.source(source));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://deploy:s3cret@git.example.com/hello.git", "https://TOKEN@git.example.com/hello.git",
+        "HTTPS://user:pw@git.example.com/hello.git"})
+    void refusesCredentialsInAnHttpsSourceWithoutShowingThem(String source) {
+        var e = assertThrows(IllegalArgumentException.class, () -> ValueRules.source(source));
+        assertTrue(e.getMessage().contains("git-credentials"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret") || e.getMessage().contains("TOKEN"), e.getMessage());
+    }
+
+    @Test
+    void refusesPlainHttpSourcesSayingWhy() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ValueRules.source("http://git.example.com/a.git"));
+        assertTrue(e.getMessage().contains("in the clear"), e.getMessage());
     }
 
     @Test

@@ -17,6 +17,14 @@ class RemoteRepoUriTest {
     }
 
     @Test
+    void putsAnIpv6HostInBrackets() {
+        var uri = RemoteRepoUri.of(new SshTarget("2001:db8::1", 2222, "deploy"), "/srv/hello/repo.git");
+
+        assertEquals("ssh://deploy@[2001:db8::1]:2222/srv/hello/repo.git", uri.toString());
+        assertEquals("2001:db8::1", RemoteRepoUri.host(uri));
+    }
+
+    @Test
     void putsAHomeRelativePathUnderTilde() {
         assertEquals("/~/hello/repo.git", RemoteRepoUri.of(HOST, "hello/repo.git").getPath());
         assertEquals("/~/hello/repo.git", RemoteRepoUri.of(HOST, "~/hello/repo.git").getPath());

@@ -6,6 +6,7 @@ import io.trueup.desired.AppEnv;
 import io.trueup.desired.RequirementsHash;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.GitDesiredStateSource;
+import io.trueup.git.GitHttp;
 import io.trueup.git.GitSsh;
 import io.trueup.git.WorkingRepo;
 import io.trueup.reconcile.ControlStore;
@@ -72,7 +73,17 @@ public final class Fleet implements AutoCloseable {
     /** The {@code trueup.policy.*} that {@link #startController()} starts trueup with. */
     public io.trueup.desired.Policy policy = io.trueup.desired.Policy.OPEN;
 
+    /** The app's {@code source} in desired state; the app repository's directory unless set. */
+    public String appSource;
+    /** The PEM file of CAs trueup trusts for https git repositories ({@code trueup.git.ca-file}), if written. */
+    public final Path gitCaFile;
+
     public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment) throws IOException {
+        this(dir, hosts, hostEnvironment, false);
+    }
+
+    /** A fleet whose hosts listen on the IPv6 loopback {@code ::1} with {@code ipv6}, named {@code [::1]:port}. */
+    public Fleet(Path dir, int hosts, Map<String, String> hostEnvironment, boolean ipv6) throws IOException {
         this.dir = dir;
         Path identity = dir.resolve("id_ecdsa");
         client = SshKeys.createIdentity(identity);
@@ -80,14 +91,18 @@ public final class Fleet implements AutoCloseable {
         secrets = Files.createDirectories(dir.resolve("secrets"));
         for (int i = 0; i < hosts; i++) {
             EmbeddedSshServer server = new EmbeddedSshServer(dir.resolve("host" + i), dir.resolve("host" + i + ".key"),
-                    client.getPublic(), hostEnvironment, 0).start();
+                    client.getPublic(), hostEnvironment, 0);
+            (ipv6 ? server.onIpv6Loopback() : server).start();
             servers.add(server);
-            SshKeys.addKnownHost(knownHosts, "127.0.0.1", server.port(), server.hostKey());
+            SshKeys.addKnownHost(knownHosts, server.address(), server.port(), server.hostKey());
         }
         shell = new MinaRemoteShell(identity, knownHosts, Duration.ofSeconds(10));
         app = makeApp(dir.resolve("hello"));
         desired = WorkingRepo.open(Files.createDirectories(dir.resolve("desired-state")));
-        gitSsh = new GitSsh(Optional.of(identity), Optional.of(knownHosts), dir.resolve("state"));
+        gitCaFile = dir.resolve("git-ca.pem");
+        SecretsDir secretsDir = new SecretsDir(Optional.of(secrets));
+        gitSsh = new GitSsh(Optional.of(identity), Optional.of(knownHosts), dir.resolve("state"),
+                new GitHttp(() -> secretsDir.optional(GitHttp.CREDENTIALS_FILE), Optional.of(gitCaFile)));
         mirrors = new AppMirrors(dir.resolve("state/mirrors"), gitSsh, Clock.systemUTC());
         source = new GitDesiredStateSource(desired.dir().toString(), "main", Optional.empty(),
                 dir.resolve("state/desired.git"), gitSsh);
@@ -222,13 +237,16 @@ public final class Fleet implements AutoCloseable {
         old.close();
         Files.delete(dir.resolve("host" + i + ".key"));
         EmbeddedSshServer impostor = new EmbeddedSshServer(old.root(), dir.resolve("host" + i + ".key"),
-                client.getPublic(), Map.of(), old.port()).start();
+                client.getPublic(), Map.of(), old.port());
+        (old.address().equals("::1") ? impostor.onIpv6Loopback() : impostor).start();
         servers.set(i, impostor);
         return impostor;
     }
 
     public String host(int i) {
-        return "127.0.0.1:" + servers.get(i).port();
+        EmbeddedSshServer server = servers.get(i);
+        String address = server.address().contains(":") ? "[" + server.address() + "]" : server.address();
+        return address + ":" + server.port();
     }
 
     /** The app's base directory on host {@code i}. */
@@ -273,7 +291,8 @@ public final class Fleet implements AutoCloseable {
     }
 
     public String envYaml(String sha, String hash, String extraYaml) {
-        String hosts = servers.stream().map(s -> "\"127.0.0.1:" + s.port() + "\"").collect(Collectors.joining(", "));
+        String hosts = java.util.stream.IntStream.range(0, servers.size()).mapToObj(i -> "\"" + host(i) + "\"")
+                .collect(Collectors.joining(", "));
         return """
                 source: %s
                 path: hello
@@ -286,7 +305,7 @@ public final class Fleet implements AutoCloseable {
                 sha: %s
                 requirementsHash: %s
                 hosts: [%s]
-                """.formatted(app.dir(), sha, hash, hosts) + extraYaml;
+                """.formatted(appSource == null ? app.dir() : appSource, sha, hash, hosts) + extraYaml;
     }
 
     /** Writes {@code content} to {@code path} of the desired-state repository, uncommitted (a template, say). */
