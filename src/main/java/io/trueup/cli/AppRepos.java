@@ -1,6 +1,7 @@
 package io.trueup.cli;
 
 import io.trueup.TrueupException;
+import io.trueup.desired.Policy;
 import io.trueup.desired.Sha;
 import io.trueup.git.AppMirrors;
 import io.trueup.git.GitException;
@@ -34,14 +35,14 @@ final class AppRepos implements AutoCloseable {
     private final AppMirrors mirrors;
 
     private AppRepos(Path stateDir, Optional<Path> identity, Optional<Path> knownHosts, Optional<Path> secretsDir,
-            Clock clock) {
+            Policy policy, Clock clock) {
         this.stateDir = stateDir;
         this.sshConfigured = identity.isPresent() && knownHosts.isPresent();
         this.httpsConfigured = secretsDir.isPresent();
         SecretsDir secrets = new SecretsDir(secretsDir);
         this.ssh = new GitSsh(identity, knownHosts, stateDir,
                 new GitHttp(() -> secrets.optional(GitHttp.CREDENTIALS_FILE), Optional.empty()));
-        this.mirrors = new AppMirrors(stateDir.resolve("mirrors"), ssh, clock);
+        this.mirrors = new AppMirrors(stateDir.resolve("mirrors"), ssh, clock, policy);
     }
 
     static AppRepos open(Args args, Clock clock) {
@@ -52,7 +53,7 @@ final class AppRepos implements AutoCloseable {
         }
         try {
             return new AppRepos(Files.createTempDirectory("trueup-check"), identity, knownHosts,
-                    args.option("secrets-dir").map(Path::of), clock);
+                    args.option("secrets-dir").map(Path::of), PolicyFile.of(args), clock);
         } catch (IOException e) {
             throw new TrueupException("cannot make a temporary directory: " + e.getMessage(), e);
         }

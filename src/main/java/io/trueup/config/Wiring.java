@@ -122,7 +122,7 @@ public class Wiring {
     @Produces
     @Singleton
     AppMirrors mirrors(TrueupConfig config, GitSsh ssh, Clock clock) {
-        return new AppMirrors(stateDir(config).resolve("mirrors"), ssh, clock);
+        return new AppMirrors(stateDir(config).resolve("mirrors"), ssh, clock, policy(config.policy()));
     }
 
     void closeMirrors(@Disposes AppMirrors mirrors) {

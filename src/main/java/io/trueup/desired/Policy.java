@@ -84,16 +84,23 @@ public record Policy(List<String> users, List<String> hosts, List<String> paths,
     }
 
     private Optional<Violation> sourceViolation(String source) {
+        return sourceRefusal(source).map(message -> new Violation("source", message));
+    }
+
+    /**
+     * Why a repository URL may not be fetched from under {@code trueup.policy.sources}, if it may
+     * not: an app's {@code source}, or the URL one of its submodules resolves to.
+     */
+    public Optional<String> sourceRefusal(String url) {
         if (sources.isEmpty()) {
             return Optional.empty();
         }
-        if (DOT_SEGMENT.matcher(source).find() || source.contains("%")) {
-            return Optional.of(new Violation("source", "must not hold . or .. segments or %-escapes while "
-                    + PREFIX + "sources is set: they could lead out of an allowed prefix"));
+        if (DOT_SEGMENT.matcher(url).find() || url.contains("%")) {
+            return Optional.of("must not hold . or .. segments or %-escapes while "
+                    + PREFIX + "sources is set: they could lead out of an allowed prefix");
         }
-        if (sources.stream().noneMatch(source::startsWith)) {
-            return Optional.of(new Violation("source", source + " starts with none of " + PREFIX + "sources ("
-                    + sources + ")"));
+        if (sources.stream().noneMatch(url::startsWith)) {
+            return Optional.of(url + " starts with none of " + PREFIX + "sources (" + sources + ")");
         }
         return Optional.empty();
     }

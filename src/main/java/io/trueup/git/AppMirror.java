@@ -32,17 +32,19 @@ final class AppMirror implements AutoCloseable {
     private final Path dir;
     private final GitSsh ssh;
     private final Clock clock;
+    private final Submodules.UrlRule moduleUrls;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile BareMirror mirror;
     private Instant lastFetch;
     /** The submodules of each commit whose submodule commits are all in the mirror. */
     private final ConcurrentMap<Sha, List<Submodule>> modules = new ConcurrentHashMap<>();
 
-    AppMirror(String app, Path dir, GitSsh ssh, Clock clock) {
+    AppMirror(String app, Path dir, GitSsh ssh, Clock clock, Submodules.UrlRule moduleUrls) {
         this.app = app;
         this.dir = dir;
         this.ssh = ssh;
         this.clock = clock;
+        this.moduleUrls = moduleUrls;
     }
 
     /**
@@ -67,7 +69,8 @@ final class AppMirror implements AutoCloseable {
             RevCommit commit = mirror.commit(id).orElseThrow(() -> new MissingCommitException(sha, source,
                     "commit " + sha + " not found in " + source + " (fetched " + lastFetch + ")"));
             if (!modules.containsKey(sha)) {
-                remember(sha, Submodules.collect(mirror, app, source, commit, module -> fetchModule(mirror, module)));
+                remember(sha, Submodules.collect(mirror, app, source, commit, module -> fetchModule(mirror, module),
+                        moduleUrls));
             }
             return commit;
         } finally {
@@ -93,7 +96,8 @@ final class AppMirror implements AutoCloseable {
      */
     List<Submodule> localSubmodules(Sha sha, RevCommit commit) {
         List<Submodule> known = modules.get(sha);
-        return known != null ? known : Submodules.collect(open(), app, "the local mirror", commit, null);
+        return known != null ? known : Submodules.collect(open(), app, "the local mirror", commit, null,
+                Submodules.UrlRule.ANY);
     }
 
     /** The commit {@code sha} if the mirror has it; never fetches. */

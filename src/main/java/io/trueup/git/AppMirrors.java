@@ -1,5 +1,6 @@
 package io.trueup.git;
 
+import io.trueup.desired.Policy;
 import io.trueup.desired.Sha;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +33,7 @@ public final class AppMirrors implements AutoCloseable {
     private final Path baseDir;
     private final GitSsh ssh;
     private final Clock clock;
+    private final Submodules.UrlRule moduleUrls;
     private final ConcurrentMap<String, AppMirror> mirrors = new ConcurrentHashMap<>();
 
     /**
@@ -40,9 +42,18 @@ public final class AppMirrors implements AutoCloseable {
      * @param clock tells when a fetch happened, for messages
      */
     public AppMirrors(Path baseDir, GitSsh ssh, Clock clock) {
+        this(baseDir, ssh, clock, Policy.OPEN);
+    }
+
+    /**
+     * Mirrors whose submodules are fetched only from URLs {@code policy} allows as sources
+     * ({@code trueup.policy.sources}): a submodule elsewhere makes its commit a {@link SubmoduleException}.
+     */
+    public AppMirrors(Path baseDir, GitSsh ssh, Clock clock, Policy policy) {
         this.baseDir = baseDir;
         this.ssh = ssh;
         this.clock = clock;
+        this.moduleUrls = url -> policy.sourceRefusal(url);
     }
 
     /**
@@ -138,6 +149,7 @@ public final class AppMirrors implements AutoCloseable {
         if (app == null || !APP.matcher(app).matches()) {
             throw new IllegalArgumentException("not a valid app name: " + app);
         }
-        return mirrors.computeIfAbsent(app, name -> new AppMirror(name, baseDir.resolve(name + ".git"), ssh, clock));
+        return mirrors.computeIfAbsent(app, name -> new AppMirror(name, baseDir.resolve(name + ".git"), ssh, clock,
+                moduleUrls));
     }
 }

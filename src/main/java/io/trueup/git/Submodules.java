@@ -31,6 +31,13 @@ final class Submodules {
         void fetch(Submodule module);
     }
 
+    /** Why a submodule's URL may not be used, if it may not ({@code trueup.policy.sources}). */
+    interface UrlRule {
+        UrlRule ANY = url -> Optional.empty();
+
+        Optional<String> refusal(String url);
+    }
+
     private record Level(RevCommit commit, String prefix, String url, int depth, String where) {
     }
 
@@ -41,10 +48,12 @@ final class Submodules {
      * The submodules of {@code commit} of {@code app}, fetched from {@code source}, outermost first.
      *
      * @param fetcher fetches a missing submodule commit, or null to read the mirror only
-     * @throws SubmoduleException when a {@code .gitmodules} breaks a rule, a pinned commit is not
-     *     found, or there are too many
+     * @param rule the URLs submodules may have, checked before any fetch
+     * @throws SubmoduleException when a {@code .gitmodules} breaks a rule, a URL is refused by
+     *     {@code rule}, a pinned commit is not found, or there are too many
      */
-    static List<Submodule> collect(BareMirror mirror, String app, String source, RevCommit commit, Fetcher fetcher) {
+    static List<Submodule> collect(BareMirror mirror, String app, String source, RevCommit commit, Fetcher fetcher,
+            UrlRule rule) {
         List<Submodule> found = new ArrayList<>();
         Deque<Level> levels = new ArrayDeque<>();
         levels.add(new Level(commit, "", source, 0, "app " + app + ", commit " + commit.name().substring(0, 7)));
@@ -67,6 +76,11 @@ final class Submodules {
                 }
                 Submodule module = new Submodule(level.prefix() + entry.path(), entry.name(), entry.url(),
                         new Sha(pinned.get().name()));
+                Optional<String> refused = rule.refusal(module.url());
+                if (refused.isPresent()) {
+                    throw new SubmoduleException(what + " (" + module.path() + "), URL " + module.url() + ": "
+                            + refused.get());
+                }
                 RevCommit at = present(mirror, module, fetcher, what);
                 found.add(module);
                 levels.add(new Level(at, module.path() + "/", module.url(), level.depth() + 1,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueup.desired.Policy;
 import io.trueup.desired.Sha;
 import io.trueup.ssh.SshTarget;
 import io.trueup.support.GitCli;
@@ -113,6 +114,23 @@ class SubmodulesTest {
 
         assertTrue(error.getMessage().startsWith("app hello"), error.getMessage());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
+    }
+
+    @Test
+    void aSubmoduleOutsideThePolicysSourcesIsRefusedBeforeItIsFetched() {
+        Policy policy = new Policy(List.of(), List.of(), List.of(), List.of(tmp.resolve("src/app").toString()));
+        try (AppMirrors guarded = new AppMirrors(tmp.resolve("guarded"), ssh, Clock.systemUTC(), policy)) {
+            SubmoduleException error = assertThrows(SubmoduleException.class,
+                    () -> guarded.readFile("hello", source(), sha(app.head()), "app.py"));
+
+            assertEquals("app hello, commit " + app.head().substring(0, 7) + ": .gitmodules: submodule \"lib\" (lib),"
+                    + " URL " + tmp.resolve("src/lib") + ": " + tmp.resolve("src/lib")
+                    + " starts with none of trueup.policy.sources ([" + tmp.resolve("src/app") + "])",
+                    error.getMessage());
+            assertTrue(guarded.localCommit("hello", sha(app.head())) != null, "the app's own commit came");
+            assertThrows(MissingCommitException.class, () -> guarded.localCommit("hello", sha(lib.head())),
+                    "nothing was fetched from the submodule's URL");
+        }
     }
 
     @Test
