@@ -11,7 +11,7 @@ import platform
 import subprocess
 
 from . import measure
-from .scenarios import DEPLOYS, Row
+from .scenarios import DEPLOYS, TRANSPORT_STEPS, TRANSPORTS, Row
 
 BEGIN = "<!-- bench:results:begin (written by e2e/bench/run; edits here are lost) -->"
 END = "<!-- bench:results:end -->"
@@ -61,9 +61,35 @@ def markdown(rows, context):
                 what = {"tarball": "the release as a .tar.gz (git archive), to every host"}.get(tool, tool)
                 lines.append("| %s | %s | %s | %s |" % (what, *(_bytes(v) for v in m)))
         lines.append("")
+    lines += _transports(rows, host_count)
     lines += _timings(context.get("timings") or {}, names)
     lines += ["### Targets", "", "| target | measured | met |", "|---|---|---|"] + _targets(rows, context) + ["", END]
     return "\n".join(lines) + "\n"
+
+
+def _transports(rows, host_count):
+    """Scenario 6: trueup's transports, git and archive, step by step."""
+    if not any(r["scenario"].startswith("6-") for r in rows):
+        return []
+    out = ["### 6 trueup's transports on %d hosts: git and archive" % host_count, "",
+           "| step | transport | median s | min s | max s | archive ÷ git | CPU s | bytes on the wire | bytes, archive ÷ git |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for sid, title in TRANSPORT_STEPS:
+        git = median(rows, sid, "trueup-git")
+        git_bytes = median(rows, sid, "trueup-git", field="wire_bytes")
+        for transport in TRANSPORTS:
+            tool = "trueup-" + transport
+            mine = [r for r in rows if r["scenario"] == sid and r["tool"] == tool]
+            if not mine:
+                continue
+            med, lo, hi = measure.summary([r["seconds"] for r in mine])
+            cpu = measure.summary([r["cpu_seconds"] for r in mine])[0]
+            wire = measure.summary([r["wire_bytes"] for r in mine])[0]
+            archive = transport == "archive"
+            out.append("| %s | %s | %.3f | %.3f | %.3f | %s | %s | %s | %s |" % (
+                title, transport, med, lo, hi, _ratio(med, git) if archive else "", _num(cpu), _bytes(wire),
+                _ratio(wire, git_bytes) if archive else ""))
+    return out + [""]
 
 
 def _table(rows, sid, hosts):

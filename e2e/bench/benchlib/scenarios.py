@@ -94,6 +94,9 @@ def run_deploys(world, tools, runs, only, rows):
             if real_app:
                 for host in world.hosts:
                     host.stop_apps()
+        trueup = [t for t in tools if t.name == "trueup"]
+        if trueup and (not only or "6" in only):
+            run_transports(world, trueup[0], runs, rows)
         floor = [t for t in tools if t.name == "floor"]
         if floor and (not only or "5" in only):
             rows += tarball_rows(world, floor[0], current["floor"][0], runs)
@@ -132,6 +135,52 @@ def _deploy_untimed(world, tool, target):
     tool.deploy(*target, batch="100%")
     world.wait_restarted(target[0], started)
     return target
+
+
+TRANSPORTS = ("git", "archive")
+# Scenario 6's steps: (row scenario, title); each a deploy of one environment, timed like scenario 1-all's.
+TRANSPORT_STEPS = (("6-first", "first deploy to empty base directories"),
+                   ("6-code", "code-only deploy"),
+                   ("6-rollback", "rollback to the first release (kept on the hosts)"))
+
+
+def run_transports(world, trueup, runs, rows):
+    """Scenario 6: trueup's two transports side by side, `transport: git` (the objects the host
+    lacks, pushed into repo.git) and `transport: archive` (the commit's tree as a tar stream, to
+    hosts without git), on the same hosts. Each run of each transport deploys an environment of
+    its own to empty base directories (a first deploy), then a code-only change, then goes back to
+    the first release; the transports take turns as the tools do in the other scenarios. The
+    benchmark environment stays in desired state, so every trigger also inspects its hosts, alike
+    for both transports."""
+    log("trueup's transports, git and archive, on %d hosts" % len(world.hosts))
+    for run in range(1, runs + 1):
+        turn = (run - 1) % len(TRANSPORTS)
+        for transport in TRANSPORTS[turn:] + TRANSPORTS[:turn]:
+            path = "%s/%s-%d" % (bw.TRANSPORT_ROOT, transport, run)
+            first = (world.app.head(), world.app.requirements_hash(world.app.head()))
+            second = world.new_app_commit()
+            for (sid, _), target in zip(TRANSPORT_STEPS, (first, second, first)):
+                seconds, meter = _transport_deploy(world, trueup, target, path, transport)
+                rows.append(Row(scenario=sid, hosts=len(world.hosts), tool="trueup-" + transport, run=run,
+                                seconds=seconds, cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak,
+                                wire_bytes=meter.bytes))
+                log("  run %d, %s, %s: %.3fs, %s bytes" % (run, transport, sid, seconds, meter.bytes))
+    world.remove_env(bw.TRANSPORT_ENV)
+    world.desired.commit("bench: transports done")
+
+
+def _transport_deploy(world, trueup, target, path, transport):
+    """Points scenario 6's environment at target (committed before the clock starts), triggers
+    trueup and returns (seconds to the last host's restart mark, the meter)."""
+    world.write_env(*target, batch="100%", env=bw.TRANSPORT_ENV, path=path, transport=transport)
+    world.desired.commit("bench: %s %s to %s" % (transport, target[0][:12], path))
+    trueup.reconciles = trueup.reconciles_ended()
+    with Meter(trueup, world.links()) as meter:
+        trueup.trigger()
+        end = world.wait_restarted(target[0], meter.start)
+    trueup.wait_synced(target[0], env=bw.TRANSPORT_ENV, after=meter.start)
+    trueup.wait_idle()
+    return end - meter.start, meter
 
 
 def tarball_rows(world, floor, sha, runs):

@@ -27,6 +27,8 @@ REAL_RESTART = "sh bin/restart"
 SECRET = "bench-webhook-secret"
 NOOP_ENV = "many"            # the no-op scenario's environment, over the large fleet
 NOOP_PATH = "hello"          # relative: each host of the large fleet has its own directory (see many.py)
+TRANSPORT_ENV = "transports"  # scenario 6's environment: a base directory of its own under TRANSPORT_ROOT at each run
+TRANSPORT_ROOT = "/srv/transports"
 BULK_FILES = 200             # modules of generated code in the bench app: about 2 MB, as a small real app
 
 
@@ -99,20 +101,23 @@ class BenchWorld:
 
     # desired state
 
-    def env_text(self, sha, requirements_hash, batch, real_app=False, hosts_=None, path=BASE):
+    def env_text(self, sha, requirements_hash, batch, real_app=False, hosts_=None, path=BASE, transport=None):
         lines = ["source: %s" % self.app.path, "path: %s" % path, "python: /usr/bin/python3",
                  "restart: %s" % ("sh bin/restart" if real_app else "'%s'" % MARK_RESTART.replace("'", "''"))]
         if real_app:
             lines += ["health:", "  http: http://{host}:8000/healthz", "  timeout: 20s", "  interval: 100ms",
                       "  grace: 2s"]
+        if transport:
+            lines += ["transport: %s" % transport]
         lines += ["rollout:", "  batch: %s" % (batch if isinstance(batch, int) else '"%s"' % batch),
                   "keep: 5", "sha: %s" % sha, "requirementsHash: %s" % requirements_hash, "hosts:"]
         lines += ["  - %s" % ip for ip in (hosts_ or [h.ip for h in self.hosts])]
         return "\n".join(lines) + "\n"
 
-    def write_env(self, sha, requirements_hash, batch, real_app=False, env=ENV, hosts_=None, path=BASE):
+    def write_env(self, sha, requirements_hash, batch, real_app=False, env=ENV, hosts_=None, path=BASE,
+                  transport=None):
         self.desired.write("apps/%s/%s.yaml" % (APP, env),
-                           self.env_text(sha, requirements_hash, batch, real_app, hosts_, path))
+                           self.env_text(sha, requirements_hash, batch, real_app, hosts_, path, transport))
 
     def remove_env(self, env):
         path = os.path.join(self.desired.path, "apps", APP, "%s.yaml" % env)
@@ -165,7 +170,7 @@ class BenchWorld:
         """Empty base directories (and no app running) on every host, for the tools to start afresh."""
         for host in self.hosts:
             host.stop_apps()
-            for base in BASES.values():
+            for base in list(BASES.values()) + [TRANSPORT_ROOT]:
                 shutil.rmtree(host.path(base), ignore_errors=True)
             for path in (MARKS, "/srv/home/run"):
                 p = host.path(path)
