@@ -1209,7 +1209,7 @@ def archive_without_git(w):
                     check(f.read() == original, "app.py on %s is still edited" % host)
                 return w.converged(sha0)
             wait.until("trueup to repair the hand edit on %s" % host, repaired, timeout=90)
-        drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.ip and "MODIFIED" in h["drift"]]
+        drift = [h for _, doc in watch.api_docs for h in doc["hosts"] if h["host"] == host.address and "MODIFIED" in h["drift"]]
         check(drift, "the API never reported the hand edit on %s as drift MODIFIED" % host)
 
         sha1, req1 = w.commit_app("scenario 16: a code bump over archives")
