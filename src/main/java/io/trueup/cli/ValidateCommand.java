@@ -7,6 +7,7 @@ import io.trueup.desired.DesiredStateParser;
 import io.trueup.desired.Problem;
 import io.trueup.git.LocalRevisions;
 import io.trueup.git.SignedCommits;
+import io.trueup.git.Snapshot;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.render.ConfigRenderer;
 import io.trueup.render.MaskedSecrets;
@@ -15,6 +16,7 @@ import io.trueup.render.SecretsDir;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,8 @@ import java.util.stream.Stream;
  * secrets are stand-ins). With {@code --policy}, entries outside the {@code trueup.policy.*} of that
  * properties file are problems, as the service finds them. With {@code --verify}, the commit
  * checked out ({@code HEAD} of the repository DIR is in) must be signed as the service's
- * {@code trueup.desired-state.verify} requires ({@link VerifyOption}).
+ * {@code trueup.desired-state.verify} requires ({@link VerifyOption}), and the files checked are
+ * those of that commit, not of the working tree, so what is verified is what is validated.
  */
 final class ValidateCommand {
 
@@ -53,16 +56,20 @@ final class ValidateCommand {
         DesiredStateParser parser = new DesiredStateParser(PolicyFile.of(args));
         SignedCommits signed = VerifyOption.of(args, clock);
         boolean trusted = true;
+        Snapshot read;
         if (signed.required()) {
             try (LocalRevisions revisions = LocalRevisions.open(dir, Optional.empty())) {
                 trusted = VerifyOption.accepts(signed, revisions, "HEAD", out);
+                read = revisions.read("HEAD", root);
             }
+        } else {
+            DesiredDir tree = DesiredDir.read(root);
+            read = new Snapshot("working tree", Instant.EPOCH, tree.files(), tree.refused());
         }
-        DesiredDir read = DesiredDir.read(root);
         Map<String, byte[]> files = read.files();
         ConfigRenderer renderer = new ConfigRenderer(args.option("secrets-dir")
                 .<SecretSource>map(d -> new SecretsDir(Optional.of(Path.of(d)))).orElseGet(MaskedSecrets::new));
-        DesiredState state = Renderings.of(parser.parse("working tree", files, read.refused(),
+        DesiredState state = Renderings.of(parser.parse(read.revision(), files, read.refused(),
                 args.option("user").orElse("deploy")),
                 files, renderer);
         List<Finding> findings = new ArrayList<>();

@@ -13,7 +13,7 @@ import java.util.Optional;
  * blank lines and lines starting with {@code #} are skipped. The entry for a repository URL is
  * the one with its scheme, host and port whose path is the longest prefix of the URL's path,
  * compared segment by segment ({@code /team} serves {@code /team/app.git}, not
- * {@code /teamx/app.git}).
+ * {@code /teamx/app.git}). A URL whose path has a {@code .} or {@code ..} segment gets no login.
  *
  * <p>No message of this class ever holds a user, a password or a line of the file: a bad line
  * is named by its number. Immutable.
@@ -60,7 +60,7 @@ final class GitCredentials {
     /** The login for {@code url}, an https URL without user info; empty when no line serves it. */
     Optional<Login> loginFor(String url) {
         Optional<URI> uri = uri(url);
-        if (uri.isEmpty() || uri.get().getRawUserInfo() != null) {
+        if (uri.isEmpty() || uri.get().getRawUserInfo() != null || dotSegment(path(uri.get()))) {
             return Optional.empty();
         }
         String scheme = scheme(uri.get());
@@ -95,6 +95,21 @@ final class GitCredentials {
             return Optional.empty();
         }
         return Optional.of(new Entry(scheme(uri.get()), host(uri.get()), port(uri.get()), path(uri.get()), login));
+    }
+
+    /**
+     * Whether {@code path} has a {@code .} or {@code ..} segment, percent-encoded or not: the
+     * server may resolve it ({@code /team/../other} is {@code /other}) to a repository the line
+     * of its raw prefix was never meant for.
+     */
+    private static boolean dotSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            String decoded = segment.replaceAll("(?i)%2e", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean underPrefix(String path, String prefix) {

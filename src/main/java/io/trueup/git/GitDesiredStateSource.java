@@ -22,7 +22,9 @@ import org.eclipse.jgit.transport.RefSpec;
  * {@value #ACCEPTED}, across restarts. A newest commit refused is reported in
  * {@link Snapshot#untrusted()}, and the files are those of the commit last accepted; with none
  * accepted yet, {@link #fetch} fails; {@link #read} reads only that commit and those before it
- * (which it vouches for). Without signed commits required, that ref is deleted, so a commit
+ * (which it vouches for). Once a commit is accepted, a newest commit that does not descend from
+ * it is refused too, however it is signed: a force push cannot take hosts back to an older signed
+ * commit. Without signed commits required, that ref is deleted, so a commit
  * accepted before never stands in for a newest one later refused.
  *
  * <p>Calls are serialized; the mirror is created on the first call and kept open until
@@ -84,7 +86,7 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         if (!signed.required()) {
             return snapshot(mirror, head);
         }
-        Optional<String> refusal = signed.refusal(mirror.repository(), head);
+        Optional<String> refusal = refusal(mirror, head);
         if (refusal.isEmpty()) {
             mirror.setRef(ACCEPTED, head);
             return snapshot(mirror, head);
@@ -93,6 +95,20 @@ public final class GitDesiredStateSource implements DesiredStateSource, AutoClos
         RevCommit accepted = mirror.resolve(ACCEPTED).orElseThrow(() -> new UntrustedCommitException(why
                 + "; no commit of " + shown + " is accepted yet, so nothing is deployed from it"));
         return snapshot(mirror, accepted).insteadOfUntrusted(why);
+    }
+
+    /**
+     * Why {@code head} is not trusted, if it is not: its signature, or (signed, while a commit is
+     * accepted) a history that does not hold the commit last accepted, as a force push back to an
+     * older signed commit, or onto another history, makes.
+     */
+    private Optional<String> refusal(BareMirror mirror, RevCommit head) {
+        Optional<String> refusal = signed.refusal(mirror.repository(), head);
+        if (refusal.isPresent()) {
+            return refusal;
+        }
+        return mirror.resolve(ACCEPTED).filter(accepted -> !mirror.reachable(accepted, head))
+                .map(accepted -> "does not descend from " + accepted.name() + ", the commit last accepted");
     }
 
     @Override

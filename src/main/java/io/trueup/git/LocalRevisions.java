@@ -63,6 +63,34 @@ public final class LocalRevisions implements AutoCloseable {
     }
 
     /**
+     * The desired-state files of {@code revision} in {@code directory}: a directory of the
+     * repository's work tree (of the repository itself when bare), read from the commit's tree,
+     * whatever the work tree holds there now.
+     *
+     * @throws GitException when {@code directory} is outside the repository, {@code revision}
+     *     names no commit, or the directory is missing there
+     */
+    public Snapshot read(String revision, Path directory) {
+        Path base = repository.isBare() ? repository.getDirectory().toPath() : repository.getWorkTree().toPath();
+        Path relative = real(base).relativize(real(directory));
+        String path = relative.toString().replace(java.io.File.separatorChar, '/');
+        if (relative.isAbsolute() || path.equals("..") || path.startsWith("../")) {
+            throw new GitException(directory + " is not inside the repository at " + base);
+        }
+        return Snapshot.read(new CommitTree(repository, commit(revision), where), RepoPaths.directory(path),
+                where.toString());
+    }
+
+    /** {@code path} with its links resolved where it exists: the work tree may be reached by a link. */
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
      * Why the commit {@code revision} names is not accepted by {@code signed}, as
      * {@code untrusted commit <sha>: <reason>}; empty when it is.
      *

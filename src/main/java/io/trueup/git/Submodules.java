@@ -50,7 +50,8 @@ final class Submodules {
      * @param fetcher fetches a missing submodule commit, or null to read the mirror only
      * @param rule the URLs submodules may have, checked before any fetch
      * @throws SubmoduleException when a {@code .gitmodules} breaks a rule, a URL is refused by
-     *     {@code rule}, a pinned commit is not found, or there are too many
+     *     {@code rule}, a URL is local (a path, {@code file://}) while {@code source} is not (as git's
+     *     {@code protocol.file.allow=user} refuses it), a pinned commit is not found, or there are too many
      */
     static List<Submodule> collect(BareMirror mirror, String app, String source, RevCommit commit, Fetcher fetcher,
             UrlRule rule) {
@@ -81,6 +82,11 @@ final class Submodules {
                     throw new SubmoduleException(what + " (" + module.path() + "), URL " + module.url() + ": "
                             + refused.get());
                 }
+                if (fetcher != null && local(module.url()) && !local(source)) {
+                    throw new SubmoduleException(what + " (" + module.path() + "), URL " + module.url() + ": a local"
+                            + " path or file:// URL, refused because the app's source is not local: it would read"
+                            + " a repository on the machine that runs trueup");
+                }
                 RevCommit at = present(mirror, module, fetcher, what);
                 found.add(module);
                 levels.add(new Level(at, module.path() + "/", module.url(), level.depth() + 1,
@@ -88,6 +94,11 @@ final class Submodules {
             }
         }
         return List.copyOf(found);
+    }
+
+    /** Whether {@code url} names a repository on this machine: an absolute path or a {@code file:} URL. */
+    static boolean local(String url) {
+        return url.startsWith("/") || url.regionMatches(true, 0, "file:", 0, 5);
     }
 
     private static RevCommit present(BareMirror mirror, Submodule module, Fetcher fetcher, String what) {

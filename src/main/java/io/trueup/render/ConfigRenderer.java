@@ -43,6 +43,12 @@ public final class ConfigRenderer {
      */
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,254}");
     private static final String SECRET = "secret";
+    /**
+     * The file of the secrets directory that holds trueup's own https logins (git's
+     * {@code GitHttp.CREDENTIALS_FILE}): never a template's secret, or any app could write every
+     * repository token onto its hosts.
+     */
+    static final String GIT_CREDENTIALS = "git-credentials";
     /** Qute starts its messages with "... error in template [file:line]:"; a problem says where on its own. */
     private static final Pattern QUTE_PREFIX = Pattern.compile("^(Parser|Rendering) error in template \\[[^]]*]: ");
 
@@ -157,6 +163,9 @@ public final class ConfigRenderer {
                     problems.add(new Problem(template.getId(), line, "", "secret " + name + ": {secret:NAME} takes"
                             + " the name of a file in the secrets directory: letters, digits, _ and -, not starting"
                             + " with -"));
+                } else if (GIT_CREDENTIALS.equals(name)) {
+                    problems.add(new Problem(template.getId(), line, "", "secret " + name + ": reserved, it holds"
+                            + " trueup's logins to https git repositories and is never rendered into config"));
                 } else if (!values.containsKey(name)) {
                     try {
                         values.put(name, secrets.value(name));

@@ -73,6 +73,20 @@ class VerifyOptionTest {
     }
 
     @Test
+    void validateChecksTheFilesOfTheCommitItVerifiedNotTheWorkingTree() throws Exception {
+        repos.write("apps/hello/test.yaml", repos.envYaml(repos.app.head(), repos.hash(), "web1", "bogus: 1\n"));
+        repos.commit("test");
+        Signers.signHead(repos.desired.dir(), alice);
+        repos.write("apps/hello/test.yaml", repos.envYaml(repos.app.head(), repos.hash(), "web1", ""));
+
+        Result result = validate("--verify", "ssh", "--allowed-signers", allowed.toString());
+
+        assertEquals(1, result.status(), result::toString);
+        assertTrue(result.out().stream().anyMatch(l -> l.startsWith("apps/hello/test.yaml:6:") && l.contains("bogus")),
+                result::toString);
+    }
+
+    @Test
     void planFailsAHeadSignedByAnUnknownKeyAndPassesOneSignedByAnAllowedKey() throws Exception {
         String base = repos.commit("test");
         Path mallory = Signers.newKey(tmp, "mallory");

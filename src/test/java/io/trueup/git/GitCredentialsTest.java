@@ -38,6 +38,14 @@ class GitCredentialsTest {
     }
 
     @Test
+    void aUrlWhosePathClimbsOutOfAPrefixGetsNoLoginOfIt() {
+        assertEquals(Optional.empty(), FILE.loginFor("https://git.example.com/team/../other/app.git"));
+        assertEquals(Optional.empty(), FILE.loginFor("https://git.example.com/team/%2E%2e/other/app.git"));
+        assertEquals(Optional.empty(), FILE.loginFor("https://git.example.com/team/./app.git"));
+        assertEquals("team-user", user("https://git.example.com/team/..app.git"), "a name with dots is no dot segment");
+    }
+
+    @Test
     void userAndPasswordArePercentDecodedAndNeverShown() {
         GitCredentials.Login login = FILE.loginFor("https://git.example.com/team/app.git").orElseThrow();
         assertEquals("app@pw", login.password());

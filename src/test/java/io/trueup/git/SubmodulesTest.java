@@ -14,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +135,26 @@ class SubmodulesTest {
             assertThrows(MissingCommitException.class, () -> guarded.localCommit("hello", sha(lib.head())),
                     "nothing was fetched from the submodule's URL");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"''", "file://"})
+    void aSubmoduleOnThisMachineIsRefusedForAnAppWhoseSourceIsNot(String scheme) throws Exception {
+        String url = scheme + tmp.resolve("src/lib");
+        Sha pinned = sha(app.pin(gitmodules("lib", "lib", url), "lib", lib.head()));
+        List<Submodule> fetched = new ArrayList<>();
+        try (BareMirror mirror = BareMirror.openOrCreate(tmp.resolve("remote-app.git"), ssh)) {
+            mirror.fetch(tmp.resolve("src/app").toString(), List.of(new RefSpec("+refs/heads/*:refs/heads/*")), false);
+            RevCommit commit = mirror.commit(ObjectId.fromString(pinned.hex())).orElseThrow();
+
+            SubmoduleException error = assertThrows(SubmoduleException.class, () -> Submodules.collect(mirror,
+                    "hello", "ssh://git@git.example.com/org/app.git", commit, fetched::add, Submodules.UrlRule.ANY));
+
+            assertEquals("app hello, commit " + pinned.abbrev() + ": .gitmodules: submodule \"lib\" (lib), URL " + url
+                    + ": a local path or file:// URL, refused because the app's source is not local: it would read"
+                    + " a repository on the machine that runs trueup", error.getMessage());
+        }
+        assertEquals(List.of(), fetched, "nothing was fetched from it");
     }
 
     @Test

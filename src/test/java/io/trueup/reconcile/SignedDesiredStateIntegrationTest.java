@@ -149,6 +149,28 @@ class SignedDesiredStateIntegrationTest {
     }
 
     @Test
+    void aForcePushBackToAnOlderSignedCommitTakesNoHostBack() throws Exception {
+        String first = fleet.app.head();
+        fleet.deploy(first, "");
+        String older = Signers.signHead(fleet.desired.dir(), alice);
+        fleet.reconciler.runOnce();
+        String second = fleet.commitApp("app.py", "# a change\n");
+        fleet.deploy(second, "");
+        String accepted = Signers.signHead(fleet.desired.dir(), alice);
+        fleet.reconciler.runOnce();
+        assertEquals(second, fleet.currentSha(0));
+
+        Signers.git(fleet.desired.dir(), "reset", "-q", "--hard", older);
+        fleet.reconciler.runOnce();
+
+        assertEquals(second, fleet.currentSha(0), "the older signed commit deploys nothing");
+        assertEquals(Optional.of("untrusted commit " + older + ": does not descend from " + accepted
+                + ", the commit last accepted"), fleet.board.desired().error());
+        assertEquals(Optional.of(accepted), fleet.board.desired().revision());
+        assertEquals(1, untrusted.get());
+    }
+
+    @Test
     void aRestartKeepsTheLastAcceptedCommitWhileTheNewestIsUntrusted() throws Exception {
         String first = fleet.app.head();
         fleet.deploy(first, "");

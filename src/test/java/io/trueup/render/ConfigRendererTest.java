@@ -134,6 +134,15 @@ class ConfigRendererTest {
     }
 
     @Test
+    void theGitLoginsAreNeverASecretATemplateCanRead() throws IOException {
+        Files.writeString(secretsDir.resolve("git-credentials"), "https://git.example.com/ ci:token-of-every-repo\n");
+        template("X = 1\nY = {secret:git-credentials}\n");
+
+        assertEquals(List.of(TEMPLATE_PATH + ":2: secret git-credentials: reserved, it holds trueup's logins to"
+                + " https git repositories and is never rendered into config"), problems());
+    }
+
+    @Test
     void aMissingVariableIsAProblemAtItsLineNamingTheHost() {
         template("A = 1\nB = {vars.nope}\n");
 
