@@ -73,6 +73,19 @@ public final class AppMirrors implements AutoCloseable {
     }
 
     /**
+     * Whether commit {@code sha} of {@code app} has an entry of any kind (file, link, directory,
+     * submodule) at {@code path}, fetching from {@code source} only when the mirror lacks the commit.
+     *
+     * @throws MissingCommitException when {@code source} does not have the commit
+     * @throws GitException when the source cannot be fetched
+     */
+    public boolean hasEntry(String app, String source, Sha sha, String path) {
+        RepoPaths.file(path);
+        AppMirror mirror = mirror(app);
+        return mirror.open().tree(mirror.ensure(source, sha)).has(path);
+    }
+
+    /**
      * Whether commit {@code sha} of {@code app} exists, fetching from {@code source} only
      * when the mirror lacks it.
      *

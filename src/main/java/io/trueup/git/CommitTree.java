@@ -35,6 +35,15 @@ record CommitTree(Repository repository, RevCommit commit, Path where) {
         }
     }
 
+    /** Whether the tree has an entry at {@code path}, of any kind (file, link, directory, gitlink). */
+    boolean has(String path) {
+        try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {
+            return walk != null;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
     /** The commit the submodule entry (gitlink) at {@code path} pins, or empty when there is none. */
     Optional<org.eclipse.jgit.lib.ObjectId> gitlink(String path) {
         try (TreeWalk walk = TreeWalk.forPath(repository, path, commit.getTree())) {

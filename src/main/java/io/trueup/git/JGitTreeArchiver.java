@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -22,9 +24,11 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * {@link TreeArchiver} over the apps' local mirrors ({@link AppMirrors}), with Apache Commons
- * Compress writing the tar (POSIX headers for long names and big sizes). A submodule (a gitlink
- * entry) is the tree of its commit, looked up in the same mirror, where the submodules' commits are
- * fetched; its files go in at the submodule's path, recursively. Every entry has the commit's
+ * Compress writing the tar (POSIX headers for long names and big sizes). A submodule is the tree of
+ * its commit, looked up in the same mirror, where the submodules' commits are fetched; its files go
+ * in at the submodule's path, recursively. The submodules are those {@link AppMirrors} finds for the
+ * commit, as a push of it sends them (a {@code .gitmodules} entry for each, within the same limits);
+ * any other gitlink is an empty directory, as git's checkout leaves it. Every entry has the commit's
  * time as its time.
  */
 public final class JGitTreeArchiver implements TreeArchiver {
@@ -39,32 +43,40 @@ public final class JGitTreeArchiver implements TreeArchiver {
     public RemoteCommand.Source archive(String app, Sha sha) {
         RevCommit commit = mirrors.localCommit(app, sha);
         Repository repository = mirrors.repository(app);
+        Set<String> modules = mirrors.localSubmodules(app, sha).stream().map(Submodule::path)
+                .collect(Collectors.toUnmodifiableSet());
+        Commit at = new Commit(app, sha, commit.getCommitTime(), modules);
         // Checked whole before a byte goes out: a missing submodule is an error of the release, not a cut stream.
         try (ObjectReader reader = repository.newObjectReader()) {
-            walk(reader, commit.getTree(), "", Optional.empty(), app, sha, commit.getCommitTime());
+            walk(reader, commit.getTree(), "", Optional.empty(), at);
         } catch (IOException e) {
             throw new GitException("cannot read commit " + sha.abbrev() + " of app " + app + ": " + e.getMessage(), e);
         }
-        return out -> write(repository, commit, app, sha, out);
+        return out -> write(repository, commit, at, out);
     }
 
-    private static void write(Repository repository, RevCommit commit, String app, Sha sha, OutputStream out)
+    /** The commit being archived: its app, its SHA, its time, and the paths of its submodules. */
+    private record Commit(String app, Sha sha, int time, Set<String> modules) {
+    }
+
+    private static void write(Repository repository, RevCommit commit, Commit at, OutputStream out)
             throws IOException {
         try (ObjectReader reader = repository.newObjectReader();
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            walk(reader, commit.getTree(), "", Optional.of(tar), app, sha, commit.getCommitTime());
+            walk(reader, commit.getTree(), "", Optional.of(tar), at);
             tar.finish();
         }
     }
 
     /**
      * Goes through {@code tree} at {@code prefix}, into its submodules, writing each file and link
-     * to {@code tar} when given (else only checking that every object is there).
+     * to {@code tar} when given (else only checking that every object is there). At most as deep
+     * as {@code at}'s submodules go: a gitlink that is none of them is an empty directory.
      */
     private static void walk(ObjectReader reader, RevTree tree, String prefix, Optional<TarArchiveOutputStream> tar,
-            String app, Sha sha, int time) throws IOException {
+            Commit at) throws IOException {
         try (TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(tree);
             walk.setRecursive(true);
@@ -72,10 +84,10 @@ public final class JGitTreeArchiver implements TreeArchiver {
                 String path = prefix + walk.getPathString();
                 FileMode mode = walk.getFileMode(0);
                 ObjectId id = walk.getObjectId(0);
-                if (mode == FileMode.GITLINK) {
-                    walk(reader, submodule(reader, id, path, app, sha), path + "/", tar, app, sha, time);
+                if (mode == FileMode.GITLINK && at.modules().contains(path)) {
+                    walk(reader, submodule(reader, id, path, at.app(), at.sha()), path + "/", tar, at);
                 } else if (tar.isPresent()) {
-                    entry(reader, tar.get(), path, mode, id, time);
+                    entry(reader, tar.get(), path, mode, id, at.time());
                 }
             }
         }
@@ -107,12 +119,15 @@ public final class JGitTreeArchiver implements TreeArchiver {
             entry = new TarArchiveEntry(path, true);
             entry.setMode(mode == FileMode.EXECUTABLE_FILE ? 0100755 : 0100644);
             entry.setSize(reader.getObjectSize(id, Constants.OBJ_BLOB));
+        } else if (mode == FileMode.GITLINK) {
+            entry = new TarArchiveEntry(path + "/", TarConstants.LF_DIR); // not a submodule: left empty
+            entry.setMode(040755);
         } else {
             return; // a tree: the files make their directories
         }
         entry.setModTime(time * 1000L);
         tar.putArchiveEntry(entry);
-        if (link == null) {
+        if (link == null && !entry.isDirectory()) {
             reader.open(id, Constants.OBJ_BLOB).copyTo(tar);
         }
         tar.closeArchiveEntry();

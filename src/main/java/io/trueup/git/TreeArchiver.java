@@ -5,8 +5,9 @@ import io.trueup.ssh.RemoteCommand;
 
 /**
  * Makes the tree of an app's commit, with its submodules' trees at their paths, as a tar stream
- * for a host without git: regular files with their exec bit, symbolic links as links, nothing
- * else. Implementations are safe to call from many threads.
+ * for a host without git: regular files with their exec bit, symbolic links as links, and an
+ * empty directory for a gitlink that is not one of its submodules; nothing else. Implementations
+ * are safe to call from many threads.
  */
 public interface TreeArchiver {
 
@@ -15,8 +16,9 @@ public interface TreeArchiver {
      * writes its input, as it is read (never held whole in memory). Everything the archive needs
      * is checked to be in the app's mirror first.
      *
-     * @throws MissingCommitException when the mirror lacks the commit, or the commit of one of its
-     *     submodules (the message names the submodule's path and commit)
+     * @throws MissingCommitException when the mirror lacks the commit
+     * @throws SubmoduleException when it lacks the commit of one of its submodules (the message names
+     *     the submodule's path and commit)
      */
     RemoteCommand.Source archive(String app, Sha sha);
 }

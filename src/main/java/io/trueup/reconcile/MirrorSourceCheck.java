@@ -20,10 +20,14 @@ import java.util.Map;
  * Checks specs against local mirrors of the app repositories: the pinned SHA is there
  * (fetched only when missing), its requirements file hashes to {@code requirementsHash} and
  * asks pip for nothing beyond the wheelhouse ({@link RequirementsFile}), its submodules' commits
- * are found ({@link AppMirrors#submodules}) and no shared path or rendered file lies inside one.
+ * are found ({@link AppMirrors#submodules}) and no shared path or rendered file lies inside one,
+ * and it has no {@code .venv} at its top level, where trueup links the release's env.
  * Thread-safe.
  */
 public final class MirrorSourceCheck implements SourceCheck {
+
+    /** Where a release links its env: a commit may hold nothing there. */
+    private static final String VENV = ".venv";
 
     private final AppMirrors mirrors;
     private final DesiredStateParser parser = new DesiredStateParser();
@@ -41,6 +45,11 @@ public final class MirrorSourceCheck implements SourceCheck {
             return List.of(parser.problemAt(files, spec, "sha", e.getMessage()));
         } catch (GitException e) {
             return List.of(parser.problemAt(files, spec, commitKnown(spec) ? "requirements" : "source", e.getMessage()));
+        }
+        if (mirrors.hasEntry(spec.id().app(), spec.source(), spec.sha(), VENV)) {
+            return List.of(parser.problemAt(files, spec, "sha", "app " + spec.id().app() + ", commit "
+                    + spec.sha().abbrev() + ": has " + VENV + " at its top level, where trueup links the release's"
+                    + " env; remove it from the commit"));
         }
         RequirementsHash actual = RequirementsHash.of(requirements);
         if (!actual.equals(spec.requirementsHash())) {

@@ -13,7 +13,7 @@ transport=archive
 unpack() {
   if [ -n "${unpacked:-}" ]; then cp -a "$unpacked" "$1"; return; fi
   python3 -I -S -c "$archive_py" unpack "$1" "$sha" <&3
-  ln -s "../../envs/$env" "$1/.venv"
+  venv "$1" # (release.sh)
   [ -z "$hidden" ] || recipe_apply "$1"
   unpacked=$1
 }
@@ -104,8 +104,10 @@ def unpack(dest, sha):
         tar = tarfile.open(fileobj=frames, mode="r|", encoding="utf-8", errors="surrogateescape")
         for m in tar:
             parts = m.name.split("/")
-            if m.name.startswith("/") or any(p in ("", ".", "..") for p in parts) or parts[0] == ".trueup-release":
+            if m.name.startswith("/") or any(p in ("", ".", "..") for p in parts):
                 fail("refused archive entry %r: its path leads out of the release" % m.name)
+            if parts[0] in (".trueup-release", ".venv", ".git"):
+                fail("refused archive entry %r: %s is trueup'"'"'s own in a release" % (m.name, parts[0]))
             for i in range(1, len(parts)):
                 if "/".join(parts[:i]) in links:
                     fail("refused archive entry %r: its path goes through a symbolic link" % m.name)
@@ -167,6 +169,7 @@ def changes(release):
                 or any("/".join(parts[:i]) in built for i in range(1, len(parts) + 1)))
     found, new = [], []
     seen = set()
+    holding = {"/".join(name.split("/")[:i]) for name in files for i in range(1, name.count("/") + 1)}
     for top, dirs, names in os.walk(release):
         rel = os.path.relpath(top, release)
         prefix = "" if rel == "." else rel + "/"
@@ -174,7 +177,7 @@ def changes(release):
             if os.path.islink(os.path.join(top, d)):
                 names.append(d)
                 dirs.remove(d)
-            elif ignored(prefix + d) and prefix + d not in files:
+            elif ignored(prefix + d) and prefix + d not in holding:
                 dirs.remove(d)
         for n in names:
             name = prefix + n

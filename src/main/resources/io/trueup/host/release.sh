@@ -29,13 +29,20 @@ at_exit cleanup
 # Shared paths and rendered files take the place of what the commit has there (recipe.sh).
 hidden= shared= files=
 [ $# -eq 0 ] || recipe_read "$@"
+# venv: links release directory $1 to its env; fails rather than follow a .venv the commit holds.
+venv() {
+  if [ -e "$1/.venv" ] || [ -L "$1/.venv" ]; then
+    fail "commit $sha holds .venv at its top level, where trueup links the env; refused"
+  fi
+  ln -s "../../envs/$env" "$1/.venv"
+}
 fresh() { # $1 the directory to make the release in
   [ "${transport:-}" != archive ] || { unpack "$1"; return; } # (archive.sh)
   git clone -q --local --no-checkout repo.git "$1"
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
   modules "$1"  # (modules.sh)
   printf '%s\n' /.venv __pycache__/ '*.py[co]' >> "$1/.git/info/exclude"
-  ln -s "../../envs/$env" "$1/.venv"
+  venv "$1"
   [ -z "$hidden" ] || recipe_apply "$1"
 }
 fresh "$tmp"

@@ -24,6 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tar of a commit's tree from an app's mirror, as a host without git gets it. */
@@ -70,20 +71,42 @@ class JGitTreeArchiverTest {
         Files.writeString(sub.resolve("words.txt"), "from the submodule\n");
         git(sub, "init", "-q", "-b", "main");
         Sha subCommit = commit(sub, "sub");
+        Files.writeString(app.resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = vendor/sub\n\turl = "
+                + sub.toUri() + "\n");
         commit(app, "first");
         git(app, "update-index", "--add", "--cacheinfo", "160000," + subCommit.hex() + ",vendor/sub");
         git(app, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "with a submodule");
         Sha sha = new Sha(git(app, "rev-parse", "HEAD"));
 
-        assertTrue(mirrors.hasCommit("app", app.toString(), sha));
-        MissingCommitException missing = assertThrows(MissingCommitException.class,
+        // A mirror that has the app's commit but not its submodule's.
+        git(dir, "clone", "-q", "--bare", app.toString(), dir.resolve("mirrors/app.git").toString());
+        SubmoduleException missing = assertThrows(SubmoduleException.class,
                 () -> new JGitTreeArchiver(mirrors).archive("app", sha));
-        assertTrue(missing.getMessage().contains("vendor/sub") && missing.getMessage().contains(subCommit.hex()),
+        assertTrue(missing.getMessage().contains("vendor/sub") && missing.getMessage().contains(subCommit.abbrev()),
                 missing.getMessage());
 
-        git(dir.resolve("mirrors/app.git"), "fetch", "-q", sub.toString(), "+refs/heads/main:refs/trueup/modules/sub");
         Map<String, TarArchiveEntry> entries = entries(archive(sha), new LinkedHashMap<>());
         assertTrue(entries.containsKey("vendor/sub/words.txt"), entries.keySet().toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void aGitlinkWithoutAGitmodulesEntryIsAnEmptyDirectoryHoweverDeepItsCommitsGo() throws Exception {
+        // Each commit pins the one before it twice, at a/ and b/, with no .gitmodules: filled in,
+        // 16 levels would be 65,536 copies of app.py.
+        Sha sha = commit(app, "first");
+        for (int level = 0; level < 16; level++) {
+            for (String path : List.of("a", "b")) {
+                git(app, "update-index", "--add", "--cacheinfo", "160000," + sha.hex() + "," + path);
+            }
+            git(app, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "level " + level);
+            sha = new Sha(git(app, "rev-parse", "HEAD"));
+        }
+        Map<String, TarArchiveEntry> entries = entries(archive(sha), new LinkedHashMap<>());
+        assertEquals(5, entries.size(), () -> entries.size() + " entries, the first " + entries.keySet().stream()
+                .limit(5).toList());
+        assertEquals(List.of("a/", "app.py", "b/", "bin/run", "current.py"), List.copyOf(entries.keySet()));
+        assertTrue(entries.get("a/").isDirectory() && entries.get("b/").isDirectory());
     }
 
     private byte[] archive(Sha sha) throws IOException {

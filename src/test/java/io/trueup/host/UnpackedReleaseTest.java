@@ -75,6 +75,18 @@ class UnpackedReleaseTest {
     }
 
     @Test
+    void filesOfTheCommitUnderPycacheAreCheckedAndNeverShowAsDeleted() throws IOException {
+        assertOk(release(tar(file("app.py", "print('hi')\n", 0100644),
+                file("pkg/__pycache__/mod.cpython-311.pyc", "cache", 0100644))));
+        assertEquals(List.of(), changes(), "as unpacked, no change");
+
+        Path release = base.resolve("releases").resolve(SHA.hex());
+        Files.writeString(release.resolve("pkg/__pycache__/mod.cpython-311.pyc"), "other");
+        Files.writeString(release.resolve("pkg/__pycache__/new.cpython-311.pyc"), "new");
+        assertEquals(List.of(" M pkg/__pycache__/mod.cpython-311.pyc"), changes(), "as git status says it");
+    }
+
+    @Test
     void verifyPassesAnUnpackedReleaseAsMadeAndStopsAtOneChangedByHand() throws IOException {
         assertOk(release(tar(file("app.py", "print('hi')\n", 0100644))));
         HostCommands.Step verify = HostCommands.verify("", "", env('1'), false,
@@ -91,7 +103,8 @@ class UnpackedReleaseTest {
     void refusesAnEntryThatLeadsOutOfTheRelease() throws IOException {
         for (byte[] tar : List.of(tar(file("../evil", "x", 0100644)), tar(file("/tmp/evil", "x", 0100644)),
                 tar(link("lib", "/tmp"), file("lib/evil", "x", 0100644)),
-                tar(file(".trueup-release/HEAD", "x", 0100644)))) {
+                tar(file(".trueup-release/HEAD", "x", 0100644)), tar(file(".venv/bin/python", "x", 0100755)),
+                tar(link(".venv", "data"), file("data/x", "x", 0100644)), tar(file(".git/HEAD", "x", 0100644)))) {
             CommandResult result = release(tar);
             assertNotEquals(0, result.exitCode());
             assertTrue(result.stderr().contains("refused archive entry"), result.stderr());

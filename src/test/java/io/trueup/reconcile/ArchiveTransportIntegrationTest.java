@@ -131,31 +131,35 @@ class ArchiveTransportIntegrationTest {
     }
 
     @Test
-    void sendsTheTreesOfSubmodulesOnceTheirCommitsAreInTheMirror() throws Exception {
-        Path sub = dir.resolve("sub");
+    void sendsTheTreesOfSubmodulesAndLeavesAGitlinkWithoutAnEntryEmpty() throws Exception {
+        Path sub = fleet.app.dir().resolveSibling("sub");
         Files.createDirectories(sub.resolve("data"));
         Files.writeString(sub.resolve("data/words.txt"), "from the submodule\n");
         git(sub, "init", "-q", "-b", "main");
         git(sub, "add", ".");
         git(sub, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "sub");
         String subCommit = git(sub, "rev-parse", "HEAD");
+        String before = git(fleet.app.dir(), "rev-parse", "HEAD");
+        Files.writeString(fleet.app.dir().resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = vendor/sub\n\turl = ../sub\n");
+        git(fleet.app.dir(), "add", ".gitmodules");
         git(fleet.app.dir(), "update-index", "--add", "--cacheinfo", "160000," + subCommit + ",vendor/sub");
+        // A gitlink without a .gitmodules entry, at the app's own earlier commit: git leaves it empty.
+        git(fleet.app.dir(), "update-index", "--add", "--cacheinfo", "160000," + before + ",self");
         git(fleet.app.dir(), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m",
                 "with a submodule");
         String sha = git(fleet.app.dir(), "rev-parse", "HEAD");
 
         fleet.deploy(sha, ARCHIVE);
         fleet.reconciler.runOnce();
-        String error = fleet.status().toString();
-        assertTrue(error.contains("vendor/sub") && error.contains(subCommit), error);
-        assertEquals(0, archives.get(), "nothing goes while a submodule is missing");
-
-        // The submodule's commit fetched into the app's mirror, as trueup fetches submodules.
-        git(dir.resolve("state/mirrors/hello.git"), "fetch", "-q", sub.toString(),
-                "+refs/heads/main:refs/trueup/modules/vendor/sub");
-        assertTrue(fleet.control.clearHalt(Fleet.ID), "halted on the missing submodule");
         assertTrue(fleet.reconcileUntilSynced(fleet.reconciler, Duration.ofSeconds(60)), fleet.status().toString());
-        assertEquals("from the submodule\n", Files.readString(fleet.base(0).resolve("current/vendor/sub/data/words.txt")));
+        Path current = fleet.base(0).resolve("current");
+        assertEquals("from the submodule\n", Files.readString(current.resolve("vendor/sub/data/words.txt")));
+        assertTrue(Files.isDirectory(current.resolve("self")), "the entry-less gitlink is a directory");
+        try (Stream<Path> inside = Files.list(current.resolve("self"))) {
+            assertEquals(List.of(), inside.toList(), "and an empty one");
+        }
+        fleet.reconciler.runOnce();
+        assertTrue(fleet.hostStatus(0).drift().isEmpty(), fleet.hostStatus(0).toString());
     }
 
     @Test

@@ -167,6 +167,22 @@ class SubmoduleIntegrationTest {
     }
 
     @Test
+    void aCommitWithAVenvAtItsTopLevelIsInvalidAndTouchesNoHost() throws Exception {
+        Files.createSymbolicLink(fleet.app.dir().resolve(".venv"), Path.of("lib"));
+        app.run("add", ".venv");
+        app.run("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "a .venv link");
+        String bad = app.head();
+        fleet.deploy(bad, "");
+
+        fleet.reconciler.runOnce();
+
+        String problem = fleet.status().problems().toString();
+        assertTrue(problem.contains("sha: app hello, commit " + bad.substring(0, 7) + ": has .venv at its top level"),
+                problem);
+        assertFalse(Files.exists(fleet.base(0)), "no host was touched");
+    }
+
+    @Test
     void aSubmoduleCommitMissingAtItsSourceIsInvalid() throws Exception {
         String bad = app.pin(gitmodules("lib", "lib", "../lib"), "lib", "0123456789abcdef0123456789abcdef01234567");
         fleet.deploy(bad, "");

@@ -1,0 +1,132 @@
+package io.trueup.host;
+
+import static io.trueup.support.Specs.env;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueup.desired.AppSpec;
+import io.trueup.desired.Sha;
+import io.trueup.ssh.CommandResult;
+import io.trueup.ssh.RemoteCommand;
+import io.trueup.support.Specs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code release} step of an app whose transport is git, on commits that hold what trueup
+ * keeps for itself in a release ({@code .trueup-release/}, {@code .venv}), run by {@code /bin/sh}.
+ */
+@Timeout(60)
+class ClonedReleaseTest {
+
+    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_CONTROLLER", "ctl",
+            "TRUEUP_LOCK_OWNER", "ctl/run1", "TRUEUP_LOCK_TTL", "30", "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
+
+    @TempDir
+    Path home;
+    Path base;
+    Path app;
+
+    @BeforeEach
+    void anAppAndAHost() throws IOException {
+        base = home.resolve("srv/hello");
+        app = home.resolve("app");
+        git(home, "init", "-q", "-b", "main", app.toString());
+        Files.writeString(app.resolve("app.py"), "print('hi')\n");
+        assertOk(run(spec(commit()), List.of(HostCommands.prepare())));
+    }
+
+    @Test
+    void aTrueupReleaseDirectoryInTheCommitIsNotTheReleasesMarks() throws IOException {
+        Files.createDirectories(app.resolve(".trueup-release"));
+        Files.writeString(app.resolve(".trueup-release/trueup-switched"), "9999999999\n");
+        Files.writeString(app.resolve(".trueup-release/trueup-built"), "");
+        Sha sha = commit();
+        push(sha);
+        assertOk(run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0)))));
+
+        CommandResult inspect = exec(home, List.of("/bin/sh", "-c",
+                HostCommands.inspect(spec(sha), spec(sha).hosts().get(0)).withEnv(LOCK).render()), new byte[0]);
+        assertTrue(inspect.stdout().contains("release " + sha.hex() + " 0 "),
+                () -> "never switched to, whatever the commit's .trueup-release says: " + inspect.stdout() + inspect.stderr());
+        assertFalse(inspect.stdout().contains("built " + sha.hex()), inspect.stdout());
+    }
+
+    @Test
+    void aCommitWhoseVenvIsALinkFailsTheReleaseAndWritesNothingOutsideIt() throws IOException {
+        Files.createDirectories(app.resolve("data"));
+        Files.writeString(app.resolve("data/keep.txt"), "kept\n");
+        Files.createSymbolicLink(app.resolve(".venv"), Path.of("data"));
+        Sha sha = commit();
+        push(sha);
+        CommandResult result = run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0))));
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.stderr().contains(".venv"), result.stderr());
+        try (Stream<Path> releases = Files.list(base.resolve("releases"))) {
+            assertEquals(List.of(), releases.toList(), "nothing is left of the refused release");
+        }
+    }
+
+    private AppSpec spec(Sha sha) {
+        return Specs.at(Specs.spec(sha, env('1'), "web1"), base.toString());
+    }
+
+    private Sha commit() throws IOException {
+        git(app, "add", "-A");
+        git(app, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "change");
+        return new Sha(git(app, "rev-parse", "HEAD").strip());
+    }
+
+    /** Pushes {@code sha} as trueup's pusher does: to {@code refs/trueup/<sha>}. */
+    private void push(Sha sha) throws IOException {
+        git(app, "push", "-q", base.resolve("repo.git").toString(), sha.hex() + ":refs/trueup/" + sha.hex());
+    }
+
+    private static String git(Path dir, String... args) throws IOException {
+        List<String> line = new ArrayList<>(List.of("git"));
+        line.addAll(List.of(args));
+        CommandResult result = exec(dir, line, new byte[0]);
+        assertEquals(0, result.exitCode(), () -> String.join(" ", line) + ": " + result.stderr());
+        return result.stdout();
+    }
+
+    private static void assertOk(CommandResult result) {
+        assertEquals(0, result.exitCode(), result.stderr());
+    }
+
+    /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
+    private CommandResult run(AppSpec spec, List<HostCommands.Step> steps) throws IOException {
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        return exec(home, List.of("/bin/sh", "-c", command.render()), command.input().bytes());
+    }
+
+    private static CommandResult exec(Path dir, List<String> line, byte[] input) throws IOException {
+        Process process = new ProcessBuilder(line).directory(dir.toFile()).start();
+        try {
+            process.getOutputStream().write(input);
+            process.getOutputStream().close();
+            byte[] out = process.getInputStream().readAllBytes();
+            byte[] err = process.getErrorStream().readAllBytes();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8), Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
