@@ -1191,12 +1191,18 @@ def archive_without_git(w):
         host.hide_git(True)
         check(not host.has_git(), "git is still found on %s" % host)
         w.desired.transport = "archive"
-        w.desired.deploy(sha0, req0, message="hello: transport archive")
-        # Each host's release of sha0 is made again, from an archive: the one without git too.
-        w.wait_converged(sha0)
-        for h in w.hosts:
-            manifest = os.path.join(observe.Layout(h).release_dir(sha0), ".trueup-release", "manifest")
-            check(os.path.isfile(manifest), "%s: release %s was not unpacked from an archive" % (h, sha0[:12]))
+        revision = w.desired.deploy(sha0, req0, message="hello: transport archive")
+        # Each host's release of sha0 is made again, from an archive: the one without git too. The
+        # hosts run sha0 already, so convergence counts only once trueup has read the change.
+        w.wait_polls(revision, polls=1)
+
+        def unpacked():
+            w.converged(sha0)
+            for h in w.hosts:
+                manifest = os.path.join(observe.Layout(h).release_dir(sha0), ".trueup-release", "manifest")
+                check(os.path.isfile(manifest), "%s: release %s was not unpacked from an archive" % (h, sha0[:12]))
+            return True
+        wait.until("every host's release of %s unpacked from an archive" % sha0[:12], unpacked, timeout=90)
 
         with Watch(w) as watch:
             edited = host.path("/srv/hello/current/app.py")
@@ -1226,8 +1232,16 @@ def archive_without_git(w):
         w.desired.transport = None
         host.hide_git(False)
     # Back to git for the scenarios after this one: the releases of sha0 are made again by git.
-    w.desired.deploy(sha0, req0, message="hello: transport git again")
-    w.wait_converged(sha0)
+    revision = w.desired.deploy(sha0, req0, message="hello: transport git again")
+    w.wait_polls(revision, polls=1)
+
+    def cloned():
+        w.converged(sha0)
+        for h in w.hosts:
+            check(os.path.isdir(os.path.join(observe.Layout(h).release_dir(sha0), ".git")),
+                  "%s: release %s is not a clone again" % (h, sha0[:12]))
+        return True
+    wait.until("every host's release of %s made by git again" % sha0[:12], cloned, timeout=90)
 
 
 # helpers
