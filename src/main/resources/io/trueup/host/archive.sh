@@ -26,17 +26,7 @@ archived() {
   [ -f "releases/$1/.trueup-release/HEAD" ] && read -r head < "releases/$1/.trueup-release/HEAD"
   echo "head $1 $head"
   [ ! -f "releases/$1/.trueup-release/trueup-built" ] || echo "built $1"
-  changes=$(python3 -I -S -c "$archive_py" check "releases/$1" 2>&1)
-  n=0
-  set -f
-  IFS=$nl
-  for line in $changes; do
-    [ $n -lt 5 ] && echo "change $1 $line"
-    n=$((n + 1))
-  done
-  unset IFS
-  set +f
-  if [ "$head" = "${1%%-*}" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
+  changes "$1" "$head" "$(python3 -I -S -c "$archive_py" check "releases/$1" 2>&1)" # (inspect.sh)
 }
 # as_unpacked: verify.sh's check of release directory $1 (named $2): at its commit with no change.
 as_unpacked() {

@@ -64,20 +64,22 @@ check() { # $1 release name; sets pristine=yes when it is at its commit with no 
   case "$head" in
     *[!0-9a-f]*|'') head=$(git -C "releases/$1" rev-parse -q --verify HEAD 2>/dev/null) || head=none ;;
   esac
-  sha=${1%%-*}
   echo "head $1 $head"
   [ ! -f "releases/$1/.git/trueup-built" ] || echo "built $1"
-  changes=$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)
+  changes "$1" "$head" "$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)"
+}
+changes() { # $1 release name  $2 its commit  $3 its changes, one a line (git status --porcelain's form)
+  # Says the first 5 changes; sets pristine=yes when the release is at its commit with none.
   n=0
   set -f
   IFS=$nl
-  for line in $changes; do
+  for line in $3; do
     [ $n -lt 5 ] && echo "change $1 $line"
     n=$((n + 1))
   done
   unset IFS
   set +f
-  if [ "$head" = "$sha" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
+  if [ "$2" = "${1%%-*}" ] && [ $n -eq 0 ]; then pristine=yes; else pristine=no; fi
 }
 # Only the desired release is checked: when current is another release, it is replaced whatever
 # its state, and checking it would cost a `git status` at every deploy.
