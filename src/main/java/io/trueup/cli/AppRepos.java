@@ -9,6 +9,7 @@ import io.trueup.git.GitHttp;
 import io.trueup.git.GitSsh;
 import io.trueup.render.SecretsDir;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -100,10 +101,14 @@ final class AppRepos implements AutoCloseable {
     public void close() {
         mirrors.close();
         ssh.close();
-        try (Stream<Path> all = Files.walk(stateDir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind harms nothing
+        // JGit may still be collecting a mirror in the background (its auto gc after a fetch), adding
+        // and removing files as the walk goes: walk again, a few times at most.
+        for (int attempt = 0; attempt < 3 && Files.exists(stateDir); attempt++) {
+            try (Stream<Path> all = Files.walk(stateDir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file went while walking, or the directory stays: a temporary directory left behind harms nothing
+            }
         }
     }
 }

@@ -351,7 +351,8 @@ public final class Reconciler {
                 lastValid.put(id, restored.spec());
                 revisionOf.put(id, restored.revision());
             }
-            case LastValid.Recalled.Unavailable unavailable -> showInvalid(id, problems, "; " + unavailable.reason());
+            // On a line of its own: a long first problem must not cut it off (ErrorText caps each line).
+            case LastValid.Recalled.Unavailable unavailable -> showInvalid(id, problems, "\n" + unavailable.reason());
             case LastValid.Recalled.Unknown unknown -> showInvalid(id, problems, "");
         }
     }

@@ -102,7 +102,7 @@ class ProblemReportingTest {
                 "apps/hello/production.yaml:1: sha: must be a full commit id: 40 lowercase hex characters",
                 "apps/hello/production.yaml:2: requirementsHash: must be sha256: followed by 64 lowercase hex"
                         + " characters",
-                "apps/hello/production.yaml:5: hosts[1]: not a host name or IPv4 address: web_2",
+                "apps/hello/production.yaml:5: hosts[1]: not a host name, IPv4 address or [IPv6 address]: web_2",
                 "apps/hello/production.yaml:7: health.timeout: must be a duration such as 500ms, 30s, 2m or 1h"),
                 problemsOfProductionWith("""
                         sha: 3F9C

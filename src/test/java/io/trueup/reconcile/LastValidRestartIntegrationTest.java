@@ -92,7 +92,7 @@ class LastValidRestartIntegrationTest {
         assertEquals(SyncStatus.Invalid, status.status());
         assertEquals(Optional.empty(), status.sha());
         assertEquals(beforeRestart.problems(), status.problems());
-        assertEquals(beforeRestart.problems().get(0) + "; the last valid desired state, at commit 0123456, cannot be"
+        assertEquals(beforeRestart.problems().get(0) + "\nthe last valid desired state, at commit 0123456, cannot be"
                 + " read any more: commit " + gone + " not found in the local mirror of " + fleet.desired.dir()
                 + "; no host is reconciled until the desired state is valid again", status.error().orElseThrow());
         assertFalse(fleet.reconciler.knows(Fleet.ID));
