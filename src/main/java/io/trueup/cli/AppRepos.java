@@ -1,6 +1,7 @@
 package io.trueup.cli;
 
 import io.trueup.TrueupException;
+import io.trueup.desired.GitUrl;
 import io.trueup.desired.Policy;
 import io.trueup.desired.Sha;
 import io.trueup.git.AppMirrors;
@@ -66,7 +67,7 @@ final class AppRepos implements AutoCloseable {
 
     /** Why {@code source} is not even tried from here, or empty when it is. */
     Optional<String> skipped(String source) {
-        boolean local = source.startsWith("/") || source.startsWith("file://");
+        boolean local = GitUrl.local(source);
         if (source.regionMatches(true, 0, "https://", 0, 8)) {
             return httpsConfigured ? Optional.empty() : Optional.of("not checked: " + source
                     + " is reached over https; give --secrets-dir with its git-credentials");

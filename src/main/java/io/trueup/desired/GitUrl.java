@@ -17,4 +17,9 @@ public final class GitUrl {
     public static String check(String text) {
         return ValueRules.source(text);
     }
+
+    /** Whether {@code url} names a repository on this machine: an absolute path or a {@code file:} URL. */
+    public static boolean local(String url) {
+        return url.startsWith("/") || url.regionMatches(true, 0, "file:", 0, 5);
+    }
 }

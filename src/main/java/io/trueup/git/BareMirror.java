@@ -174,9 +174,10 @@ final class BareMirror implements AutoCloseable {
             update.setNewObjectId(commit);
             update.setForceUpdate(true);
             RefUpdate.Result result = update.update();
-            if (result == RefUpdate.Result.LOCK_FAILURE || result == RefUpdate.Result.IO_FAILURE
-                    || result == RefUpdate.Result.REJECTED) {
-                throw new GitException("cannot set " + name + " in the local git mirror " + dir + ": " + result);
+            switch (result) {
+                case NEW, NO_CHANGE, FORCED, FAST_FORWARD -> { }
+                default -> throw new GitException("cannot set " + name + " in the local git mirror " + dir + ": "
+                        + result);
             }
         } catch (IOException e) {
             throw unreadable(e);

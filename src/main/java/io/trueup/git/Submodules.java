@@ -1,14 +1,13 @@
 package io.trueup.git;
 
+import io.trueup.desired.GitUrl;
 import io.trueup.desired.Sha;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
@@ -82,7 +81,7 @@ final class Submodules {
                     throw new SubmoduleException(what + " (" + module.path() + "), URL " + module.url() + ": "
                             + refused.get());
                 }
-                if (fetcher != null && local(module.url()) && !local(source)) {
+                if (fetcher != null && GitUrl.local(module.url()) && !GitUrl.local(source)) {
                     throw new SubmoduleException(what + " (" + module.path() + "), URL " + module.url() + ": a local"
                             + " path or file:// URL, refused because the app's source is not local: it would read"
                             + " a repository on the machine that runs trueup");
@@ -96,11 +95,6 @@ final class Submodules {
         return List.copyOf(found);
     }
 
-    /** Whether {@code url} names a repository on this machine: an absolute path or a {@code file:} URL. */
-    static boolean local(String url) {
-        return url.startsWith("/") || url.regionMatches(true, 0, "file:", 0, 5);
-    }
-
     private static RevCommit present(BareMirror mirror, Submodule module, Fetcher fetcher, String what) {
         ObjectId id = ObjectId.fromString(module.commit().hex());
         Optional<RevCommit> commit = mirror.commit(id);
@@ -112,25 +106,9 @@ final class Submodules {
             throw new SubmoduleException(what + " pins commit " + module.commit().abbrev() + " at " + module.path()
                     + ", not found in " + (fetcher == null ? "the local mirror" : module.url()));
         }
-        if (fetcher != null) {
-            keep(mirror, id);
+        if (fetcher != null) { // kept by refs/trueup/modules/<sha>, so no cleanup of the mirror drops it
+            mirror.setRef(KEEP_PREFIX + id.name(), commit.get());
         }
         return commit.get();
-    }
-
-    /** Points {@code refs/trueup/modules/<sha>} at the commit, so no cleanup of the mirror drops it. */
-    private static void keep(BareMirror mirror, ObjectId id) {
-        try {
-            RefUpdate update = mirror.repository().updateRef(KEEP_PREFIX + id.name());
-            update.setNewObjectId(id);
-            update.setForceUpdate(true);
-            RefUpdate.Result result = update.update();
-            if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.NO_CHANGE
-                    && result != RefUpdate.Result.FORCED) {
-                throw new IOException(KEEP_PREFIX + id.name() + ": " + result);
-            }
-        } catch (IOException e) {
-            throw new GitException("cannot write a ref in the local mirror " + mirror.dir() + ": " + e.getMessage(), e);
-        }
     }
 }
