@@ -10,16 +10,14 @@ import io.trueup.desired.AppSpec;
 import io.trueup.desired.Sha;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
+import io.trueup.support.LocalCommand;
 import io.trueup.support.Specs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +57,7 @@ class ClonedReleaseTest {
         push(sha);
         assertOk(run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0)))));
 
-        CommandResult inspect = exec(home, List.of("/bin/sh", "-c",
+        CommandResult inspect = LocalCommand.run(home, List.of("/bin/sh", "-c",
                 HostCommands.inspect(spec(sha), spec(sha).hosts().get(0)).withEnv(LOCK).render()), new byte[0]);
         assertTrue(inspect.stdout().contains("release " + sha.hex() + " 0 "),
                 () -> "never switched to, whatever the commit's .trueup-release says: " + inspect.stdout() + inspect.stderr());
@@ -99,7 +97,7 @@ class ClonedReleaseTest {
     private static String git(Path dir, String... args) throws IOException {
         List<String> line = new ArrayList<>(List.of("git"));
         line.addAll(List.of(args));
-        CommandResult result = exec(dir, line, new byte[0]);
+        CommandResult result = LocalCommand.run(dir, line, new byte[0]);
         assertEquals(0, result.exitCode(), () -> String.join(" ", line) + ": " + result.stderr());
         return result.stdout();
     }
@@ -111,22 +109,6 @@ class ClonedReleaseTest {
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
     private CommandResult run(AppSpec spec, List<HostCommands.Step> steps) throws IOException {
         RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
-        return exec(home, List.of("/bin/sh", "-c", command.render()), command.input().bytes());
-    }
-
-    private static CommandResult exec(Path dir, List<String> line, byte[] input) throws IOException {
-        Process process = new ProcessBuilder(line).directory(dir.toFile()).start();
-        try {
-            process.getOutputStream().write(input);
-            process.getOutputStream().close();
-            byte[] out = process.getInputStream().readAllBytes();
-            byte[] err = process.getErrorStream().readAllBytes();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-                    new String(err, StandardCharsets.UTF_8), Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalCommand.run(home, List.of("/bin/sh", "-c", command.render()), command.input().bytes());
     }
 }

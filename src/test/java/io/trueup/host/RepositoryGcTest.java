@@ -10,9 +10,9 @@ import io.trueup.desired.ReleaseId;
 import io.trueup.desired.Sha;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
+import io.trueup.support.LocalCommand;
 import io.trueup.support.Specs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -202,26 +201,10 @@ class RepositoryGcTest {
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
     private CommandResult run(AppSpec spec, List<HostCommands.Step> steps) throws IOException {
         RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
-        return exec(home, List.of("/bin/sh", "-c", command.render()), command.input().bytes());
+        return LocalCommand.run(home, List.of("/bin/sh", "-c", command.render()), command.input().bytes());
     }
 
     private static CommandResult exec(Path dir, List<String> line) throws IOException {
-        return exec(dir, line, new byte[0]);
-    }
-
-    private static CommandResult exec(Path dir, List<String> line, byte[] input) throws IOException {
-        Process process = new ProcessBuilder(line).directory(dir.toFile()).start();
-        try {
-            process.getOutputStream().write(input);
-            process.getOutputStream().close();
-            byte[] out = process.getInputStream().readAllBytes();
-            byte[] err = process.getErrorStream().readAllBytes();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-                    new String(err, StandardCharsets.UTF_8), Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalCommand.run(dir, line, new byte[0]);
     }
 }

@@ -11,16 +11,14 @@ import io.trueup.desired.Sha;
 import io.trueup.desired.Transport;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
+import io.trueup.support.LocalCommand;
 import io.trueup.support.Specs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -129,7 +127,8 @@ class UnpackedReleaseTest {
     }
 
     private List<String> changes() throws IOException {
-        CommandResult result = exec(List.of("/bin/sh", "-c", HostCommands.inspect(spec, spec.hosts().get(0)).render()),
+        CommandResult result = LocalCommand.run(home,
+                List.of("/bin/sh", "-c", HostCommands.inspect(spec, spec.hosts().get(0)).render()),
                 new byte[0]);
         return result.stdout().lines().filter(l -> l.startsWith("change "))
                 .map(l -> l.substring(("change " + SHA.hex() + " ").length())).toList();
@@ -192,27 +191,6 @@ class UnpackedReleaseTest {
     /** Runs the steps as sshd would, with {@code input} on the command's stdin, without git on PATH. */
     private CommandResult run(List<HostCommands.Step> steps, byte[] input) throws IOException {
         RemoteCommand command = HostCommands.command(spec, steps);
-        return exec(List.of("/bin/sh", "-c", command.render()), input);
-    }
-
-    private CommandResult exec(List<String> line, byte[] input) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(line)).directory(home.toFile());
-        Process process = builder.start();
-        try {
-            process.getOutputStream().write(input);
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // the command stopped reading: its exit says why
-        }
-        try {
-            byte[] out = process.getInputStream().readAllBytes();
-            byte[] err = process.getErrorStream().readAllBytes();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-                    new String(err, StandardCharsets.UTF_8), Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalCommand.run(home, List.of("/bin/sh", "-c", command.render()), input);
     }
 }
