@@ -23,7 +23,6 @@ import io.trueup.reconcile.AppReconciler;
 import io.trueup.reconcile.Backoff;
 import io.trueup.reconcile.ControlStore;
 import io.trueup.reconcile.ControllerState;
-import io.trueup.reconcile.LastValidStore;
 import io.trueup.reconcile.MirrorSourceCheck;
 import io.trueup.reconcile.ReconcileObserver;
 import io.trueup.reconcile.Reconciler;
@@ -135,35 +134,38 @@ public class Wiring {
         return new StatusBoard(connections.url().map(RedactedUrl::of), connections.branch());
     }
 
+    /**
+     * Everything trueup remembers: in the state directory (the embedded default), or with
+     * {@code trueup.store=postgresql} in the database every replica shares.
+     */
     @Produces
     @Singleton
-    RolloutHistory history(TrueupConfig config) {
-        return new RolloutHistory(stateDir(config).resolve("history"));
+    ControllerState state(TrueupConfig config) {
+        return ControllerState.at(stateDir(config));
     }
 
     @Produces
     @Singleton
-    ControlStore control(TrueupConfig config) {
-        return new ControlStore(stateDir(config).resolve("control.json"));
+    RolloutHistory history(ControllerState state) {
+        return state.history();
     }
 
     @Produces
     @Singleton
-    RolloutStore rollouts(TrueupConfig config) {
-        return new RolloutStore(stateDir(config).resolve("rollouts"));
+    ControlStore control(ControllerState state) {
+        return state.control();
     }
 
     @Produces
     @Singleton
-    LastValidStore lastValid(TrueupConfig config) {
-        return LastValidStore.at(stateDir(config).resolve("last-valid.json"));
+    RolloutStore rollouts(ControllerState state) {
+        return state.rollouts();
     }
 
     @Produces
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControlStore control, RolloutStore rollouts,
-            LastValidStore lastValid, RolloutHistory history, Clock clock, ReconcileMetrics metrics,
+            AppMirrors mirrors, StatusBoard board, ControllerState state, Clock clock, ReconcileMetrics metrics,
             Notifier notifier) {
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
         SignedCommits signed = signedCommits(config.desiredState(), clock);
@@ -173,9 +175,8 @@ public class Wiring {
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
                 HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts());
         return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
-                new ControllerState(control, rollouts, lastValid, history), clock, limits, observer,
-                new Undeploying(stateDir(config).resolve("undeploys.json"),
-                        config.undeploy() == TrueupConfig.Undeploy.AUTO), policy(config.policy()));
+                state, clock, limits, observer, new Undeploying(config.undeploy() == TrueupConfig.Undeploy.AUTO),
+                policy(config.policy()));
     }
 
     /**
@@ -284,10 +285,9 @@ public class Wiring {
     }
 
     /**
-     * @param file where hosts pending undeploy are kept across restarts
      * @param auto whether hosts that leave desired state are undeployed without an operator ({@code trueup.undeploy})
      */
-    public record Undeploying(Path file, boolean auto) {
+    public record Undeploying(boolean auto) {
     }
 
     /**
@@ -318,7 +318,7 @@ public class Wiring {
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),
                 health, engine, board, state.control(), state.rollouts(), state.history(), backoff,
                 limits.maxAttempts(), clock, observer);
-        Undeploys undeploys = new Undeploys(undeploying.file(), new HostUndeployer(remote, limits.lock(), clock,
+        Undeploys undeploys = new Undeploys(state.undeploys(), new HostUndeployer(remote, limits.lock(), clock,
                 commands), board, state.history(), state.control(), clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
                 limits.defaultUser(), observer, state.lastValid(), undeploys, policy);

@@ -49,12 +49,12 @@ public final class Undeploys {
     private volatile Set<AppEnv> desired = Set.of();
 
     /**
-     * @param file where pending undeploys are kept
+     * @param pending the hosts pending undeploy, kept across restarts
      * @param auto whether hosts are undeployed as soon as they leave desired state ({@code trueup.undeploy=auto})
      */
-    public Undeploys(Path file, HostUndeployer hosts, StatusBoard board, RolloutHistory history, ControlStore control,
+    public Undeploys(PendingUndeploys pending, HostUndeployer hosts, StatusBoard board, RolloutHistory history, ControlStore control,
             Clock clock, boolean auto) {
-        this.pending = new PendingUndeploys(file);
+        this.pending = pending;
         this.hosts = hosts;
         this.board = board;
         this.history = history;

@@ -1,180 +1,39 @@
 package io.trueup.rollout;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.trueup.TrueupException;
 import io.trueup.desired.AppEnv;
-import io.trueup.desired.HostAddress;
-import io.trueup.desired.ReleaseId;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
- * The running rollouts, one JSON file per app/environment under a directory of the state
- * directory ({@code rollouts/<app>.<env>.json}), each rewritten whole (a temporary file renamed
- * over it) at every change, so a crash leaves the record before or after a step, never a mix.
- * Read back when trueup starts. Thread-safe.
+ * The running rollouts, one record per app/environment, saved before each step so that a
+ * rollout goes on after a restart of trueup, or on another replica, from where it was. Every
+ * method reads or writes the store itself. Implementations are thread-safe:
+ * {@link FileRolloutStore} (a directory of the state directory) and
+ * {@code io.trueup.store.PostgresRolloutStore}, whose {@link #save} also fails when this replica no
+ * longer holds the app/environment's lease ({@code io.trueup.store.Leases}).
  */
-public final class RolloutStore {
-
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RolloutStore.class);
-
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .registerModule(new Jdk8Module()).registerModule(values())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final Path dir;
-    private final Map<AppEnv, RolloutRecord> records = new ConcurrentHashMap<>();
-
-    /**
-     * Reads the records in {@code dir}, if any. A file that cannot be read as a record (written
-     * by hand, or by another version of trueup) is renamed {@code <name>.unreadable} and its
-     * rollout forgotten, with an error in the log naming it: the next reconcile of that
-     * app/environment plans afresh from what inspection finds, and the other rollouts go on.
-     */
-    public RolloutStore(Path dir) {
-        this.dir = dir;
-        if (dir == null || !Files.isDirectory(dir)) {
-            return;
-        }
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(dir)) {
-            files = listed.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
-        } catch (IOException e) {
-            throw new TrueupException("cannot read the rollouts in " + dir + ": " + e.getMessage(), e);
-        }
-        for (Path file : files) {
-            try {
-                RolloutRecord record = JSON.readValue(file.toFile(), RolloutRecord.class);
-                records.put(record.id(), record);
-            } catch (IOException | RuntimeException e) {
-                Path aside = file.resolveSibling(file.getFileName() + ".unreadable");
-                LOG.errorf("cannot read the rollout record %s (%s): set aside as %s; its app/environment is"
-                        + " planned afresh from its hosts", file, e.getMessage(), aside);
-                try {
-                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException moving) {
-                    throw new TrueupException("cannot set aside the unreadable rollout record " + file + ": "
-                            + moving.getMessage(), moving);
-                }
-            }
-        }
-    }
+public interface RolloutStore {
 
     /** A store that keeps its records in memory only, for tools and tests. */
-    public static RolloutStore inMemory() {
-        return new RolloutStore(null);
+    static RolloutStore inMemory() {
+        return new FileRolloutStore(null);
     }
 
-    public Optional<RolloutRecord> get(AppEnv id) {
-        return Optional.ofNullable(records.get(id));
-    }
+    Optional<RolloutRecord> get(AppEnv id);
 
-    /** Writes {@code record}, keeping an abort asked for meanwhile; returns the record as saved. */
-    public RolloutRecord save(RolloutRecord record) {
-        return records.compute(record.id(), (id, before) -> {
-            RolloutRecord saved = before != null && before.abort() && !record.abort()
-                    && before.started().equals(record.started()) ? record.aborting() : record;
-            write(saved);
-            return saved;
-        });
-    }
+    /**
+     * Writes {@code record}, keeping an abort asked for meanwhile; returns the record as saved.
+     *
+     * @throws RuntimeException when it cannot be saved: the step it precedes must not be taken
+     */
+    RolloutRecord save(RolloutRecord record);
 
     /** Asks the rollout of {@code id} to abort; false when none runs. */
-    public boolean abort(AppEnv id) {
-        return update(id, RolloutRecord::aborting);
-    }
-
-    private boolean update(AppEnv id, UnaryOperator<RolloutRecord> change) {
-        return records.computeIfPresent(id, (key, record) -> {
-            RolloutRecord changed = change.apply(record);
-            write(changed);
-            return changed;
-        }) != null;
-    }
+    boolean abort(AppEnv id);
 
     /** Forgets the rollout of {@code id}: it is over. */
-    public void remove(AppEnv id) {
-        records.computeIfPresent(id, (key, record) -> {
-            if (dir != null) {
-                try {
-                    Files.deleteIfExists(file(id));
-                } catch (IOException e) {
-                    throw new TrueupException("cannot remove " + file(id) + ": " + e.getMessage(), e);
-                }
-            }
-            return null;
-        });
-    }
+    void remove(AppEnv id);
 
     /** Forgets the rollouts of app/environments not in {@code present}: removed from desired state. */
-    public void retain(java.util.Set<AppEnv> present) {
-        records.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::remove);
-    }
-
-    private Path file(AppEnv id) {
-        return dir.resolve(id.app() + "." + id.env() + ".json");
-    }
-
-    private void write(RolloutRecord record) {
-        if (dir == null) {
-            return;
-        }
-        Path file = file(record.id());
-        try {
-            Files.createDirectories(dir);
-            Path temp = file.resolveSibling(file.getFileName() + ".new");
-            JSON.writeValue(temp.toFile(), record);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new TrueupException("cannot write the rollout record " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Hosts, releases and app/environments as the text desired state writes them. */
-    private static SimpleModule values() {
-        SimpleModule module = new SimpleModule("trueup-values");
-        text(module, HostAddress.class, HostAddress::toString, HostAddress::parse);
-        text(module, ReleaseId.class, ReleaseId::name, name -> ReleaseId.parse(name)
-                .orElseThrow(() -> new IllegalArgumentException("not a release: " + name)));
-        text(module, AppEnv.class, AppEnv::toString, text -> {
-            int slash = text.indexOf('/');
-            return new AppEnv(text.substring(0, Math.max(0, slash)), text.substring(slash + 1));
-        });
-        return module;
-    }
-
-    private static <T> void text(SimpleModule module, Class<T> type, Function<T, String> write,
-            Function<String, T> read) {
-        module.addSerializer(type, new JsonSerializer<>() {
-            @Override
-            public void serialize(T value, JsonGenerator out, SerializerProvider provider) throws IOException {
-                out.writeString(write.apply(value));
-            }
-        });
-        module.addDeserializer(type, new JsonDeserializer<>() {
-            @Override
-            public T deserialize(JsonParser in, DeserializationContext context) throws IOException {
-                return read.apply(in.getValueAsString());
-            }
-        });
-    }
+    void retain(Set<AppEnv> present);
 }

@@ -2,52 +2,57 @@ package io.trueup.status;
 
 import io.trueup.desired.AppEnv;
 import io.trueup.desired.HostAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
  * The latest status of the desired state and of every app/environment, written by the
- * reconciler as it goes and read by the API and health checks. Holds immutable values only;
- * every method is safe to call concurrently, and readers never block writers.
+ * reconciler as it goes and read by the API and health checks, kept in a {@link StatusStore}.
+ * Holds immutable values only; every method is safe to call concurrently.
  */
 public final class StatusBoard {
 
-    private final AtomicReference<DesiredStateStatus> desired;
-    private final ConcurrentSkipListMap<AppEnv, AppStatus> apps = new ConcurrentSkipListMap<>();
+    private final StatusStore store;
 
+    /** A board held in this process. */
     public StatusBoard(Optional<String> url, String branch) {
-        desired = new AtomicReference<>(new DesiredStateStatus(url, branch, Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of()));
+        this(StatusStore.inMemory(initial(url, branch)));
+    }
+
+    public StatusBoard(StatusStore store) {
+        this.store = store;
+    }
+
+    /** The desired state's status before its first fetch. */
+    public static DesiredStateStatus initial(Optional<String> url, String branch) {
+        return new DesiredStateStatus(url, branch, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     public DesiredStateStatus desired() {
-        return desired.get();
+        return store.desired();
     }
 
     public void updateDesired(UnaryOperator<DesiredStateStatus> change) {
-        desired.updateAndGet(change);
+        store.updateDesired(change);
     }
 
     public List<AppStatus> apps() {
-        return new ArrayList<>(apps.values());
+        return store.apps();
     }
 
     public Optional<AppStatus> app(AppEnv id) {
-        return Optional.ofNullable(apps.get(id));
+        return store.app(id);
     }
 
     public void put(AppStatus status) {
-        apps.put(status.id(), status);
+        store.put(status);
     }
 
     /** Applies {@code change} to the app's status, if it has one. */
     public void update(AppEnv id, UnaryOperator<AppStatus> change) {
-        apps.computeIfPresent(id, (k, v) -> change.apply(v));
+        store.update(id, change);
     }
 
     /** Applies {@code change} to one host's status within the app's. */
@@ -59,11 +64,11 @@ public final class StatusBoard {
 
     /** Forgets the app/environment {@code id}. */
     public void forget(AppEnv id) {
-        apps.remove(id);
+        store.forget(id);
     }
 
     /** Forgets every app/environment not in {@code keep}. */
     public void retain(Set<AppEnv> keep) {
-        apps.keySet().retainAll(keep);
+        store.retain(keep);
     }
 }

@@ -23,6 +23,7 @@ import io.trueup.rollout.HostLock;
 import io.trueup.rollout.Phase;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.rollout.RolloutRecord;
+import io.trueup.rollout.FileRolloutStore;
 import io.trueup.rollout.RolloutStore;
 import io.trueup.status.AppStatus;
 import io.trueup.status.RolloutView;
@@ -98,9 +99,9 @@ class AppReconcilerTest {
 
     @BeforeEach
     void startTrueup() {
-        control = new ControlStore(state.resolve("control.json"));
-        rollouts = new RolloutStore(state.resolve("rollouts"));
-        history = new RolloutHistory(state.resolve("history"));
+        control = new FileControlStore(state.resolve("control.json"));
+        rollouts = new FileRolloutStore(state.resolve("rollouts"));
+        history = new FileRolloutHistory(state.resolve("history"));
         reconciler = reconciler();
     }
 
@@ -316,10 +317,10 @@ class AppReconcilerTest {
         AppSpec spec = withHealthCommand(threeHosts('b'));
         RolloutRecord started = RolloutRecord.start(ID, "rev-b", AppReconciler.key(spec), T0.minusSeconds(60),
                 List.of(hosts("h1"), hosts("h2"), hosts("h3")), spec::release);
-        new RolloutStore(state.resolve("rollouts")).save(started.with(host("h1"), p -> new RolloutRecord.HostProgress(
+        new FileRolloutStore(state.resolve("rollouts")).save(started.with(host("h1"), p -> new RolloutRecord.HostProgress(
                 p.host(), Phase.SWITCHED, p.target(), Optional.of(release('a')), Optional.empty(),
                 Optional.of("switch"), Optional.empty(), Optional.empty(), false, Optional.empty())));
-        rollouts = new RolloutStore(state.resolve("rollouts"));
+        rollouts = new FileRolloutStore(state.resolve("rollouts"));
         reconciler = reconciler(); // trueup restarted
         shell.report("h1", runs('b', 'a'));
         shell.report("h2", runs('a'));

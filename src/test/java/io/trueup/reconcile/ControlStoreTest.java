@@ -29,7 +29,7 @@ class ControlStoreTest {
     @Test
     void appsRemovedFromDesiredStateLeaveTheFileAndStayGoneAfterARestart() {
         Path file = dir.resolve("control.json");
-        ControlStore store = new ControlStore(file);
+        ControlStore store = new FileControlStore(file);
         for (AppEnv id : Set.of(KEPT, REMOVED)) {
             store.halt(id, HALT);
             store.pause(id, true);
@@ -38,7 +38,7 @@ class ControlStoreTest {
 
         assertTrue(store.retain(Set.of(KEPT)));
 
-        ControlStore restarted = new ControlStore(file);
+        ControlStore restarted = new FileControlStore(file);
         assertEquals(Optional.empty(), restarted.halt(REMOVED));
         assertFalse(restarted.paused(REMOVED));
         assertEquals(Optional.empty(), restarted.applied(REMOVED));
@@ -50,7 +50,7 @@ class ControlStoreTest {
     @Test
     void retainingEveryAppThereIsLeavesTheFileUnwritten() throws IOException {
         Path file = dir.resolve("control.json");
-        ControlStore store = new ControlStore(file);
+        ControlStore store = new FileControlStore(file);
         store.pause(KEPT, true);
         FileTime written = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
         Files.setLastModifiedTime(file, written);

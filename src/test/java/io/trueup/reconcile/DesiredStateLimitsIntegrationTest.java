@@ -102,7 +102,7 @@ class DesiredStateLimitsIntegrationTest {
                 new SecretsDir(Optional.empty()), board, ControllerState.at(dir.resolve("state")), Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
                         HostLock.of(dir.resolve("state"), Duration.ofMinutes(30))), observer,
-                new Wiring.Undeploying(dir.resolve("state/undeploys.json"), false));
+                new Wiring.Undeploying(false));
 
         reconciler.runOnce();
         reconciler.runOnce();

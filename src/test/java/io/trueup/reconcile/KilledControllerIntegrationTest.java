@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trueup.desired.HostAddress;
 import io.trueup.rollout.Phase;
 import io.trueup.rollout.RolloutRecord;
+import io.trueup.rollout.FileRolloutStore;
 import io.trueup.rollout.RolloutStore;
 import io.trueup.status.AppStatus;
 import io.trueup.status.SyncStatus;
@@ -93,13 +94,13 @@ class KilledControllerIntegrationTest {
         assertTrue(Files.exists(restarting), this::log);
         assertEquals(bad, fleet.currentSha(0), "switched before the restart");
         // The host said "done switch" before it started the restart; trueup records it as it hears it.
-        assertTrue(Fleet.within(Duration.ofSeconds(10), () -> new RolloutStore(dir.resolve("state/rollouts"))
+        assertTrue(Fleet.within(Duration.ofSeconds(10), () -> new FileRolloutStore(dir.resolve("state/rollouts"))
                 .get(Fleet.ID).filter(r -> r.host(HostAddress.parse(fleet.host(0))).phase() == Phase.SWITCHED)
                 .isPresent()), "the switch was never recorded");
         controller.destroyForcibly(); // SIGKILL
         assertTrue(controller.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, controller.exitValue(), "killed by SIGKILL, not ended: " + log());
-        RolloutRecord left = new RolloutStore(dir.resolve("state/rollouts")).get(Fleet.ID)
+        RolloutRecord left = new FileRolloutStore(dir.resolve("state/rollouts")).get(Fleet.ID)
                 .orElseThrow(() -> new AssertionError("no rollout saved by the killed trueup"));
         assertEquals(Phase.SWITCHED, left.host(HostAddress.parse(fleet.host(0))).phase());
 

@@ -30,12 +30,12 @@ class PendingUndeploysTest {
     @Test
     void whatIsPendingIsReadBackAfterARestart() {
         Path file = dir.resolve("undeploys.json");
-        PendingUndeploys before = new PendingUndeploys(file);
+        PendingUndeploys before = new FilePendingUndeploys(file);
         before.add(pending("web1", Optional.of("sudo systemctl stop hello")));
         before.add(pending("web2:2222", Optional.empty()));
         before.update(new PendingUndeploys.Key(ID, HostAddress.parse("web2:2222")), PendingUndeploys.Pending::approve);
 
-        PendingUndeploys after = new PendingUndeploys(file);
+        PendingUndeploys after = new FilePendingUndeploys(file);
 
         assertEquals(before.all(), after.all());
         assertEquals(List.of(false, true), after.all().stream().map(PendingUndeploys.Pending::approved).toList());
@@ -44,12 +44,12 @@ class PendingUndeploysTest {
     @Test
     void anEntryThatBreaksTheDesiredStateRulesIsDroppedWhenReadBack() throws Exception {
         Path file = dir.resolve("undeploys.json");
-        PendingUndeploys before = new PendingUndeploys(file);
+        PendingUndeploys before = new FilePendingUndeploys(file);
         before.add(pending("web1", Optional.of("sudo systemctl stop hello")));
         before.add(pending("web2", Optional.of("sudo systemctl stop hello")));
         Files.writeString(file, Files.readString(file).replaceFirst("\"/srv/hello\"", "\"/srv/../etc\""));
 
-        PendingUndeploys after = new PendingUndeploys(file);
+        PendingUndeploys after = new FilePendingUndeploys(file);
 
         assertEquals(List.of(HostAddress.parse("web2")),
                 after.all().stream().map(p -> p.removal().host()).toList());

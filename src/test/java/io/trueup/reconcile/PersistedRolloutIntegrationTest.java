@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trueup.desired.HostAddress;
 import io.trueup.rollout.Phase;
 import io.trueup.rollout.RolloutRecord;
+import io.trueup.rollout.FileRolloutStore;
 import io.trueup.rollout.RolloutStore;
 import io.trueup.status.AppStatus;
 import io.trueup.status.RolloutView;
@@ -55,7 +56,7 @@ class PersistedRolloutIntegrationTest {
 
     /** The rollout as saved in the state directory, read as a restarted trueup reads it. */
     private java.util.Optional<RolloutRecord> saved() {
-        return new RolloutStore(dir.resolve("state/rollouts")).get(Fleet.ID);
+        return new FileRolloutStore(dir.resolve("state/rollouts")).get(Fleet.ID);
     }
 
     private Path savedFile() {

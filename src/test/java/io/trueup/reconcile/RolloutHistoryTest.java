@@ -34,7 +34,7 @@ class RolloutHistoryTest {
     @Test
     void aFileThatReachesItsLimitIsRotatedKeepingOnlyOneOlderFile() throws IOException {
         long line = lineSize();
-        RolloutHistory history = new RolloutHistory(dir, 40 * line);
+        RolloutHistory history = new FileRolloutHistory(dir, 40 * line);
 
         IntStream.range(0, 100).forEach(n -> history.add(ID, entry(n)));
 
@@ -46,10 +46,10 @@ class RolloutHistoryTest {
 
     @Test
     void afterARestartTheNewestRolloutsAreReadFromTheRotatedFileToo() {
-        RolloutHistory history = new RolloutHistory(dir, 40 * lineSize());
+        RolloutHistory history = new FileRolloutHistory(dir, 40 * lineSize());
         IntStream.range(0, 100).forEach(n -> history.add(ID, entry(n)));
 
-        List<RolloutHistory.Entry> served = new RolloutHistory(dir, 40 * lineSize()).recent(ID);
+        List<RolloutHistory.Entry> served = new FileRolloutHistory(dir, 40 * lineSize()).recent(ID);
 
         assertEquals(RolloutHistory.RECENT, served.size());
         assertEquals(IntStream.iterate(99, n -> n - 1).limit(RolloutHistory.RECENT).mapToObj(n -> entry(n).revision())
@@ -59,9 +59,9 @@ class RolloutHistoryTest {
 
     @Test
     void anAppRemovedFromDesiredStateKeepsItsHistoryReadable() throws IOException {
-        new RolloutHistory(dir).add(new AppEnv("old", "prod"), entry(1));
+        new FileRolloutHistory(dir).add(new AppEnv("old", "prod"), entry(1));
 
-        assertEquals(List.of(entry(1)), new RolloutHistory(dir).recent(new AppEnv("old", "prod")));
+        assertEquals(List.of(entry(1)), new FileRolloutHistory(dir).recent(new AppEnv("old", "prod")));
         assertTrue(Files.exists(dir.resolve("old.prod.jsonl")));
     }
 
@@ -69,13 +69,13 @@ class RolloutHistoryTest {
     void aHostsErrorAndOutputAreCappedInMemoryAndOnDisk() throws IOException {
         String line = "x".repeat(100_000);
         String output = String.join("\n", java.util.Collections.nCopies(20, line));
-        RolloutHistory history = new RolloutHistory(dir);
+        RolloutHistory history = new FileRolloutHistory(dir);
         history.add(ID, new RolloutHistory.Entry("r001", "a".repeat(40), "1".repeat(64),
                 Instant.parse("2026-11-22T03:00:00Z"), Duration.ofSeconds(7), "halted: web1 failed",
                 List.of(new RolloutHistory.HostResult("web1", "failed", "restart", "restart failed: " + line,
                         output))));
 
-        for (RolloutHistory served : List.of(history, new RolloutHistory(dir))) {
+        for (RolloutHistory served : List.of(history, new FileRolloutHistory(dir))) {
             RolloutHistory.HostResult host = served.recent(ID).get(0).hosts().get(0);
             assertTrue(host.error().length() <= io.trueup.ErrorText.TEXT, "error: " + host.error().length());
             assertTrue(host.error().endsWith("[trueup: line cut]"), "says it was cut");
@@ -93,12 +93,12 @@ class RolloutHistoryTest {
         Path file = dir.resolve("hello.prod.jsonl");
         // Far more than the limit of one line that is not a rollout (damaged, say), then the rollouts.
         Path scratch = state.resolve("scratch");
-        RolloutHistory written = new RolloutHistory(scratch);
+        RolloutHistory written = new FileRolloutHistory(scratch);
         IntStream.range(0, 10).forEach(n -> written.add(ID, entry(n)));
         Files.writeString(file, "x".repeat(3 * 1024 * 1024) + "\n"
                 + Files.readString(scratch.resolve("hello.prod.jsonl")));
 
-        List<RolloutHistory.Entry> served = new RolloutHistory(dir).recent(ID);
+        List<RolloutHistory.Entry> served = new FileRolloutHistory(dir).recent(ID);
 
         assertEquals(IntStream.range(0, 10).map(n -> 9 - n).mapToObj(RolloutHistoryTest::entry).toList(), served);
     }
@@ -107,7 +107,7 @@ class RolloutHistoryTest {
     private long lineSize() {
         Path scratch = state.resolve("scratch");
         try {
-            new RolloutHistory(scratch).add(ID, entry(0));
+            new FileRolloutHistory(scratch).add(ID, entry(0));
             return Files.size(scratch.resolve("hello.prod.jsonl"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -40,16 +40,16 @@ class RolloutStoreTest {
 
     @Test
     void aRecordIsReadBackWholeAfterARestart() {
-        new RolloutStore(dir).save(midway());
+        new FileRolloutStore(dir).save(midway());
 
-        RolloutStore restarted = new RolloutStore(dir);
+        RolloutStore restarted = new FileRolloutStore(dir);
 
         assertEquals(Optional.of(midway()), restarted.get(ID));
     }
 
     @Test
     void theRecordIsAFileAPersonCanReadAndNoTemporaryFileStays() throws Exception {
-        new RolloutStore(dir).save(midway());
+        new FileRolloutStore(dir).save(midway());
 
         String json = Files.readString(dir.resolve("hello.prod.json"));
 
@@ -61,22 +61,22 @@ class RolloutStoreTest {
 
     @Test
     void anAbortAskedForWhileAStepRunsIsKeptWhenTheStepSavesItsRecord() {
-        RolloutStore store = new RolloutStore(dir);
+        RolloutStore store = new FileRolloutStore(dir);
         RolloutRecord running = store.save(midway());
 
         assertTrue(store.abort(ID));
         RolloutRecord saved = store.save(running.atBatch(1, Optional.empty()));
 
         assertTrue(saved.abort());
-        assertTrue(new RolloutStore(dir).get(ID).orElseThrow().abort());
+        assertTrue(new FileRolloutStore(dir).get(ID).orElseThrow().abort());
     }
 
     @Test
     void anUnreadableRecordIsSetAsideAndTheOthersAreReadBack() throws Exception {
-        new RolloutStore(dir).save(midway());
+        new FileRolloutStore(dir).save(midway());
         Files.writeString(dir.resolve("hello.staging.json"), "{\"id\": \"hello/staging\", \"batches\": 3");
 
-        RolloutStore restarted = new RolloutStore(dir);
+        RolloutStore restarted = new FileRolloutStore(dir);
 
         assertEquals(Optional.of(midway()), restarted.get(ID), "the readable one goes on");
         assertEquals(Optional.empty(), restarted.get(new AppEnv("hello", "staging")));
@@ -86,22 +86,22 @@ class RolloutStoreTest {
 
     @Test
     void anEndedRolloutLeavesNoFile() {
-        RolloutStore store = new RolloutStore(dir);
+        RolloutStore store = new FileRolloutStore(dir);
         store.save(midway());
 
         store.remove(ID);
 
-        assertEquals(Optional.empty(), new RolloutStore(dir).get(ID));
+        assertEquals(Optional.empty(), new FileRolloutStore(dir).get(ID));
         assertFalse(store.abort(ID), "nothing to abort");
     }
 
     @Test
     void rolloutsOfAppsRemovedFromDesiredStateAreForgotten() {
-        RolloutStore store = new RolloutStore(dir);
+        RolloutStore store = new FileRolloutStore(dir);
         store.save(midway());
 
         store.retain(Set.of(new AppEnv("hello", "staging")));
 
-        assertEquals(Optional.empty(), new RolloutStore(dir).get(ID));
+        assertEquals(Optional.empty(), new FileRolloutStore(dir).get(ID));
     }
 }

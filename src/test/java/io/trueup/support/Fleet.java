@@ -174,7 +174,7 @@ public final class Fleet implements AutoCloseable {
                 new SecretsDir(Optional.of(dir.resolve("secrets"))), board, kept, Clock.systemUTC(),
                 new Wiring.Limits(4, Duration.ofMinutes(2), Duration.ofSeconds(30), "deploy",
                         HostLock.of(dir.resolve(state), Duration.ofMinutes(30))), observer,
-                new Wiring.Undeploying(dir.resolve(state).resolve("undeploys.json"), undeployAuto), policy);
+                new Wiring.Undeploying(undeployAuto), policy);
     }
 
     /** Where the controller keeping its state in {@code state} keeps the revisions of last valid states. */
