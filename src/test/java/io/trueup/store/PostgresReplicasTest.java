@@ -142,6 +142,20 @@ class PostgresReplicasTest {
     }
 
     @Test
+    void aReplicaThatLostTheLeaseCannotEndTheRolloutItsNewHolderRuns() {
+        assertTrue(a.leases().hold(ID, TTL));
+        RolloutRecord saved = a.rollouts().save(midway());
+        a.leases().release(ID);
+        assertTrue(b.leases().hold(ID, TTL));
+
+        assertThrows(LeaseLost.class, () -> a.rollouts().remove(ID));
+
+        assertEquals(Optional.of(saved), b.rollouts().get(ID));
+        b.rollouts().remove(ID);
+        assertEquals(Optional.empty(), a.rollouts().get(ID), "its holder ends it");
+    }
+
+    @Test
     void anExpiredLeaseIsTakenOverAndItsFormerHolderCannotSaveAnotherStep() {
         assertTrue(a.leases().hold(ID, TTL));
         RolloutRecord saved = a.rollouts().save(midway());
