@@ -130,7 +130,7 @@ public final class Reconciler {
      */
     private void dispatch(Replicas to, Optional<String> revision, Optional<String> sharedBefore) {
         Set<AppEnv> ids = undeploys.shown(lastValid.keySet());
-        to.schedule(ids);
+        to.schedule(ids, revision.isPresent() && revision.equals(board.desired().revision()));
         if (revision.isPresent() && !revision.equals(sharedBefore)) {
             ids.forEach(to::fire);
         }
