@@ -47,6 +47,8 @@ public final class HostCommands {
 
     /** What trueup answers on a command's stdin when its {@link #confirm} step starts, for it to go on. */
     public static final String GO = "go";
+    /** trueup's word not to go on to the switch: any line but {@link #GO}. */
+    public static final String NO = "no";
 
     /**
      * How long a {@link #confirm} step waits for trueup's word: far longer than a round trip, and

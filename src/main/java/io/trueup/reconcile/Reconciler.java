@@ -17,6 +17,7 @@ import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
+import io.trueup.store.LeaseLost;
 import io.trueup.store.Leases;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -149,34 +151,52 @@ public final class Reconciler {
      */
     public void reconcileHere(AppEnv id) {
         catchUp();
-        if (!leases.hold(id, leaseTtl)) {
-            Optional<Leases.Lease> holder = leases.holder(id);
-            LOG.infof("%s: %s; reconciling it when that ends", id, holder.map(h -> "replica " + h.owner()
-                    + " holds its lease until " + h.expires()).orElse("its lease was just given up"));
-            replicas.ifPresent(r -> r.fireAt(id, holder.map(Leases.Lease::expires).orElse(clock.instant())));
+        if (!inFlight.add(id)) {
+            // Quartz ran it twice here (a recovery of this replica, taken to be gone while it was
+            // busy): the reconcile running goes on, with its lease.
+            LOG.debugf("%s: already being reconciled on this replica", id);
             return;
         }
-        long every = Math.max(1, leaseTtl.toMillis() / 3);
-        ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> renew(id), every, every, TimeUnit.MILLISECONDS);
         try {
-            if (undeploys.due().contains(id) && inFlight.add(id)) {
-                try {
+            if (!leases.hold(id, leaseTtl)) {
+                Optional<Leases.Lease> holder = leases.holder(id);
+                LOG.infof("%s: %s; reconciling it when that ends", id, holder.map(h -> "replica " + h.owner()
+                        + " holds its lease until " + h.expires()).orElse("its lease was just given up"));
+                replicas.ifPresent(r -> r.fireAt(id, holder.map(Leases.Lease::expires).orElse(clock.instant())));
+                return;
+            }
+            long every = Math.max(1, leaseTtl.toMillis() / 3);
+            AtomicBoolean renewing = new AtomicBoolean();
+            // Each renewal on a thread of its own: one slow call to the database holds up no other lease.
+            ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> {
+                if (renewing.compareAndSet(false, true)) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            renew(id);
+                        } finally {
+                            renewing.set(false);
+                        }
+                    });
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+            try {
+                if (undeploys.due().contains(id)) {
                     undeploys.run(id);
-                } finally {
-                    inFlight.remove(id);
+                }
+                AppSpec spec = lastValid.get(id);
+                if (spec != null) {
+                    reconcileSpec(spec, board.app(id).map(AppStatus::problems).orElse(List.of()));
+                }
+            } finally {
+                renewal.cancel(false);
+                try {
+                    leases.release(id);
+                } catch (RuntimeException e) {
+                    LOG.warnf("%s: cannot give up the lease (%s): it runs out by itself", id, e.getMessage());
                 }
             }
-            AppSpec spec = lastValid.get(id);
-            if (spec != null && inFlight.add(id)) {
-                reconcileOne(spec, board.app(id).map(AppStatus::problems).orElse(List.of()));
-            }
         } finally {
-            renewal.cancel(false);
-            try {
-                leases.release(id);
-            } catch (RuntimeException e) {
-                LOG.warnf("%s: cannot give up the lease (%s): it runs out by itself", id, e.getMessage());
-            }
+            inFlight.remove(id);
         }
     }
 
@@ -364,11 +384,27 @@ public final class Reconciler {
         }
     }
 
+    /** Reconciles {@code spec} in the slot taken for it in {@link #inFlight}, and frees the slot. */
     private void reconcileOne(AppSpec spec, List<Problem> problems) {
+        try {
+            reconcileSpec(spec, problems);
+        } finally {
+            inFlight.remove(spec.id());
+            if (again.remove(spec.id())) {
+                reconcileAgain(spec.id(), new ArrayList<>());
+            }
+        }
+    }
+
+    /** Reconciles {@code spec}, its rollout included; any failure is shown on the board, none thrown. */
+    private void reconcileSpec(AppSpec spec, List<Problem> problems) {
         Instant start = clock.instant();
         try {
             apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems,
                     () -> lastValid.get(spec.id())).ifPresent(at -> wakeAt(spec.id(), at));
+        } catch (LeaseLost e) {
+            // Another replica holds the app/environment now, and shows its status: this one only stops.
+            LOG.warnf("%s: %s; this replica stops, the one that holds the lease goes on", spec.id(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "%s: reconcile failed", spec.id());
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
@@ -377,11 +413,7 @@ public final class Reconciler {
                     Optional.of("reconcile failed: " + e), problems, hosts, false, clock.instant()));
         } finally {
             undeploys.show(spec.id()); // the reconcile rewrote its status
-            inFlight.remove(spec.id());
             observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
-            if (again.remove(spec.id())) {
-                reconcileAgain(spec.id(), new ArrayList<>());
-            }
         }
     }
 

@@ -122,6 +122,11 @@ final class HostSteps {
         if (result.exitCode() == HostCommands.NOT_AS_SEEN && step == HostStep.VERIFY) {
             return Optional.of(StepFailure.notAsSeen(host + " is not as inspected: " + result.tail(3).strip()));
         }
+        if (result.exitCode() == HostCommands.NO_WORD && step == HostStep.CONFIRM && progress.refused().isPresent()) {
+            return failed(steps, report, StepFailure.of(step, step + " on " + host + " stopped before the switch:"
+                    + " a step before it could not be recorded (" + progress.refused().get() + ")", result.tail(3),
+                    true));
+        }
         if (result.exitCode() == HostCommands.NO_WORD && step == HostStep.CONFIRM) {
             // This controller's word did not reach the host in time: the network's failure, not the release's.
             return failed(steps, report, StepFailure.of(step, step + " on " + host + " stopped before the switch:"
@@ -166,7 +171,9 @@ final class HostSteps {
     /**
      * The progress lines of one command, as they come (on the SSH client's thread), passed on to
      * the listener until the command is over for this controller; read once it is. While it is not
-     * over, a {@code confirm} step that starts is told to go on.
+     * over, a {@code confirm} step that starts is told to go on, unless the listener could not take
+     * a step before it (it could not save the rollout: with replicas, this one lost the lease), when
+     * it is told not to: the host stops before the switch.
      */
     private static final class Progress {
         private final AppEnv id;
@@ -174,6 +181,7 @@ final class HostSteps {
         private final RolloutListener listener;
         private final StringBuilder said = new StringBuilder();
         private boolean over;
+        private Optional<String> refused = Optional.empty();
 
         Progress(AppEnv id, HostAddress host, RolloutListener listener) {
             this.id = id;
@@ -187,11 +195,25 @@ final class HostSteps {
             }
             said.append(line).append('\n');
             if (HostCommands.confirms(line)) {
-                return Optional.of(HostCommands.GO);
+                // A step this controller could not record (its lease gone, say) stops the host before the switch.
+                return Optional.of(refused.isEmpty() ? HostCommands.GO : HostCommands.NO);
             }
-            StepReport.starting(line).ifPresent(step -> listener.step(id, host, step.word()));
-            StepReport.finishing(line).ifPresent(step -> listener.done(id, host, step));
+            try {
+                StepReport.starting(line).ifPresent(step -> listener.step(id, host, step.word()));
+                StepReport.finishing(line).ifPresent(step -> listener.done(id, host, step));
+            } catch (RuntimeException e) {
+                if (refused.isEmpty()) {
+                    LOG.warnf("%s on %s: cannot record %s (%s): the host stops before its switch", id, host,
+                            line, e.getMessage());
+                }
+                refused = refused.or(() -> Optional.of(String.valueOf(e.getMessage())));
+            }
             return Optional.empty();
+        }
+
+        /** Why a step of this command could not be recorded, if one could not. */
+        synchronized Optional<String> refused() {
+            return refused;
         }
 
         /** Ends the progress: later lines are ignored. Returns what was said. */

@@ -28,6 +28,6 @@ kill "$timer" 2>/dev/null
 [ "$code" -eq 0 ] || [ "${TRUEUP_LOCK_HOLD:-}" != 1 ] || [ -z "${lockdir:-}" ] || rm -rf "$lockdir"
 case $code in
   0) ;;
-  1) echo "no word from trueup to switch (its connection is gone); stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
+  1) echo "no word from trueup to switch (its connection is gone, or it said no); stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
   *) echo "no word from trueup to switch within $2s; stopped before the switch" >&2; exit "$EX_NO_WORD" ;;
 esac

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.BatchSize;
 import io.trueup.desired.HostAddress;
+import io.trueup.host.HostStep;
 import io.trueup.desired.Rollout;
 import io.trueup.git.PushResult;
 import io.trueup.host.HostCommands;
@@ -64,6 +65,10 @@ class RolloutEngineTest {
     }
 
     private RolloutResult rollOut(AppSpec spec) {
+        return rollOut(spec, RolloutListener.NONE);
+    }
+
+    private RolloutResult rollOut(AppSpec spec, RolloutListener listener) {
         var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
         List<Inspection> inspections = spec.hosts().stream()
                 .<Inspection>map(h -> new Inspection.Seen(h, seen)).toList();
@@ -76,7 +81,7 @@ class RolloutEngineTest {
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
                 new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
         return new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
-                RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
+                listener, host -> new Inspection.Seen(host, seen));
     }
 
     private List<String> stepsOn(String host) {
@@ -116,6 +121,35 @@ class RolloutEngineTest {
         assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
         assertEquals(List.of("release", "confirm", "unlock"), stepsOn("web1"),
                 "no switch, and the release is kept; the lock it kept is freed");
+    }
+
+    @Test
+    void aHostWhoseStepsCannotBeRecordedStopsBeforeItsSwitch() {
+        // As when a replica lost its lease mid-command: the rollout's save of each step fails.
+        RolloutListener refusing = new RolloutListener() {
+            @Override
+            public void step(io.trueup.desired.AppEnv id, HostAddress host, String step) {
+            }
+
+            @Override
+            public void done(io.trueup.desired.AppEnv id, HostAddress host, HostStep step) {
+                throw new IllegalStateException("replica r1 does not hold the lease of " + id);
+            }
+
+            @Override
+            public void finished(io.trueup.desired.AppEnv id, HostOutcome outcome) {
+            }
+        };
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"), refusing);
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertEquals("confirm", failed.step());
+        assertTrue(failed.transientFailure(), "not the release's failure: " + failed.error());
+        assertTrue(failed.error().contains("stopped before the switch: a step before it could not be recorded"
+                + " (replica r1 does not hold the lease of "), failed.error());
+        assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
+        assertEquals(List.of("release", "confirm", "unlock"), stepsOn("web1"), "no switch, no restart");
     }
 
     @Test
