@@ -176,8 +176,9 @@ def _same_everywhere(w, cluster):
     """Every live replica's /api/status says the same of each app/environment (waits for polls to settle)."""
     def same():
         views = {name: _view(cluster.replicas[name].status()) for name in cluster.live()}
-        distinct = {repr(v) for v in views.values()}
-        check(len(distinct) == 1, "the replicas' /api/status differ: %s" % views)
+        first = min(views)
+        differ = {name: sorted(set(view) ^ set(views[first])) for name, view in views.items() if view != views[first]}
+        check(not differ, "the replicas' /api/status differ from %s's: %s" % (first, differ))
         return views
     wait.until("every replica's /api/status to say the same", same, timeout=30, interval=0.3)
 
