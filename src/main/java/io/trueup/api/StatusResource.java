@@ -2,6 +2,7 @@ package io.trueup.api;
 
 import io.trueup.desired.AppEnv;
 import io.trueup.status.StatusBoard;
+import io.trueup.store.Leases;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -18,10 +19,13 @@ public class StatusResource {
     @Inject
     StatusBoard board;
 
+    @Inject
+    Leases leases;
+
     @GET
     @Path("/status")
     public StatusView status() {
-        return StatusView.of(board.desired(), board.apps());
+        return StatusView.of(board.desired(), board.apps(), leases);
     }
 
     @GET
@@ -30,7 +34,7 @@ public class StatusResource {
         if (!AppEnv.NAME.matcher(app).matches() || !AppEnv.NAME.matcher(env).matches()) {
             throw new NotFoundException("no app/environment " + app + "/" + env);
         }
-        return board.app(new AppEnv(app, env)).map(AppView::of)
+        return board.app(new AppEnv(app, env)).map(s -> AppView.of(s, leases))
                 .orElseThrow(() -> new NotFoundException("no app/environment " + app + "/" + env));
     }
 }

@@ -2,6 +2,7 @@ package io.trueup.api;
 
 import io.trueup.status.AppStatus;
 import io.trueup.status.DesiredStateStatus;
+import io.trueup.store.Leases;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,10 +14,10 @@ public record StatusView(DesiredView desiredState, List<AppView> apps) {
             List<String> problems) {
     }
 
-    static StatusView of(DesiredStateStatus desired, List<AppStatus> apps) {
+    static StatusView of(DesiredStateStatus desired, List<AppStatus> apps, Leases leases) {
         return new StatusView(new DesiredView(desired.url().orElse(null), desired.branch(),
                 desired.revision().orElse(null), desired.fetchedAt().orElse(null), desired.error().orElse(null),
                 desired.problems().stream().map(Object::toString).toList()),
-                apps.stream().map(AppView::of).toList());
+                apps.stream().map(a -> AppView.of(a, leases)).toList());
     }
 }

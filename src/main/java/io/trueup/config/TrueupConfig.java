@@ -34,6 +34,49 @@ public interface TrueupConfig {
     @WithDefault("30m")
     Duration lockTtl();
 
+    /**
+     * Where trueup keeps what it remembers (halts, pauses, rollouts, the last valid desired state,
+     * the history, pending undeploys, statuses): {@code files} in {@code trueup.state-dir}, one
+     * process; or {@code postgresql}, in the database of {@code quarkus.datasource.*}, shared by
+     * several replicas that spread the app/environments between them (see docs/replicas.md).
+     */
+    @WithDefault("files")
+    Store store();
+
+    enum Store {
+        FILES, POSTGRESQL
+    }
+
+    /** How replicas share the work, with {@code trueup.store=postgresql}. */
+    Cluster cluster();
+
+    interface Cluster {
+        /**
+         * This replica's name: the owner of the leases it takes, the {@code replica} label of its
+         * metrics, the Quartz instance id. Unique among the replicas; the host name by default.
+         */
+        Optional<String> replica();
+
+        /**
+         * How often each replica checks in with the others (Quartz's cluster check-in): a replica
+         * silent for this long plus 7.5 s is taken to be gone, and its work moves.
+         */
+        @WithDefault("5s")
+        Duration checkinInterval();
+
+        /**
+         * How long a replica may act on an app/environment's hosts without renewing its lease. A
+         * replica renews it every third of this while it works; one cut off from the database stops
+         * acting when it cannot, and another may take over once it expired.
+         */
+        @WithDefault("30s")
+        Duration leaseTtl();
+
+        /** How many app/environments one replica reconciles at once. */
+        @WithDefault("10")
+        int threads();
+    }
+
     /** Where the secrets of templates ({@code {secret:NAME}}) come from. */
     Secrets secrets();
 

@@ -1,6 +1,9 @@
 package io.trueup.config;
 
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.trueup.TrueupException;
+import io.trueup.cluster.QuartzReplicas;
 import io.trueup.demo.DemoEnvironment;
 import io.trueup.desired.Policy;
 import io.trueup.git.AppMirrors;
@@ -29,22 +32,27 @@ import io.trueup.reconcile.Reconciler;
 import io.trueup.reconcile.RolloutHistory;
 import io.trueup.reconcile.Trigger;
 import io.trueup.reconcile.Undeploys;
+import io.trueup.render.ConfigRenderer;
+import io.trueup.render.SecretSource;
+import io.trueup.render.SecretsDir;
 import io.trueup.rollout.HealthChecker;
 import io.trueup.rollout.HostDeployer;
 import io.trueup.rollout.HostLock;
 import io.trueup.rollout.HostUndeployer;
-import io.trueup.render.ConfigRenderer;
-import io.trueup.render.SecretSource;
-import io.trueup.render.SecretsDir;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.rollout.RolloutStore;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.UnconfiguredShell;
+import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.StatusBoard;
+import io.trueup.status.StatusStore;
+import io.trueup.store.Leases;
+import io.trueup.store.PostgresState;
 import io.trueup.webhook.Webhooks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
@@ -56,6 +64,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Builds trueup's parts from configuration; the only place that knows how they fit together. */
 @ApplicationScoped
@@ -130,18 +140,100 @@ public class Wiring {
 
     @Produces
     @Singleton
-    StatusBoard board(Connections connections) {
-        return new StatusBoard(connections.url().map(RedactedUrl::of), connections.branch());
+    StatusBoard board(Stores stores) {
+        return new StatusBoard(stores.statuses());
     }
 
     /**
-     * Everything trueup remembers: in the state directory (the embedded default), or with
-     * {@code trueup.store=postgresql} in the database every replica shares.
+     * Where trueup keeps what it remembers, and its statuses: the state directory and this process
+     * (the embedded default), or with {@code trueup.store=postgresql} the database of
+     * {@code quarkus.datasource.*}, shared by every replica.
+     *
+     * @param state halts, pauses, rollouts, last valid state, history, pending undeploys, leases
+     * @param statuses the status board's storage
+     * @param database the database, when there is one
+     */
+    public record Stores(ControllerState state, StatusStore statuses, Optional<DataSource> database) {
+    }
+
+    @Produces
+    @Singleton
+    Stores stores(TrueupConfig config, Connections connections, Instance<DataSource> dataSource) {
+        DesiredStateStatus initial = StatusBoard.initial(connections.url().map(RedactedUrl::of), connections.branch());
+        if (config.store() == TrueupConfig.Store.FILES) {
+            return new Stores(ControllerState.at(stateDir(config)), StatusStore.inMemory(initial), Optional.empty());
+        }
+        if (ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty()) {
+            throw new TrueupException("trueup.store=postgresql: set quarkus.datasource.jdbc.url (and"
+                    + " quarkus.datasource.username and password) to the database the replicas share");
+        }
+        DataSource database = dataSource.get();
+        PostgresState postgres = PostgresState.of(database, replica(config.cluster()), initial);
+        return new Stores(postgres.state(), postgres.statuses(), Optional.of(database));
+    }
+
+    /**
+     * {@code trueup.cluster.replica}, or this machine's host name.
+     *
+     * @throws TrueupException when it is not a name Quartz and the leases can keep
+     */
+    static String replica(TrueupConfig.Cluster cluster) {
+        String name = cluster.replica().orElseGet(Wiring::hostName);
+        if (!REPLICA.matcher(name).matches()) {
+            throw new TrueupException("trueup.cluster.replica: '" + name + "' is not a replica name (1 to 63"
+                    + " letters, digits, '.', '_' or '-'" + (cluster.replica().isEmpty() ? "; it defaults to the"
+                    + " host name: set it" : "") + ")");
+        }
+        return name;
+    }
+
+    private static final java.util.regex.Pattern REPLICA = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,63}");
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("");
+        }
+    }
+
+    @Produces
+    @Singleton
+    ControllerState state(Stores stores) {
+        return stores.state();
+    }
+
+    @Produces
+    @Singleton
+    Leases leases(ControllerState state) {
+        return state.leases();
+    }
+
+    /**
+     * With {@code trueup.store=postgresql}, the scheduler the replicas share: not started until the
+     * reconciler is made ({@link #reconciler}).
      */
     @Produces
     @Singleton
-    ControllerState state(TrueupConfig config) {
-        return ControllerState.at(stateDir(config));
+    Optional<QuartzReplicas> replicas(TrueupConfig config, Stores stores) {
+        return stores.database().map(database -> QuartzReplicas.create(database, new QuartzReplicas.Settings(
+                stores.state().leases().replica(), config.pollInterval(), config.cluster().checkinInterval(),
+                config.cluster().threads())));
+    }
+
+    void closeReplicas(@Disposes Optional<QuartzReplicas> replicas) {
+        replicas.ifPresent(QuartzReplicas::close);
+    }
+
+    /**
+     * With replicas, a {@code replica} label on every meter: each replica's metrics describe its own
+     * work and process.
+     */
+    @Produces
+    @Singleton
+    MeterFilter replicaLabel(TrueupConfig config, Stores stores) {
+        return stores.database().isEmpty() ? new MeterFilter() {
+        } : MeterFilter.commonTags(List.of(Tag.of("replica", stores.state().leases().replica())));
     }
 
     @Produces
@@ -166,17 +258,23 @@ public class Wiring {
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
             AppMirrors mirrors, StatusBoard board, ControllerState state, Clock clock, ReconcileMetrics metrics,
-            Notifier notifier) {
+            Notifier notifier, Optional<QuartzReplicas> replicas) {
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
         SignedCommits signed = signedCommits(config.desiredState(), clock);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh, signed));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
-                HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts());
-        return reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)), board,
-                state, clock, limits, observer, new Undeploying(config.undeploy() == TrueupConfig.Undeploy.AUTO),
+                HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts(),
+                config.cluster().leaseTtl());
+        Reconciler reconciler = reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)),
+                board, state, clock, limits, observer, new Undeploying(config.undeploy() == TrueupConfig.Undeploy.AUTO),
                 policy(config.policy()));
+        replicas.ifPresent(r -> {
+            reconciler.distribute(r);
+            r.start(reconciler::reconcileHere);
+        });
+        return reconciler;
     }
 
     /**
@@ -273,14 +371,21 @@ public class Wiring {
      * @param defaultUser SSH user of apps that name none
      * @param lock who holds host locks during steps
      * @param maxAttempts how many times in a row a host may fail for the network's sake before its rollout halts
+     * @param leaseTtl how long a replica may act on an app/environment without renewing its lease
      */
     public record Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
-            HostLock lock, int maxAttempts) {
+            HostLock lock, int maxAttempts, Duration leaseTtl) {
 
-        /** Limits with the default {@code trueup.retry.max-attempts}. */
+        /** Limits with the default {@code trueup.retry.max-attempts} and {@code trueup.cluster.lease-ttl}. */
         public Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
                 HostLock lock) {
             this(concurrency, commandTimeout, inspectTimeout, defaultUser, lock, 10);
+        }
+
+        /** Limits with the default {@code trueup.cluster.lease-ttl}. */
+        public Limits(int concurrency, Duration commandTimeout, Duration inspectTimeout, String defaultUser,
+                HostLock lock, int maxAttempts) {
+            this(concurrency, commandTimeout, inspectTimeout, defaultUser, lock, maxAttempts, Duration.ofSeconds(30));
         }
     }
 
@@ -321,6 +426,6 @@ public class Wiring {
         Undeploys undeploys = new Undeploys(state.undeploys(), new HostUndeployer(remote, limits.lock(), clock,
                 commands), board, state.history(), state.control(), clock, undeploying.auto());
         return new Reconciler(source, new MirrorSourceCheck(mirrors), new ConfigRenderer(secrets), apps, board, clock,
-                limits.defaultUser(), observer, state.lastValid(), undeploys, policy);
+                limits.defaultUser(), observer, state.lastValid(), undeploys, policy, state.leases(), limits.leaseTtl());
     }
 }

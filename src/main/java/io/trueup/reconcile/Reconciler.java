@@ -17,6 +17,7 @@ import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.HostStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.SyncStatus;
+import io.trueup.store.Leases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,9 +72,14 @@ public final class Reconciler {
     private final Set<AppEnv> again = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     /** Wakes rollouts that wait between batches: no thread sleeps through the wait. */
-    private final java.util.concurrent.ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("trueup-rollout-alarms").factory());
 
+    private final Leases leases;
+    private final Duration leaseTtl;
+    /** Set when trueup runs as one of several replicas: reconciles are then started through them. */
+    private volatile Optional<Replicas> replicas = Optional.empty();
+    
     /**
      * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
      * secret is seen at the next one), keeps in {@code lastValid} the revision where each was last
@@ -83,7 +90,9 @@ public final class Reconciler {
      */
     public Reconciler(Optional<DesiredStateSource> source, SourceCheck sourceCheck, ConfigRenderer renderer,
             AppReconciler apps, StatusBoard board, Clock clock, String defaultUser, ReconcileObserver observer,
-            LastValidStore lastValid, Undeploys undeploys, Policy policy) {
+            LastValidStore lastValid, Undeploys undeploys, Policy policy, Leases leases, Duration leaseTtl) {
+        this.leases = leases;
+        this.leaseTtl = leaseTtl;
         this.parser = new DesiredStateParser(policy);
         this.observer = observer;
         this.pollErrors = new PollErrors(observer);
@@ -106,6 +115,90 @@ public final class Reconciler {
     private record Fetched(DesiredState state, Map<String, byte[]> files) {
     }
 
+    /**
+     * Makes this one of several replicas: from now on reconciles start through {@code replicas}
+     * (on whichever replica their shared scheduler picks), not on this one's threads.
+     */
+    public void distribute(Replicas replicas) {
+        this.replicas = Optional.of(replicas);
+    }
+
+    /**
+     * Keeps a schedule for each app/environment in desired state or with hosts pending undeploy,
+     * and fires them all when this cycle found desired state newer than any replica had: a deploy
+     * starts now, wherever it runs, not at its next scheduled reconcile.
+     */
+    private void dispatch(Replicas to, Optional<String> revision, Optional<String> sharedBefore) {
+        Set<AppEnv> ids = undeploys.shown(lastValid.keySet());
+        to.schedule(ids);
+        if (revision.isPresent() && !revision.equals(sharedBefore)) {
+            ids.forEach(to::fire);
+        }
+    }
+
+    /**
+     * Reconciles {@code id} on this replica, for the scheduler the replicas share (never two at once
+     * for one app/environment). First catches up with desired state when another replica fetched a
+     * newer revision than this one parsed. Then, holding the app/environment's lease (renewed every
+     * third of {@code trueup.cluster.lease-ttl} while it works, given up at the end), undeploys what
+     * is due and reconciles. When another replica still holds the lease (it was taken to be gone, but
+     * its lease has not run out), reconciles again when the lease ends instead.
+     */
+    public void reconcileHere(AppEnv id) {
+        catchUp();
+        if (!leases.hold(id, leaseTtl)) {
+            Optional<Leases.Lease> holder = leases.holder(id);
+            LOG.infof("%s: %s; reconciling it when that ends", id, holder.map(h -> "replica " + h.owner()
+                    + " holds its lease until " + h.expires()).orElse("its lease was just given up"));
+            replicas.ifPresent(r -> r.fireAt(id, holder.map(Leases.Lease::expires).orElse(clock.instant())));
+            return;
+        }
+        long every = Math.max(1, leaseTtl.toMillis() / 3);
+        java.util.concurrent.ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> renew(id), every, every,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            if (undeploys.due().contains(id) && inFlight.add(id)) {
+                try {
+                    undeploys.run(id);
+                } finally {
+                    inFlight.remove(id);
+                }
+            }
+            AppSpec spec = lastValid.get(id);
+            if (spec != null && inFlight.add(id)) {
+                reconcileOne(spec, board.app(id).map(AppStatus::problems).orElse(List.of()));
+            }
+        } finally {
+            renewal.cancel(false);
+            try {
+                leases.release(id);
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: cannot give up the lease (%s): it runs out by itself", id, e.getMessage());
+            }
+        }
+    }
+
+    /** Renews the lease of {@code id} while this replica works on it; says so when it cannot. */
+    private void renew(AppEnv id) {
+        try {
+            if (!leases.hold(id, leaseTtl)) {
+                LOG.warnf("%s: another replica took the lease over: this one takes no further step", id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: cannot renew the lease (%s): no further step is saved, or taken, until it is", id,
+                    e.getMessage());
+        }
+    }
+
+    /** Fetches desired state when another replica saw a newer revision than this one's newest. */
+    private void catchUp() {
+        Optional<String> shared = board.desired().revision();
+        Optional<String> mine = parsed.map(p -> p.state().revision());
+        if (mine.isEmpty() || shared.isPresent() && !shared.equals(mine)) {
+            startOnce();
+        }
+    }
+
     /** Runs a whole cycle and waits until every app/environment it started is reconciled. */
     public void runOnce() {
         startOnce().forEach(Reconciler::await);
@@ -120,6 +213,7 @@ public final class Reconciler {
      */
     public synchronized List<Future<?>> startOnce() {
         Map<AppEnv, List<Problem>> invalid = new HashMap<>();
+        Optional<String> sharedBefore = board.desired().revision();
         Instant start = clock.instant();
         Optional<Fetched> fetched = refresh();
         Duration took = Duration.between(start, clock.instant());
@@ -133,6 +227,10 @@ public final class Reconciler {
         }
         if (source.isPresent()) {
             observer.fetched(took, fetched.isPresent());
+        }
+        if (replicas.isPresent()) {
+            dispatch(replicas.get(), fetched.map(f -> f.state().revision()), sharedBefore);
+            return List.of();
         }
         List<Future<?>> started = new ArrayList<>();
         // Undeploys first: a reconcile of the same app/environment waits for its undeploy, not the reverse.
@@ -173,6 +271,10 @@ public final class Reconciler {
      * state before the action).
      */
     public void reconcileSoon(AppEnv id) {
+        if (replicas.isPresent()) {
+            replicas.get().fire(id);
+            return;
+        }
         if (reconcileNow(id).isEmpty() && lastValid.containsKey(id)) {
             reconcileAgain(id, new ArrayList<>());
         }
@@ -204,6 +306,10 @@ public final class Reconciler {
      * reconcile of it running then decides afresh, and asks again if the wait is not over.
      */
     private void wakeAt(AppEnv id, Instant at) {
+        if (replicas.isPresent()) {
+            replicas.get().fireAt(id, at);
+            return;
+        }
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         alarms.schedule(() -> reconcileSoon(id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -214,6 +320,13 @@ public final class Reconciler {
      * for it (else they are due by themselves). Returns the task, or empty when nothing was started.
      */
     public Optional<Future<?>> undeployNow(AppEnv id, boolean approve) {
+        if (replicas.isPresent()) {
+            if (approve && undeploys.approve(id) == 0) {
+                return Optional.empty();
+            }
+            replicas.get().fire(id); // the replica that runs it undeploys first
+            return Optional.of(java.util.concurrent.CompletableFuture.completedFuture(null));
+        }
         if (approve && undeploys.approve(id) == 0 || !inFlight.add(id)) {
             return Optional.empty();
         }
@@ -275,6 +388,7 @@ public final class Reconciler {
      * any reason: a poll never throws. A revision is parsed once, however many polls find it.
      */
     private Optional<Fetched> refresh() {
+        Instant start = clock.instant();
         if (source.isEmpty()) {
             failDesired("no desired-state repository configured: set trueup.desired-state.url"
                     + " (or trueup.demo.enabled=true for the embedded demo)");
@@ -287,8 +401,11 @@ public final class Reconciler {
                             snapshot.refused(), defaultUser), snapshot.files()));
             parsed = Optional.of(fetched);
             snapshot.untrusted().ifPresent(pollErrors::untrusted);
-            board.updateDesired(d -> new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
-                    Optional.of(clock.instant()), snapshot.untrusted(), fetched.state().problems()));
+            // With replicas, a fetch that began before the one shown keeps that one: a replica whose
+            // fetch raced a push never shows, nor has the others act on, the older revision.
+            board.updateDesired(d -> d.fetchedAt().filter(shown -> replicas.isPresent() && shown.isAfter(start))
+                    .isPresent() ? d : new DesiredStateStatus(d.url(), d.branch(), Optional.of(snapshot.revision()),
+                            Optional.of(start), snapshot.untrusted(), fetched.state().problems()));
             return Optional.of(fetched);
         } catch (RuntimeException e) {
             failDesired(pollErrors.failed(e));
@@ -328,6 +445,15 @@ public final class Reconciler {
         Set<AppEnv> shown = undeploys.shown(state.entries().keySet());
         Set<AppEnv> kept = new HashSet<>(shown);
         kept.addAll(inFlight); // a rollout running ends itself as superseded, and is forgotten after
+        if (replicas.isPresent()) {
+            // Another replica may have seen a newer revision (with app/environments this one lacks),
+            // or be running one that left: only the newest view forgets, and never what a lease holds.
+            if (!board.desired().revision().equals(Optional.of(state.revision()))) {
+                return;
+            }
+            before.keySet().stream().filter(id -> !kept.contains(id) && leases.holder(id).isPresent())
+                    .forEach(kept::add);
+        }
         apps.retain(kept);
         board.retain(shown);
     }
