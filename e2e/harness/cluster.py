@@ -64,6 +64,7 @@ class Cluster:
                 extra_config=config, tokens=(single.token, single.read_token),
                 extra_env={"QUARKUS_DATASOURCE_PASSWORD": self.db.password})
         self.killed = set()
+        self.killed_at = {}  # replica name: when it was killed (time.time())
         self.locks = LockWatch(world.hosts, [fleet_path(a) for a in (APP,) + FLEET])
         self.fields = ReplicaFieldWatch(self)
         self.fleet_added = False
@@ -156,6 +157,7 @@ class Cluster:
 
     def kill(self, name):
         """SIGKILL of one replica: no chance to release its leases or its host locks."""
+        self.killed_at[name] = time.time()
         self.replicas[name].kill()
         self.killed.add(name)
 
@@ -342,6 +344,31 @@ class LockWatch:
                 name = controllers.get(holder.split("/", 1)[0], "?")
                 lines.append("%s %s %s-%s %s (%s)" % (host, path, _clock(start), _clock(end), holder, name))
         return "\n".join(lines) + "\n"
+
+
+def steps_without_lease(cluster, apps, tolerance=0.5):
+    """Host locks a replica held while it did not hold the app/environment's lease: each lock hold
+    on a host (the hosts' own record, LockWatch) against the replica field of the API (the lease's
+    holder, ReplicaFieldWatch), leaving out `tolerance` seconds at each end for the two watches'
+    sampling, and what a killed replica's lock outlived it by."""
+    controllers = cluster.controllers()
+    found = []
+    for host, path in cluster.locks.keys:
+        app = next(a for a in apps if fleet_path(a) == path)
+        changes = [(t, name) for t, a, name in cluster.fields.changes if a == app]
+        for holder, start, end in cluster.locks.holds(host, path):
+            name = controllers.get(holder.split("/", 1)[0])
+            if name in cluster.killed_at:
+                end = min(end, cluster.killed_at[name])
+            if name is None or end - start <= 2 * tolerance:
+                continue
+            before = [n for t, n in changes if t <= start + tolerance]
+            during = ([before[-1]] if before else []) + [n for t, n in changes if start + tolerance < t < end - tolerance]
+            others = sorted({str(n) for n in during if n != name})
+            if others and changes:
+                found.append("%s %s: %s held the host's lock %s-%s while the lease was %s's"
+                             % (host, path, name, _clock(start), _clock(end), " then ".join(others)))
+    return found
 
 
 def history(host, path):

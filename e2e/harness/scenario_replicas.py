@@ -142,6 +142,7 @@ def _database_down(w, cluster, sha0, sha1, req1):
     at_stop = {h.number: log_size(h) for h in w.hosts}
     cluster.db.stop(immediate=True)
     down = cluster.wait_ready(live, 503, timeout=30)
+    reads = _status_code(cluster.any())
     time.sleep(max(0.0, stopped + GRACE - time.time()))
     after_grace = {h.number: log_size(h) for h in w.hosts}
     revision = cluster.deploy_fleet_app(app, sha1, req1, "Deploy %s %s while PostgreSQL is down" % (app, sha1[:12]))
@@ -167,9 +168,9 @@ def _database_down(w, cluster, sha0, sha1, req1):
         check(lines and all(_epoch(h["time"]) >= restarted for h in lines),
               "%s's %s/.trueup/history.log: the deploy of %s in %s is not after PostgreSQL came back at %s: %s"
               % (host, fleet_path(app), sha1[:12], revision[:12], clustering._clock(restarted), lines))
-    note(w, "PostgreSQL down %.0fs: readiness DOWN after %s; %d SSH commands began in the first %ds, none after; "
-            "ready again after %s; %s's bump deployed %.1fs after the restart"
-         % (restarted - stopped, _seconds(down), early, GRACE, _seconds(up), app, deployed - restarted))
+    note(w, "PostgreSQL down %.0fs: readiness DOWN after %s; GET /api/status answered %s; %d SSH commands began in "
+            "the first %ds, none after; ready again after %s; %s's bump deployed %.1fs after the restart"
+         % (restarted - stopped, _seconds(down), reads, early, GRACE, _seconds(up), app, deployed - restarted))
 
 
 def _same_everywhere(w, cluster):
@@ -185,7 +186,8 @@ def _same_everywhere(w, cluster):
 
 def _no_interleaving(w, cluster):
     """c. From the hosts: no deploy's lock came back after another's had held it, on any host and
-    base directory, and each host logged each deploy once, in order."""
+    base directory, and each host logged each deploy once, in order; and no replica held a host's
+    lock while another held the app/environment's lease (or none did)."""
     problems = []
     for host in w.hosts:
         for app in APPS:
@@ -200,6 +202,8 @@ def _no_interleaving(w, cluster):
             if twice:
                 problems.append("%s %s: deployed more than once: %s" % (host, path, sorted(twice)))
     check(not problems, "; ".join(problems))
+    stale = clustering.steps_without_lease(cluster, APPS)
+    check(not stale, "a replica acted on hosts without the lease: %s" % "; ".join(stale))
     controllers = cluster.controllers()
     held = {controllers.get(c, c) for c in cluster.locks.controllers_seen()}
     note(w, "the hosts' locks were held by %s, never interleaved (%d reads of %d base paths)"
@@ -244,6 +248,14 @@ def _view(status):
 def _current(host, path=APP_PATH):
     link = observe.readlink(host.path(path + "/current")) or ""
     return link[len("releases/"):] if link.startswith("releases/") else None
+
+
+def _status_code(replica):
+    """The HTTP status of GET /api/status (with the read token), for a note."""
+    try:
+        return "200" if replica.text("/api/status") is not None else "nothing"
+    except Exception as e:
+        return getattr(e, "code", type(e).__name__)
 
 
 def _epoch(text):
