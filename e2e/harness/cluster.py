@@ -186,6 +186,8 @@ class Cluster:
         try:
             with open(self.log("locks"), "w") as f:
                 f.write(self.locks.describe(self.controllers()))
+                f.write("replica field of /api/status (the lease's holder), each change:\n")
+                f.write("".join("%s %s %s\n" % (_clock(t), app, name) for t, app, name in self.fields.changes))
         except OSError as e:
             errors.append("writing the lock watch's record: %s" % e)
         if os.path.exists(self.db.log):
