@@ -3,6 +3,7 @@ package io.trueup.config;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.trueup.TrueupException;
+import io.trueup.cluster.ControllerId;
 import io.trueup.cluster.QuartzReplicas;
 import io.trueup.demo.DemoEnvironment;
 import io.trueup.desired.Policy;
@@ -257,15 +258,16 @@ public class Wiring {
     @Produces
     @Singleton
     Reconciler reconciler(TrueupConfig config, Connections connections, RemoteShell shell, GitSsh ssh,
-            AppMirrors mirrors, StatusBoard board, ControllerState state, Clock clock, ReconcileMetrics metrics,
+            AppMirrors mirrors, StatusBoard board, Stores stores, Clock clock, ReconcileMetrics metrics,
             Notifier notifier, Optional<QuartzReplicas> replicas) {
+        ControllerState state = stores.state();
         ReconcileObserver observer = ReconcileObserver.both(metrics, notifier);
         SignedCommits signed = signedCommits(config.desiredState(), clock);
         Optional<DesiredStateSource> source = connections.url().map(url -> new GitDesiredStateSource(url,
                 connections.branch(), connections.dir(), stateDir(config).resolve("desired-state.git"), ssh, signed));
         Limits limits = new Limits(config.concurrency(), config.ssh().commandTimeout(),
                 config.ssh().connectTimeout().plusSeconds(60), config.ssh().user(),
-                HostLock.of(stateDir(config), config.lockTtl()), config.retry().maxAttempts(),
+                hostLock(config, stores), config.retry().maxAttempts(),
                 config.cluster().leaseTtl());
         Reconciler reconciler = reconciler(source, shell, mirrors, new SecretsDir(secretsDir(config, connections)),
                 board, state, clock, limits, observer, new Undeploying(config.undeploy() == TrueupConfig.Undeploy.AUTO),
@@ -275,6 +277,15 @@ public class Wiring {
             r.start(reconciler::reconcileHere);
         });
         return reconciler;
+    }
+
+    /**
+     * Who trueup is in the hosts' locks: the controller of its state directory, or with replicas the
+     * controller they are together (each replica a run of it).
+     */
+    private static HostLock hostLock(TrueupConfig config, Stores stores) {
+        return stores.database().map(database -> HostLock.run(ControllerId.shared(database, HostLock.fresh()),
+                config.lockTtl())).orElseGet(() -> HostLock.of(stateDir(config), config.lockTtl()));
     }
 
     /**

@@ -30,12 +30,25 @@ public record HostLock(String controller, String instance, Duration ttl) {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(stateDir);
-                Files.writeString(file, host() + "-" + UUID.randomUUID().toString().substring(0, 8) + "\n");
+                Files.writeString(file, fresh() + "\n");
             }
             return new HostLock(Files.readString(file).strip(), UUID.randomUUID().toString().substring(0, 8), ttl);
         } catch (IOException e) {
             throw new TrueupException("cannot read or write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A run of the controller {@code controller} that others share too (trueup's replicas): a new
+     * run id. {@code controller} comes from {@link #fresh} on the first replica.
+     */
+    public static HostLock run(String controller, Duration ttl) {
+        return new HostLock(controller, UUID.randomUUID().toString().substring(0, 8), ttl);
+    }
+
+    /** A new controller id: this machine's host name and 8 random hex characters. */
+    public static String fresh() {
+        return host() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String host() {

@@ -1,6 +1,7 @@
 package io.trueup.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -11,12 +12,15 @@ import java.io.UncheckedIOException;
 /**
  * The JSON of the values the PostgreSQL store keeps (halts, history entries, pending undeploys,
  * statuses), as the file stores write theirs: records by their components, {@code Optional}s as
- * their value or null, times as ISO-8601 text. Rollout records are {@code RecordJson}'s.
+ * their value or null, times as ISO-8601 text; fields it does not know are skipped. Rollout
+ * records are {@code RecordJson}'s.
  */
 final class Json {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .registerModule(new Jdk8Module()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .registerModule(new Jdk8Module()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // A replica reads what a newer version of trueup wrote, while replicas are upgraded one by one.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {
     }

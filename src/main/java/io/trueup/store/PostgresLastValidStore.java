@@ -2,6 +2,7 @@ package io.trueup.store;
 
 import io.trueup.desired.AppEnv;
 import io.trueup.reconcile.LastValidStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,17 +28,13 @@ final class PostgresLastValidStore implements LastValidStore {
 
     @Override
     public void update(Set<AppEnv> present, Map<AppEnv, String> valid) {
+        List<AppEnv> kept = present.stream().filter(id -> valid.get(id) != null).toList();
         db.transaction("keep the last valid revisions", tx -> {
             tx.update("DELETE FROM trueup_last_valid WHERE NOT (app_env = ANY (?))", tx.texts(Keys.of(present)));
-            for (AppEnv id : present) {
-                String revision = valid.get(id);
-                if (revision != null) {
-                    tx.update("INSERT INTO trueup_last_valid AS v (app_env, revision) VALUES (?, ?)"
-                            + " ON CONFLICT (app_env) DO UPDATE SET revision = excluded.revision"
-                            + " WHERE v.revision <> excluded.revision", id.toString(), revision);
-                }
-            }
-            return null;
+            return tx.update("INSERT INTO trueup_last_valid AS v (app_env, revision) SELECT * FROM unnest(?, ?)"
+                    + " ON CONFLICT (app_env) DO UPDATE SET revision = excluded.revision"
+                    + " WHERE v.revision <> excluded.revision", tx.texts(Keys.of(kept)),
+                    tx.texts(kept.stream().map(valid::get).toList()));
         });
     }
 }

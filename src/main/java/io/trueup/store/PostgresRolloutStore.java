@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
  * as {@link RecordJson} writes it. {@link #save} writes only under this replica's unexpired lease of
  * the app/environment: the lease row is read and locked ({@code FOR SHARE}, so that no other
  * replica takes it over meanwhile) in the transaction that writes the record, its expiry compared
- * with the database's clock; otherwise it throws {@link LeaseLost} and writes nothing. An abort
+ * with the database's clock; otherwise it throws {@link LeaseLost} and writes nothing. Nor does
+ * {@link #remove} forget a rollout whose lease another replica holds. An abort
  * ({@link #abort}, from any replica, no lease needed) locks the row and is kept by the saves that
  * follow, as {@code FileRolloutStore} keeps it. A record that cannot be read (written by hand, or by
  * another version of trueup) is logged and deleted, as the file store sets its file aside: that
@@ -70,10 +71,21 @@ final class PostgresRolloutStore implements RolloutStore {
         });
     }
 
+    /**
+     * Forgets the rollout of {@code id}, unless another replica holds its lease (this one's ran out
+     * and it was taken over): then the rollout is that replica's to end, and this throws
+     * {@link LeaseLost}, removing nothing.
+     */
     @Override
     public void remove(AppEnv id) {
-        db.transaction("remove the rollout of " + id,
-                tx -> tx.update("DELETE FROM trueup_rollouts WHERE app_env = ?", id.toString()));
+        db.transaction("remove the rollout of " + id, tx -> {
+            Optional<Leases.Lease> lease = tx.first(PostgresLeases.LIVE_HOLDER + " FOR SHARE",
+                    row -> PostgresLeases.lease(id, row), id.toString());
+            if (lease.isPresent() && !lease.get().owner().equals(replica)) {
+                throw new LeaseLost(id, replica, lease);
+            }
+            return tx.update("DELETE FROM trueup_rollouts WHERE app_env = ?", id.toString());
+        });
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class ControllerProcess {
      * This JVM's class path: under surefire, its {@code surefire.test.class.path} (the
      * {@code java.class.path} may be a jar whose manifest names the rest, which works too).
      */
-    private static String classPath() {
+    static String classPath() {
         String tests = System.getProperty("surefire.test.class.path");
         return tests != null && !tests.isBlank() ? tests : System.getProperty("java.class.path");
     }

@@ -37,7 +37,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final int port;
-    private final String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+    private final String password = HexFormat.of().formatHex(randomBytes(12));
     private final List<String> asServerUser;
     private final Thread stopAtExit = new Thread(this::kill, "stop-postgres");
     private Process server;
@@ -94,6 +94,12 @@ public final class PostgresServer implements AutoCloseable {
                     + VERSIONS + "/<version>/bin: apt-get install postgresql");
         }
         return versions.get(0).resolve("bin");
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static int freePort() throws IOException {
