@@ -16,14 +16,12 @@ NAMES = ("r1", "r2", "r3")
 FLEET = tuple("fleet%02d" % n for n in range(2, 11))  # with hello: ten app/environments
 CHECKIN = "2s"     # trueup.cluster.checkin-interval
 LEASE_TTL = "10s"  # trueup.cluster.lease-ttl
-LOCK_TTL = "1m"    # trueup.lock-ttl: a host lock of a killed replica is another controller's
 
 REPLICA_CONFIG = """# A replica of a clustered trueup (scenario 17): its state in PostgreSQL.
 trueup.store=postgresql
 trueup.cluster.replica={name}
 trueup.cluster.checkin-interval={checkin}
 trueup.cluster.lease-ttl={lease_ttl}
-trueup.lock-ttl={lock_ttl}
 quarkus.datasource.jdbc.url={url}
 quarkus.datasource.username={user}
 """
@@ -56,8 +54,8 @@ class Cluster:
         single = world.trueup
         self.replicas = {}
         for name in names:
-            config = REPLICA_CONFIG.format(name=name, checkin=CHECKIN, lease_ttl=LEASE_TTL, lock_ttl=LOCK_TTL,
-                                           url=self.db.jdbc_url, user=postgres.ROLE)
+            config = REPLICA_CONFIG.format(name=name, checkin=CHECKIN, lease_ttl=LEASE_TTL, url=self.db.jdbc_url,
+                                           user=postgres.ROLE)
             self.replicas[name] = trueup.Trueup(
                 single.java, single.jar, os.path.join(self.dir, name), world.desired.path, world.fleet.client_key,
                 world.fleet.known_hosts, hosts.USER, single.poll_interval, single.java_options,
@@ -65,7 +63,7 @@ class Cluster:
                 extra_env={"QUARKUS_DATASOURCE_PASSWORD": self.db.password})
         self.killed = set()
         self.killed_at = {}  # replica name: when it was killed (time.time())
-        self.locks = LockWatch(world.hosts, [fleet_path(a) for a in (APP,) + FLEET])
+        self.locks = LockWatch(world.hosts, [fleet_path(a) for a in (APP,) + FLEET], self._pids)
         self.fields = ReplicaFieldWatch(self)
         self.fleet_added = False
 
@@ -161,16 +159,12 @@ class Cluster:
         self.replicas[name].kill()
         self.killed.add(name)
 
-    def controllers(self):
-        """{controller id in host locks: replica name}, from each replica's state directory."""
-        found = {}
-        for name, replica in self.replicas.items():
-            try:
-                with open(os.path.join(replica.state_dir, "controller-id")) as f:
-                    found[f.read().strip()] = name
-            except OSError:
-                pass
-        return found
+    def _pids(self):
+        return {name: r.process.pid for name, r in self.replicas.items() if r.process is not None}
+
+    def owners(self):
+        """{lock owner (<controller>/<run>): replica name}, as the lock watch identified them."""
+        return dict(self.locks.owners)
 
     def destroy(self):
         """Stops the replicas and the database, keeps their logs and what the lock watch saw, and
@@ -185,7 +179,7 @@ class Cluster:
         self.fields.stop()
         try:
             with open(self.log("locks"), "w") as f:
-                f.write(self.locks.describe(self.controllers()))
+                f.write(self.locks.describe())
                 f.write("replica field of /api/status (the lease's holder), each change:\n")
                 f.write("".join("%s %s %s\n" % (_clock(t), app, name) for t, app, name in self.fields.changes))
         except OSError as e:
@@ -266,11 +260,17 @@ class LockWatch:
     <path>/.trueup/lock/owner every 20 ms: a record of each change, [(time, holder or None)].
 
     A holder is `<controller>/<run> since <time>`: one deploy (or one command that is not part
-    of a deploy) of one controller; its commands write their own pid after it, which is left out.
+    of a deploy) of one run of a controller; its commands write their own pid after it, which is
+    left out here. Replicas may share one controller id; each is its own run. Which replica an
+    owner (`<controller>/<run>`) is, is found once, while its command runs: the command's
+    SSH_CLIENT (/proc/<pid>/environ) names the client's port, and the replica whose process has
+    that TCP connection open is the one (pids(): {replica: pid}).
     """
 
-    def __init__(self, hosts_, paths, interval=0.02):
+    def __init__(self, hosts_, paths, pids, interval=0.02):
         self.keys = [(h, p) for h in hosts_ for p in paths]
+        self.pids = pids
+        self.owners = {}  # "<controller>/<run>": replica name
         self.interval = interval
         self.changes = {(h.number, p): [] for h, p in self.keys}
         self._stop = threading.Event()
@@ -289,11 +289,15 @@ class LockWatch:
         last = {}
         while not self._stop.is_set():
             for host, path in self.keys:
-                holder = _holder(host.path(path + "/.trueup/lock/owner"))
+                holder, pid = _holder_and_pid(host.path(path + "/.trueup/lock/owner"))
                 key = (host.number, path)
                 if last.get(key, None) != holder or key not in last:
                     last[key] = holder
                     self.changes[key].append((time.time(), holder))
+                if holder and owner(holder) not in self.owners and pid:
+                    name = _replica_of_command(pid, self.pids())
+                    if name:
+                        self.owners[owner(holder)] = name
             self.reads += 1
             self._stop.wait(self.interval)
 
@@ -322,28 +326,33 @@ class LockWatch:
                 seen.append(holder)
         return found
 
-    def first_holder_after(self, path, after, controllers):
+    def replica(self, holder):
+        """The replica a holder is (None while not identified)."""
+        return self.owners.get(owner(holder))
+
+    def first_holder_after(self, path, after, names):
         """(time, host number, holder) of the first lock of path, on any host, taken after `after`
-        by one of controllers, or None."""
+        by one of the replicas names, or None."""
         best = None
         for (number, p), entries in self.changes.items():
             if p != path:
                 continue
             for t, holder in entries:
-                if t > after and holder and holder.split("/", 1)[0] in controllers:
+                if t > after and holder and self.replica(holder) in names:
                     if best is None or t < best[0]:
                         best = (t, number, holder)
                     break
         return best
 
-    def controllers_seen(self):
-        return {holder.split("/", 1)[0] for entries in self.changes.values() for _, holder in entries if holder}
+    def replicas_seen(self):
+        """The replicas that held a lock (an owner not identified counts as itself)."""
+        return {self.replica(h) or owner(h) for entries in self.changes.values() for _, h in entries if h}
 
-    def describe(self, controllers):
-        lines = ["lock owners seen (%d reads of every base path; controllers: %s)" % (self.reads, controllers)]
+    def describe(self):
+        lines = ["lock owners seen (%d reads of every base path; owners: %s)" % (self.reads, self.owners)]
         for host, path in self.keys:
             for holder, start, end in self.holds(host, path):
-                name = controllers.get(holder.split("/", 1)[0], "?")
+                name = self.replica(holder) or "?"
                 lines.append("%s %s %s-%s %s (%s)" % (host, path, _clock(start), _clock(end), holder, name))
         return "\n".join(lines) + "\n"
 
@@ -353,13 +362,12 @@ def steps_without_lease(cluster, apps, tolerance=0.5):
     on a host (the hosts' own record, LockWatch) against the replica field of the API (the lease's
     holder, ReplicaFieldWatch), leaving out `tolerance` seconds at each end for the two watches'
     sampling, and what a killed replica's lock outlived it by."""
-    controllers = cluster.controllers()
     found = []
     for host, path in cluster.locks.keys:
         app = next(a for a in apps if fleet_path(a) == path)
         changes = [(t, name) for t, a, name in cluster.fields.changes if a == app]
         for holder, start, end in cluster.locks.holds(host, path):
-            name = controllers.get(holder.split("/", 1)[0])
+            name = cluster.locks.replica(holder)
             if name in cluster.killed_at:
                 end = min(end, cluster.killed_at[name])
             if name is None or end - start <= 2 * tolerance:
@@ -397,13 +405,55 @@ def log_size(host):
     return os.path.getsize(host.log)
 
 
-def _holder(path):
+def owner(holder):
+    """`<controller>/<run>` of a holder `<controller>/<run> since <time>`."""
+    return holder.split(" ", 1)[0]
+
+
+def holder_of(path):
+    """The holder in a lock's owner file, without the pid; None when the lock is free."""
+    return _holder_and_pid(path)[0]
+
+
+def _holder_and_pid(path):
     try:
         with open(path) as f:
             text = f.read().strip()
     except OSError:
+        return None, None
+    if not text:
+        return None, None
+    holder, _, pid = text.partition(" pid ")
+    return holder, int(pid) if pid.isdigit() else None
+
+
+def _replica_of_command(pid, replicas):
+    """The replica ({name: pid}) whose SSH connection runs the host command pid, or None."""
+    try:
+        with open("/proc/%d/environ" % pid, "rb") as f:
+            env = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+        port = int(env[b"SSH_CLIENT"].split()[1])
+    except (OSError, KeyError, ValueError, IndexError):
         return None
-    return text.split(" pid ", 1)[0] if text else None
+    inodes = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == port and int(fields[2].rsplit(":", 1)[1], 16) == 22:
+                        inodes.add(fields[9])
+        except (OSError, ValueError, IndexError):
+            pass
+    for name, java in replicas.items():
+        try:
+            for fd in os.listdir("/proc/%d/fd" % java):
+                link = os.readlink("/proc/%d/fd/%s" % (java, fd))
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return name
+        except OSError:
+            continue
+    return None
 
 
 def _clock(t):

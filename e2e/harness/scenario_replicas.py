@@ -62,15 +62,20 @@ def _spread(w, cluster, sha0):
 
     def spread():
         by_field = cluster.fields.replicas_seen()
-        by_lock = {cluster.controllers().get(c, c) for c in cluster.locks.controllers_seen()}
+        by_lock = cluster.locks.replicas_seen()
         check(len(by_field) >= 2 and len(by_lock) >= 2,
               "the work is not spread: the replica field named %s, the hosts' locks were held by %s"
               % (by_field, by_lock))
         return by_field, by_lock
     by_field, by_lock = wait.until("two replicas or more to work", spread, timeout=30, interval=0.5)
     for name in cluster.live():
-        metrics = cluster.replicas[name].text("/q/metrics") or ""
-        check('replica="%s"' % name in metrics, "/q/metrics of %s has no series with replica=\"%s\"" % (name, name))
+        def labelled():
+            metrics = cluster.replicas[name].text("/q/metrics", timeout=20)
+            check(metrics is not None, "/q/metrics of %s does not answer" % name)
+            check('replica="%s"' % name in metrics, "/q/metrics of %s has no series with replica=\"%s\": %s"
+                  % (name, name, metrics[:300]))
+            return True
+        wait.until("/q/metrics of %s to carry replica=\"%s\"" % (name, name), labelled, timeout=60, interval=1)
     note(w, "ten app/environments Synced in %.1fs; the replica field named %s; the hosts' locks were held by %s"
          % (took, {n: len(a) for n, a in sorted(by_field.items())}, sorted(by_lock)))
 
@@ -86,13 +91,13 @@ def _killed_mid_batch(w, cluster):
     switched = time.time()
     # Batch 2 begins after the pause: the first command of the second host's deploy takes its lock.
     lock = second.path(APP_PATH + "/.trueup/lock/owner")
-    controllers = cluster.controllers()
 
     def second_locked():
-        holder = clustering._holder(lock)
+        holder = clustering.holder_of(lock)
         check(holder, "%s's lock is free" % second)
-        name = controllers.get(holder.split("/", 1)[0])
-        check(name, "%s's lock is held by %s, none of the replicas %s" % (second, holder, controllers))
+        name = cluster.locks.replica(holder)
+        check(name, "%s's lock is held by %s, not (yet) known as a replica's (known: %s)"
+              % (second, holder, cluster.owners()))
         return name
     running = wait.until("%s's deploy to take its lock (batch 2)" % second, second_locked, timeout=PAUSE + 60,
                          interval=0.005)
@@ -103,7 +108,7 @@ def _killed_mid_batch(w, cluster):
     note(w, "killed %s (SIGKILL) %.1fs after %s switched, as %s's deploy began; the replica field said %s"
          % (running, killed - switched, first, second, field))
     check(field in (None, running), "the replica field names %s, but %s holds %s's lock" % (field, running, second))
-    others = {c for c, n in controllers.items() if n != running}
+    others = set(cluster.replicas) - {running}
 
     def resumed():
         found = cluster.locks.first_holder_after(APP_PATH, killed, others)
@@ -111,16 +116,16 @@ def _killed_mid_batch(w, cluster):
               % (APP_PATH, _short(cluster.app(APP))))
         return found
     at, number, holder = wait.until("another replica to resume the rollout", resumed, timeout=180, interval=0.1)
-    resumer = controllers[holder.split("/", 1)[0]]
+    resumer = cluster.locks.replica(holder)
     moved = cluster.fields.first(APP, killed, lambda name: name not in (None, running))
     wait.until("every host Synced at %s and serving it" % sha1[:12],
                lambda: _all_synced(w, cluster, {APP: sha1}), timeout=120, interval=0.2)
     done = time.time()
     note(w, "kill -> resumed %.1fs (first lock of %s by %s on h%d), kill -> replica field %s, kill -> finished "
-            "%.1fs (checkin %s, lease TTL %s, lock TTL %s, poll %s)"
+            "%.1fs (checkin %s, lease TTL %s, poll %s)"
          % (at - killed, APP_PATH, resumer, number,
             "%s after %.1fs" % (moved[1], moved[0] - killed) if moved else "not seen moving",
-            done - killed, clustering.CHECKIN, clustering.LEASE_TTL, clustering.LOCK_TTL, w.trueup.poll_interval))
+            done - killed, clustering.CHECKIN, clustering.LEASE_TTL, w.trueup.poll_interval))
     w.assert_whole(sha1)
     for host in w.hosts:
         check(_current(host) == sha1, "%s's current is %s, not %s" % (host, _current(host), sha1[:12]))
@@ -204,8 +209,7 @@ def _no_interleaving(w, cluster):
     check(not problems, "; ".join(problems))
     stale = clustering.steps_without_lease(cluster, APPS)
     check(not stale, "a replica acted on hosts without the lease: %s" % "; ".join(stale))
-    controllers = cluster.controllers()
-    held = {controllers.get(c, c) for c in cluster.locks.controllers_seen()}
+    held = cluster.locks.replicas_seen()
     note(w, "the hosts' locks were held by %s, never interleaved (%d reads of %d base paths)"
          % (sorted(held), cluster.locks.reads, len(cluster.locks.keys)))
 

@@ -155,12 +155,12 @@ class Trueup:
         text = self.text(path)
         return None if text is None else json.loads(text)
 
-    def text(self, path):
+    def text(self, path, timeout=5):
         """GET path (the API, /q/metrics) as text, with the read token; None for 404 or when nothing answers."""
         request = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path),
                                          headers={"Authorization": "Bearer " + self.read_token})
         try:
-            with _HTTP.open(request, timeout=5) as response:
+            with _HTTP.open(request, timeout=timeout) as response:
                 return response.read().decode()
         except urllib.error.HTTPError as e:
             if e.code == 404:
