@@ -63,9 +63,10 @@ def _spread(w, cluster, sha0):
     def spread():
         by_field = cluster.fields.replicas_seen()
         by_lock = cluster.locks.replicas_seen()
-        check(len(by_field) >= 2 and len(by_lock) >= 2,
-              "the work is not spread: the replica field named %s, the hosts' locks were held by %s"
-              % (by_field, by_lock))
+        # Reconciles (the lease, the replica field) spread; deploys (the host locks) may all land
+        # on one replica that took the first jobs, so they are only noted.
+        check(len(by_field) >= 2, "the work is not spread: the replica field named only %s; the hosts' locks "
+              "were held by %s" % (sorted(by_field), sorted(by_lock)))
         return by_field, by_lock
     by_field, by_lock = wait.until("two replicas or more to work", spread, timeout=30, interval=0.5)
     for name in cluster.live():
