@@ -130,7 +130,7 @@ public final class QuartzReplicas implements Replicas, AutoCloseable {
     }
 
     @Override
-    public void schedule(Set<AppEnv> ids) {
+    public void schedule(Set<AppEnv> ids, boolean prune) {
         try {
             Set<JobKey> existing = scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP));
             Set<JobKey> wanted = new HashSet<>();
@@ -143,7 +143,7 @@ public final class QuartzReplicas implements Replicas, AutoCloseable {
                 }
             }
             for (JobKey key : existing) {
-                if (!wanted.contains(key)) {
+                if (prune && !wanted.contains(key)) {
                     scheduler.deleteJob(key);
                     LOG.debugf("%s: left desired state: no more reconciles scheduled", key.getName());
                 }

@@ -49,6 +49,7 @@ import io.trueup.status.DesiredStateStatus;
 import io.trueup.status.StatusBoard;
 import io.trueup.status.StatusStore;
 import io.trueup.store.Leases;
+import io.trueup.store.PostgresLeases;
 import io.trueup.store.PostgresState;
 import io.trueup.webhook.Webhooks;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -180,15 +181,13 @@ public class Wiring {
      */
     static String replica(TrueupConfig.Cluster cluster) {
         String name = cluster.replica().orElseGet(Wiring::hostName);
-        if (!REPLICA.matcher(name).matches()) {
+        if (!PostgresLeases.REPLICA.matcher(name).matches()) {
             throw new TrueupException("trueup.cluster.replica: '" + name + "' is not a replica name (1 to 63"
                     + " letters, digits, '.', '_' or '-'" + (cluster.replica().isEmpty() ? "; it defaults to the"
                     + " host name: set it" : "") + ")");
         }
         return name;
     }
-
-    private static final java.util.regex.Pattern REPLICA = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,63}");
 
     private static String hostName() {
         try {

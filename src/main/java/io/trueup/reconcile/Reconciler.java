@@ -28,12 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,7 +82,7 @@ public final class Reconciler {
     private final Duration leaseTtl;
     /** Set when trueup runs as one of several replicas: reconciles are then started through them. */
     private volatile Optional<Replicas> replicas = Optional.empty();
-    
+
     /**
      * Renders each valid app/environment's config with {@code renderer}, at every cycle (a rotated
      * secret is seen at the next one), keeps in {@code lastValid} the revision where each was last
@@ -130,7 +133,7 @@ public final class Reconciler {
      */
     private void dispatch(Replicas to, Optional<String> revision, Optional<String> sharedBefore) {
         Set<AppEnv> ids = undeploys.shown(lastValid.keySet());
-        to.schedule(ids);
+        to.schedule(ids, revision.isPresent() && revision.equals(board.desired().revision()));
         if (revision.isPresent() && !revision.equals(sharedBefore)) {
             ids.forEach(to::fire);
         }
@@ -154,8 +157,7 @@ public final class Reconciler {
             return;
         }
         long every = Math.max(1, leaseTtl.toMillis() / 3);
-        java.util.concurrent.ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> renew(id), every, every,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> renew(id), every, every, TimeUnit.MILLISECONDS);
         try {
             if (undeploys.due().contains(id) && inFlight.add(id)) {
                 try {
@@ -311,7 +313,7 @@ public final class Reconciler {
             return;
         }
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        alarms.schedule(() -> reconcileSoon(id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        alarms.schedule(() -> reconcileSoon(id), delay, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -325,7 +327,7 @@ public final class Reconciler {
                 return Optional.empty();
             }
             replicas.get().fire(id); // the replica that runs it undeploys first
-            return Optional.of(java.util.concurrent.CompletableFuture.completedFuture(null));
+            return Optional.of(CompletableFuture.completedFuture(null));
         }
         if (approve && undeploys.approve(id) == 0 || !inFlight.add(id)) {
             return Optional.empty();

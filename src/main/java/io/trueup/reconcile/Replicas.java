@@ -12,8 +12,12 @@ import java.util.Set;
  */
 public interface Replicas {
 
-    /** Keeps one reconcile schedule for each of {@code ids} and none for other app/environments. */
-    void schedule(Set<AppEnv> ids);
+    /**
+     * Keeps one reconcile schedule for each of {@code ids}; with {@code prune}, none for other
+     * app/environments (only a replica whose desired state is the newest any has seen prunes: an
+     * older one would drop the schedules of app/environments it does not know yet).
+     */
+    void schedule(Set<AppEnv> ids, boolean prune);
 
     /** Has {@code id} reconciled now, or right after the reconcile of it running somewhere ends. */
     void fire(AppEnv id);

@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * taking over (an expired lease) and renewing are one statement; a database error is a
  * {@link StoreException}, never a lease granted. Thread-safe.
  */
-final class PostgresLeases implements Leases {
+public final class PostgresLeases implements Leases {
 
     /** What a replica's name may be: it is shown in the status and the metrics' labels. */
-    static final Pattern REPLICA = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+    public static final Pattern REPLICA = Pattern.compile("[A-Za-z0-9._-]{1,63}");
 
     /** The lease of an app/environment as the row has it, if it has not expired. */
     static final String LIVE_HOLDER = "SELECT owner, expires FROM trueup_leases"

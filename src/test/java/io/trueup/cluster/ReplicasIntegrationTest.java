@@ -92,7 +92,7 @@ class ReplicasIntegrationTest {
         fleet.deploy(good, "");
         start("r1");
         start("r2");
-        assertTrue(Fleet.within(Duration.ofSeconds(90), () -> good.equals(fleet.currentSha(0))
+        assertTrue(Fleet.within(Duration.ofSeconds(180), () -> good.equals(fleet.currentSha(0))
                 && good.equals(fleet.currentSha(1)) && rolledOut(1)), this::logs);
         // One replica at a time: each host restarted once for the deploy, not once per replica.
         assertEquals(List.of(good), restarts(0), this::logs);

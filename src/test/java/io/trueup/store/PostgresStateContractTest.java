@@ -78,7 +78,9 @@ class PostgresStateContractTest extends ControllerStateContract {
     void migratingAgainChangesNothing() {
         PostgresState.migrate(pg.dataSource());
 
-        assertEquals(Optional.of("2"), pg.queryOne("SELECT max(version) FROM trueup_schema_history"));
+        assertEquals(Optional.of("3"), pg.queryOne("SELECT max(version) FROM trueup_schema_history"));
+        assertEquals(Optional.of("3"), pg.queryOne("SELECT count(*) FROM trueup_schema_history WHERE success"),
+                "each migration applied once");
         assertEquals(Optional.of("11"), pg.queryOne("SELECT count(*) FROM information_schema.tables"
                 + " WHERE table_name LIKE 'qrtz\\_%'"), "Quartz's tables");
     }

@@ -38,6 +38,23 @@ public final class ReplicaProcess {
     public static final Duration CHECKIN = Duration.ofSeconds(1);
     public static final Duration LEASE = Duration.ofSeconds(4);
 
+    /** trueup's log, and Quartz's warnings, on the process's output, for the test's failure message. */
+    private static final String LOGGING = """
+            logger.level=INFO
+            logger.handlers=CONSOLE
+            loggers=org.quartz,org.apache.sshd
+            logger.org.quartz.level=WARN
+            logger.org.apache.sshd.level=WARN
+            handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
+            handler.CONSOLE.formatter=PATTERN
+            handler.CONSOLE.properties=autoFlush,target
+            handler.CONSOLE.autoFlush=true
+            handler.CONSOLE.target=SYSTEM_OUT
+            formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
+            formatter.PATTERN.properties=pattern
+            formatter.PATTERN.pattern=%d{HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n
+            """;
+
     private ReplicaProcess() {
     }
 
@@ -48,6 +65,8 @@ public final class ReplicaProcess {
         database.setUrl(args[2]);
         database.setUser(args[3]);
         database.setPassword(args[4]);
+        database.setConnectTimeout(5);
+        database.setSocketTimeout(30);
         String replica = args[5];
         Path identity = dir.resolve("id_ecdsa");
         Path knownHosts = dir.resolve("known_hosts");
@@ -88,9 +107,12 @@ public final class ReplicaProcess {
      * replica {@code name} of the database {@code postgres}; its output goes to {@code log}.
      */
     public static Process start(Path dir, String name, PostgresServer postgres, Path log) throws IOException {
+        Path logging = log.resolveSibling(name + "-logging.properties");
+        java.nio.file.Files.writeString(logging, LOGGING);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", ControllerProcess.classPath(),
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", ReplicaProcess.class.getName(),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dlogging.configuration=" + logging.toUri(), ReplicaProcess.class.getName(),
                 dir.toString(), "state-" + name, postgres.jdbcUrl(), postgres.user(), postgres.password(), name));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
