@@ -6,8 +6,9 @@ import datetime
 import time
 
 from . import cluster as clustering
-from . import observe, wait
-from .cluster import FLEET, Cluster, fleet_path, history, log_size, sessions
+from . import hostlog, observe, wait
+from .cluster import FLEET, Cluster, fleet_path
+from .hostlog import history, log_size, sessions
 from .repos import APP, APP_PATH, ENV
 from .scenarios import check, note, scenario
 
@@ -94,7 +95,7 @@ def _killed_mid_batch(w, cluster):
     lock = second.path(APP_PATH + "/.trueup/lock/owner")
 
     def second_locked():
-        holder = clustering.holder_of(lock)
+        holder = hostlog.holder_of(lock)
         check(holder, "%s's lock is free" % second)
         name = cluster.locks.replica(holder)
         check(name, "%s's lock is held by %s, not (yet) known as a replica's (known: %s)"
@@ -173,7 +174,7 @@ def _database_down(w, cluster, sha0, sha1, req1):
         lines = [h for h in history(host, fleet_path(app)) if h.get("sha") == sha1 and h.get("revision") == revision]
         check(lines and all(_epoch(h["time"]) >= restarted for h in lines),
               "%s's %s/.trueup/history.log: the deploy of %s in %s is not after PostgreSQL came back at %s: %s"
-              % (host, fleet_path(app), sha1[:12], revision[:12], clustering._clock(restarted), lines))
+              % (host, fleet_path(app), sha1[:12], revision[:12], hostlog.clock(restarted), lines))
     note(w, "PostgreSQL down %.0fs: readiness DOWN after %s; GET /api/status answered %s; %d SSH commands began in "
             "the first %ds, none after; ready again after %s; %s's bump deployed %.1fs after the restart"
          % (restarted - stopped, _seconds(down), reads, early, GRACE, _seconds(up), app, deployed - restarted))
