@@ -28,9 +28,10 @@ def serving(host):
 class Layout:
     """A host's <path>: current, previous, releases, envs and anything a deploy left half done."""
 
-    def __init__(self, host):
+    def __init__(self, host, path=APP_PATH):
         self.host = host
-        self.base = host.path(APP_PATH)
+        self.path = path
+        self.base = host.path(path)
         self.exists = os.path.isdir(self.base)
         self.current = _release_of(readlink(os.path.join(self.base, "current")))
         self.previous = _release_of(readlink(os.path.join(self.base, "previous")))
@@ -88,7 +89,7 @@ class Layout:
         keep: how many releases a deploy that just succeeded leaves (None: not checked)."""
         found = []
         if not self.exists:
-            return ["%s does not exist" % APP_PATH]
+            return ["%s does not exist" % self.path]
         if self.current != sha:
             found.append("current is %s, not %s" % (self.current, sha[:12]))
         for release, env in sorted(self.releases.items()):

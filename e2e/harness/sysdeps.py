@@ -18,9 +18,11 @@ PACKAGES = {
 
 
 def missing_packages():
-    """The Debian packages to install: those whose commands are missing, and Debian's python3 with
-    venv and pip (hosts make virtualenvs with /usr/bin/python3)."""
+    """The Debian packages to install: those whose commands are missing, Debian's PostgreSQL server,
+    and Debian's python3 with venv and pip (hosts make virtualenvs with /usr/bin/python3)."""
     wanted = {pkg for path, pkg in PACKAGES.items() if not os.path.exists(path)}
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        wanted.add("postgresql")  # the server of scenario 17 (three replicas on one PostgreSQL)
     python = "/usr/bin/python3"
     if not os.path.exists(python) or proc.run([python, "-c", "import venv, ensurepip"], check=False).returncode:
         wanted |= {"python3", "python3-venv"}

@@ -53,7 +53,9 @@ def service_java_options(source_root):
 
 class Trueup:
     def __init__(self, java, jar, workdir, desired_url, identity, known_hosts, user, poll_interval="1s",
-                 java_options=(), notify=None):
+                 java_options=(), notify=None, extra_config="", tokens=None, extra_env=None):
+        """extra_config: more lines of its config file; tokens: (action token, read token) to use
+        rather than new ones (replicas of one trueup share them); extra_env: more variables."""
         self.java = java
         self.java_options = list(java_options)
         self.jar = jar
@@ -63,9 +65,9 @@ class Trueup:
         # Templates' {secret:NAME}: the file NAME here. Only root (trueup's user) reads it.
         self.secrets_dir = os.path.join(os.path.dirname(workdir), "secrets")
         # The bearer token of the API's actions (pause, resume, abort, retry), as an operator sets it.
-        self.token = secrets.token_hex(16)
+        self.token = tokens[0] if tokens else secrets.token_hex(16)
         # The token every read of the API and the dashboard needs (trueup.api.read-token).
-        self.read_token = secrets.token_hex(16)
+        self.read_token = tokens[1] if tokens else secrets.token_hex(16)
         self.env = dict(os.environ)
         self.env.update({
             "TRUEUP_DESIRED_STATE_URL": desired_url,
@@ -76,6 +78,8 @@ class Trueup:
             "TRUEUP_API_TOKEN": self.token,
             "TRUEUP_API_READ_TOKEN": self.read_token,
         })
+        self.env.update(extra_env or {})
+        self.extra_config = extra_config
         self.poll_interval = poll_interval
         self.notify = notify  # a notify.Receiver, or None for no notifications
         self.process = None
@@ -84,6 +88,11 @@ class Trueup:
 
     def start(self, log):
         """Starts trueup, logging to the file log, and waits until its API answers."""
+        self.launch(log)
+        self.wait_answering()
+
+    def launch(self, log):
+        """Starts trueup, logging to the file log, without waiting for it."""
         assert not self.running(), "trueup runs already"
         os.makedirs(os.path.join(self.workdir, "config"), exist_ok=True)
         os.makedirs(self.secrets_dir, mode=0o700, exist_ok=True)
@@ -92,6 +101,7 @@ class Trueup:
             f.write(CONFIG.format(poll_interval=self.poll_interval, state_dir=self.state_dir))
             if self.notify is not None:
                 f.write(NOTIFY.format(url=self.notify.url, secret=self.notify.secret))
+            f.write(self.extra_config)
         self.port = _free_port()
         env = dict(self.env, QUARKUS_HTTP_PORT=str(self.port))
         self.log = log
@@ -104,7 +114,9 @@ class Trueup:
                                             start_new_session=True)
         with open(self.pidfile, "w") as f:
             f.write("%d\n" % self.process.pid)
-        wait.until("trueup's API to answer (log: %s)" % log, self._answers, timeout=90, interval=0.1)
+
+    def wait_answering(self, timeout=90):
+        wait.until("trueup's API to answer (log: %s)" % self.log, self._answers, timeout=timeout, interval=0.1)
 
     def _answers(self):
         if self.process.poll() is not None:
@@ -143,12 +155,12 @@ class Trueup:
         text = self.text(path)
         return None if text is None else json.loads(text)
 
-    def text(self, path):
+    def text(self, path, timeout=5):
         """GET path (the API, /q/metrics) as text, with the read token; None for 404 or when nothing answers."""
         request = urllib.request.Request("http://127.0.0.1:%d%s" % (self.port, path),
                                          headers={"Authorization": "Bearer " + self.read_token})
         try:
-            with _HTTP.open(request, timeout=5) as response:
+            with _HTTP.open(request, timeout=timeout) as response:
                 return response.read().decode()
         except urllib.error.HTTPError as e:
             if e.code == 404:

@@ -29,6 +29,7 @@ class World:
         self.initial = None  # (sha, requirements hash) of the app's first commit
         self.good = None     # the last (sha, requirements hash) a scenario saw every host converge to
         self.scenario = None
+        self.cluster = None  # scenario 17's replicas and PostgreSQL while they run (cluster.Cluster)
         self.started_at = 0
         self._sshd_log_offsets = {}
 
@@ -75,6 +76,11 @@ class World:
             self.trueup.stop()
         except Exception as e:
             errors.append("stopping trueup: %s" % e)
+        if self.cluster is not None:
+            try:
+                self.cluster.destroy()
+            except Exception as e:
+                errors.append("stopping the replicas and PostgreSQL: %s" % e)
         self.notifications.stop()
         try:
             self.fleet.destroy()
