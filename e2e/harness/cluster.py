@@ -209,12 +209,17 @@ def stop_leftovers():
 
 class ReplicaFieldWatch:
     """Records, every 250 ms, the `replica` field of each app/environment in /api/status of a
-    live replica (the replica holding its lease): [(time, app, replica or None)], on each change."""
+    live replica (the replica holding its lease): `changes`, [(time, app, replica or None)] on each
+    change; and `spans`, [(app, replica or None, since, until)]: when the field surely had that value,
+    from the end of the first request that saw it to the start of the last one that did (a request
+    under load may take seconds, and the value may have changed anywhere within it)."""
 
     def __init__(self, cluster, interval=0.25):
         self.cluster = cluster
         self.interval = interval
         self.changes = []
+        self.spans = []
+        self._open = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -225,18 +230,32 @@ class ReplicaFieldWatch:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
+        for app, (name, since, until) in self._open.items():
+            self.spans.append((app, name, since, until))
+        self._open = {}
+
+    def all_spans(self):
+        """The spans so far, the ones still open included (each up to its last request)."""
+        return list(self.spans) + [(app,) + span for app, span in list(self._open.items())]
 
     def _run(self):
-        last = {}
         while not self._stop.is_set():
+            asked = time.time()
             try:
                 status = self.cluster.any().status() or {}
             except Exception:
                 status = {}
+            answered = time.time()
             for doc in status.get("apps", []):
-                if last.get(doc["app"], "-") != doc.get("replica"):
-                    last[doc["app"]] = doc.get("replica")
-                    self.changes.append((time.time(), doc["app"], doc.get("replica")))
+                app, name = doc["app"], doc.get("replica")
+                span = self._open.get(app)
+                if span is not None and span[0] == name:
+                    self._open[app] = (name, span[1], asked)
+                    continue
+                if span is not None:
+                    self.spans.append((app,) + span)
+                self._open[app] = (name, answered, asked)
+                self.changes.append((answered, app, name))
             self._stop.wait(self.interval)
 
     def replicas_seen(self):
@@ -256,24 +275,24 @@ class ReplicaFieldWatch:
 
 
 def steps_without_lease(cluster, apps, tolerance=0.5):
-    """Host locks a replica held while it did not hold the app/environment's lease: each lock hold
-    on a host (the hosts' own record, LockWatch) against the replica field of the API (the lease's
-    holder, ReplicaFieldWatch), leaving out `tolerance` seconds at each end for the two watches'
-    sampling, and what a killed replica's lock outlived it by."""
+    """Host locks a replica held while it surely did not hold the app/environment's lease: each lock
+    hold on a host (the hosts' own record, LockWatch) against the spans in which the API's replica
+    field (the lease's holder, ReplicaFieldWatch) surely named another replica or none, leaving out
+    `tolerance` seconds at each end of a hold for the lock watch's sampling, and what a killed
+    replica's lock outlived it by."""
     found = []
     for host, path in cluster.locks.keys:
         app = next(a for a in apps if fleet_path(a) == path)
-        changes = [(t, name) for t, a, name in cluster.fields.changes if a == app]
+        spans = [(name, since, until) for a, name, since, until in cluster.fields.all_spans() if a == app]
         for holder, start, end in cluster.locks.holds(host, path):
             name = cluster.locks.replica(holder)
             if name in cluster.killed_at:
                 end = min(end, cluster.killed_at[name])
             if name is None or end - start <= 2 * tolerance:
                 continue
-            before = [n for t, n in changes if t <= start + tolerance]
-            during = ([before[-1]] if before else []) + [n for t, n in changes if start + tolerance < t < end - tolerance]
-            others = sorted({str(n) for n in during if n != name})
-            if others and changes:
+            others = sorted({str(n) for n, since, until in spans
+                             if n != name and since < end - tolerance and until > start + tolerance})
+            if others:
                 found.append("%s %s: %s held the host's lock %s-%s while the lease was %s's"
                              % (host, path, name, hostlog.clock(start), hostlog.clock(end), " then ".join(others)))
     return found

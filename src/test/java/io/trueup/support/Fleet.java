@@ -72,6 +72,8 @@ public final class Fleet implements AutoCloseable {
     public boolean undeployAuto;
     /** The {@code trueup.policy.*} that {@link #startController()} starts trueup with. */
     public io.trueup.desired.Policy policy = io.trueup.desired.Policy.OPEN;
+    /** The leases of the next controller started: this process's own unless a test puts others. */
+    public io.trueup.store.Leases leases = io.trueup.store.Leases.local();
 
     /** The app's {@code source} in desired state; the app repository's directory unless set. */
     public String appSource;
@@ -148,7 +150,9 @@ public final class Fleet implements AutoCloseable {
     private void startController(io.trueup.ssh.RemoteShell remote, String state, GitDesiredStateSource from,
             WorkingRepo desiredRepo) {
         board = new StatusBoard(Optional.of(desiredRepo.dir().toString()), "main");
-        ControllerState kept = ControllerState.at(dir.resolve(state));
+        ControllerState files = ControllerState.at(dir.resolve(state));
+        ControllerState kept = new ControllerState(files.control(), files.rollouts(), files.lastValid(),
+                files.history(), files.undeploys(), leases);
         control = kept.control();
         history = kept.history();
         rollouts = kept.rollouts();
