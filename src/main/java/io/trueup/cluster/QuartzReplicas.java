@@ -158,17 +158,36 @@ public final class QuartzReplicas implements Replicas, AutoCloseable {
         fireAt(id, Instant.EPOCH);
     }
 
+    /**
+     * One trigger per app/environment besides its repeating one ({@code <app>/<env>/once}): a fire
+     * asked for while an earlier one waits (or waits for the reconcile running to end) adds nothing,
+     * and one asked for earlier takes its place. So the waits between batches, the operators' actions
+     * and the replicas' fetches never pile reconciles up behind a long one.
+     */
     @Override
     public void fireAt(AppEnv id, Instant at) {
+        TriggerKey key = TriggerKey.triggerKey(id + "/once", GROUP);
+        Date when = at.isAfter(Instant.now()) ? Date.from(at) : new Date();
         try {
             if (!scheduler.checkExists(jobKey(id))) {
                 add(id);
             }
-            Trigger once = TriggerBuilder.newTrigger().forJob(jobKey(id))
-                    .startAt(at.isAfter(Instant.now()) ? Date.from(at) : new Date())
+            Trigger waiting = scheduler.getTrigger(key);
+            if (waiting != null && waiting.getNextFireTime() != null && !waiting.getNextFireTime().after(when)) {
+                return;
+            }
+            Trigger once = TriggerBuilder.newTrigger().withIdentity(key).forJob(jobKey(id)).startAt(when)
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build();
-            scheduler.scheduleJob(once);
+            if (waiting != null) {
+                scheduler.rescheduleJob(key, once);
+                return;
+            }
+            try {
+                scheduler.scheduleJob(once);
+            } catch (ObjectAlreadyExistsException e) {
+                scheduler.rescheduleJob(key, once); // another replica's, made meanwhile: the earlier wins next time
+            }
         } catch (SchedulerException e) {
             throw new TrueupException(id + ": cannot have it reconciled: " + e.getMessage(), e);
         }

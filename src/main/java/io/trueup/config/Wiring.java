@@ -427,7 +427,7 @@ public class Wiring {
         HealthChecker health = new HealthChecker(remote, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build(), clock);
         HostDeployer deployer = new HostDeployer(remote, pusher, new JGitTreeArchiver(mirrors), health, commands,
-                limits.lock(), clock);
+                limits.lock(), clock, state.rollouts()::mayAct);
         RolloutEngine engine = new RolloutEngine(deployer, limits.concurrency(), RolloutEngine::sleep, clock);
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new SecureRandom()::nextDouble);
         AppReconciler apps = new AppReconciler(new Inspector(remote, limits.inspectTimeout(), limits.concurrency()),

@@ -12,7 +12,8 @@ import jakarta.inject.Inject;
 
 /**
  * Gauges read from the status board when scraped: app/environments per sync status, hosts
- * per state, and when desired state was last fetched (0 if never). They do no I/O. The series
+ * per state, and when desired state was last fetched (0 if never). They do no SSH and no git; with
+ * {@code trueup.store=postgresql} each reads the statuses from the database. The series
  * per app/environment and per host are {@link AppMetrics}'.
  */
 @Startup

@@ -82,6 +82,8 @@ public final class Reconciler {
 
     private final Leases leases;
     private final Duration leaseTtl;
+    /** How soon a replica that could not catch up with desired state tries the app/environment again. */
+    private final Duration retryBehind = Duration.ofSeconds(5);
     /** Set when trueup runs as one of several replicas: reconciles are then started through them. */
     private volatile Optional<Replicas> replicas = Optional.empty();
 
@@ -150,7 +152,13 @@ public final class Reconciler {
      * its lease has not run out), reconciles again when the lease ends instead.
      */
     public void reconcileHere(AppEnv id) {
-        catchUp();
+        if (!catchUp()) {
+            // Acting on an older desired state than another replica fetched would undo its deploy.
+            LOG.warnf("%s: this replica could not fetch the desired state another replica has (%s); trying"
+                    + " again in %s", id, board.desired().revision().orElse("?"), retryBehind);
+            replicas.ifPresent(r -> r.fireAt(id, clock.instant().plus(retryBehind)));
+            return;
+        }
         if (!inFlight.add(id)) {
             // Quartz ran it twice here (a recovery of this replica, taken to be gone while it was
             // busy): the reconcile running goes on, with its lease.
@@ -203,8 +211,9 @@ public final class Reconciler {
     /** Renews the lease of {@code id} while this replica works on it; says so when it cannot. */
     private void renew(AppEnv id) {
         try {
-            if (!leases.hold(id, leaseTtl)) {
-                LOG.warnf("%s: another replica took the lease over: this one takes no further step", id);
+            if (!leases.renew(id, leaseTtl)) {
+                LOG.warnf("%s: the lease ran out or another replica took it over: this one takes no further step",
+                        id);
             }
         } catch (RuntimeException e) {
             LOG.warnf("%s: cannot renew the lease (%s): no further step is saved, or taken, until it is", id,
@@ -212,13 +221,22 @@ public final class Reconciler {
         }
     }
 
-    /** Fetches desired state when another replica saw a newer revision than this one's newest. */
-    private void catchUp() {
-        Optional<String> shared = board.desired().revision();
-        Optional<String> mine = parsed.map(p -> p.state().revision());
-        if (mine.isEmpty() || shared.isPresent() && !shared.equals(mine)) {
+    /**
+     * Fetches desired state when another replica saw a newer revision than this one's newest.
+     * Returns whether this replica now has the revision the replicas share (or none is shared yet).
+     */
+    private boolean catchUp() {
+        if (!current()) {
             startOnce();
         }
+        return current();
+    }
+
+    /** Whether this replica parsed the newest revision any replica fetched. */
+    private boolean current() {
+        Optional<String> shared = board.desired().revision();
+        Optional<String> mine = parsed.map(p -> p.state().revision());
+        return mine.isPresent() && (shared.isEmpty() || shared.equals(mine));
     }
 
     /** Runs a whole cycle and waits until every app/environment it started is reconciled. */
@@ -402,10 +420,14 @@ public final class Reconciler {
         try {
             apps.reconcile(spec, revisionOf.getOrDefault(spec.id(), ""), problems,
                     () -> lastValid.get(spec.id())).ifPresent(at -> wakeAt(spec.id(), at));
-        } catch (LeaseLost e) {
-            // Another replica holds the app/environment now, and shows its status: this one only stops.
-            LOG.warnf("%s: %s; this replica stops, the one that holds the lease goes on", spec.id(), e.getMessage());
         } catch (RuntimeException e) {
+            Optional<LeaseLost> lost = leaseLost(e);
+            if (lost.isPresent()) {
+                // Another replica holds the app/environment now, and shows its status: this one only stops.
+                LOG.warnf("%s: %s; this replica stops, the one that holds the lease goes on", spec.id(),
+                        lost.get().getMessage());
+                return;
+            }
             LOG.errorf(e, "%s: reconcile failed", spec.id());
             List<HostStatus> hosts = board.app(spec.id()).map(AppStatus::hosts)
                     .orElseGet(() -> spec.hosts().stream().map(HostStatus::unknown).toList());
@@ -415,6 +437,16 @@ public final class Reconciler {
             undeploys.show(spec.id()); // the reconcile rewrote its status
             observer.reconciled(spec.id(), Duration.between(start, clock.instant()));
         }
+    }
+
+    /** The lost lease that {@code e} is, or was caused by (a host's deploy on a worker thread), if any. */
+    private static Optional<LeaseLost> leaseLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LeaseLost lost) {
+                return Optional.of(lost);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -472,19 +504,21 @@ public final class Reconciler {
         }
         List<AppEnv> forgotten = invalid.keySet().stream().filter(id -> !lastValid.containsKey(id)).toList();
         kept.recall(source.orElseThrow(), forgotten).forEach((id, recalled) -> restore(id, recalled, invalid.get(id)));
-        kept.keep(state.entries().keySet(), revisionOf);
         noticeInvalid(state.revision(), invalid);
+        // With replicas, another may have seen a newer revision (with app/environments this one
+        // lacks, or without hosts this one has): only the newest view writes what the replicas share
+        // of it (last valid revisions, removals), and forgets.
+        if (replicas.isPresent() && !board.desired().revision().equals(Optional.of(state.revision()))) {
+            return;
+        }
+        kept.keep(state.entries().keySet(), revisionOf);
         undeploys.track(before, Map.copyOf(lastValid), state.entries().keySet(), state.revision());
         // What is pending undeploy stays shown, and keeps its pause, until it is undeployed.
         Set<AppEnv> shown = undeploys.shown(state.entries().keySet());
         Set<AppEnv> kept = new HashSet<>(shown);
         kept.addAll(inFlight); // a rollout running ends itself as superseded, and is forgotten after
         if (replicas.isPresent()) {
-            // Another replica may have seen a newer revision (with app/environments this one lacks),
-            // or be running one that left: only the newest view forgets, and never what a lease holds.
-            if (!board.desired().revision().equals(Optional.of(state.revision()))) {
-                return;
-            }
+            // Nor what another replica runs, under its lease, as it ends as superseded.
             before.keySet().stream().filter(id -> !kept.contains(id) && leases.holder(id).isPresent())
                     .forEach(kept::add);
         }

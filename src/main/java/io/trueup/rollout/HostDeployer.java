@@ -1,6 +1,7 @@
 package io.trueup.rollout;
 
 import io.trueup.TrueupException;
+import io.trueup.desired.AppEnv;
 import io.trueup.desired.AppSpec;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
@@ -56,7 +57,18 @@ public final class HostDeployer {
      */
     public HostDeployer(RemoteShell shell, CommitPusher pusher, TreeArchiver archiver, HealthChecker health,
             Duration commandTimeout, HostLock lock, Clock clock) {
-        this.runner = new HostSteps.Runner(shell, lock, clock, commandTimeout);
+        this(shell, pusher, archiver, health, commandTimeout, lock, clock, id -> { });
+    }
+
+    /**
+     * @param archiver makes the archive of a release's tree, for an app whose transport is archive
+     * @param lock who holds the host lock during steps
+     * @param gate asked before every command to a host of an app/environment, and before the word
+     *     to switch: throws when this controller may no longer act there ({@link RolloutStore#mayAct})
+     */
+    public HostDeployer(RemoteShell shell, CommitPusher pusher, TreeArchiver archiver, HealthChecker health,
+            Duration commandTimeout, HostLock lock, Clock clock, java.util.function.Consumer<AppEnv> gate) {
+        this.runner = new HostSteps.Runner(shell, lock, clock, commandTimeout, gate);
         this.pusher = pusher;
         this.archiver = archiver;
         this.health = health;

@@ -30,9 +30,13 @@ final class HostSteps {
 
     /**
      * How commands are run: through {@code shell}, holding the lock of {@code lock}'s owner,
-     * taken at {@code clock}'s time, each within {@code commandTimeout} (plus its hooks' time).
+     * taken at {@code clock}'s time, each within {@code commandTimeout} (plus its hooks' time), and
+     * each only once {@code gate} let it: it throws when this controller may no longer act on the
+     * app/environment's hosts (with replicas, when this one lost its lease), before every command
+     * and before the word to go on to a switch.
      */
-    record Runner(RemoteShell shell, HostLock lock, Clock clock, Duration commandTimeout) {
+    record Runner(RemoteShell shell, HostLock lock, Clock clock, Duration commandTimeout,
+            java.util.function.Consumer<AppEnv> gate) {
     }
 
     private final Runner runner;
@@ -91,7 +95,13 @@ final class HostSteps {
                 .withEnv(runner.lock().env(runner.clock().instant(), hold));
         commands++;
         HostStep first = steps.get(0).step();
-        Progress progress = new Progress(spec.id(), host, listener);
+        try {
+            runner.gate().accept(spec.id());
+        } catch (RuntimeException e) {
+            return Optional.of(StepFailure.of(first, command.name() + " on " + host + " not sent: "
+                    + e.getMessage(), "", true));
+        }
+        Progress progress = new Progress(spec.id(), host, listener, runner.gate());
         Duration timeout = actions == null ? runner.commandTimeout()
                 : actions.timeout(steps, runner.commandTimeout());
         CommandResult result;
@@ -179,14 +189,16 @@ final class HostSteps {
         private final AppEnv id;
         private final HostAddress host;
         private final RolloutListener listener;
+        private final java.util.function.Consumer<AppEnv> gate;
         private final StringBuilder said = new StringBuilder();
         private boolean over;
         private Optional<String> refused = Optional.empty();
 
-        Progress(AppEnv id, HostAddress host, RolloutListener listener) {
+        Progress(AppEnv id, HostAddress host, RolloutListener listener, java.util.function.Consumer<AppEnv> gate) {
             this.id = id;
             this.host = host;
             this.listener = listener;
+            this.gate = gate;
         }
 
         synchronized Optional<String> hear(String line) {
@@ -195,7 +207,14 @@ final class HostSteps {
             }
             said.append(line).append('\n');
             if (HostCommands.confirms(line)) {
-                // A step this controller could not record (its lease gone, say) stops the host before the switch.
+                // A step this controller could not record, or a lease gone, stops the host before the switch.
+                if (refused.isEmpty()) {
+                    try {
+                        gate.accept(id);
+                    } catch (RuntimeException e) {
+                        refused = Optional.of(String.valueOf(e.getMessage()));
+                    }
+                }
                 return Optional.of(refused.isEmpty() ? HostCommands.GO : HostCommands.NO);
             }
             try {

@@ -31,6 +31,17 @@ public interface RolloutStore {
     /** Asks the rollout of {@code id} to abort; false when none runs. */
     boolean abort(AppEnv id);
 
+    /**
+     * Checks, before a command is sent to a host of {@code id}, that this controller may still act
+     * on them: always with one trueup; with replicas, only while this replica holds the
+     * app/environment's lease, by the database's clock.
+     *
+     * @throws RuntimeException when it may not (with replicas, {@code io.trueup.store.LeaseLost}), or
+     *     the store cannot tell: the command must not be sent
+     */
+    default void mayAct(AppEnv id) {
+    }
+
     /** Forgets the rollout of {@code id}: it is over. */
     void remove(AppEnv id);
 

@@ -51,6 +51,16 @@ public interface Leases {
      */
     boolean hold(AppEnv id, Duration ttl);
 
+    /**
+     * Renews the lease of {@code id} for {@code ttl} from now, only while this replica holds it and
+     * it has not run out: false otherwise (a lease given up, or lost, is not taken again by this).
+     *
+     * @throws RuntimeException when the store cannot be reached
+     */
+    default boolean renew(AppEnv id, Duration ttl) {
+        return hold(id, ttl);
+    }
+
     /** Gives the lease of {@code id} up, if this replica holds it. */
     void release(AppEnv id);
 

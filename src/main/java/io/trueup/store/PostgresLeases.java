@@ -48,6 +48,17 @@ public final class PostgresLeases implements Leases {
     }
 
     @Override
+    public boolean renew(AppEnv id, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a lease lasts some time: " + ttl);
+        }
+        return db.transaction("renew the lease of " + id, tx -> tx.update(
+                "UPDATE trueup_leases SET expires = clock_timestamp() + make_interval(secs => ?)"
+                        + " WHERE app_env = ? AND owner = ? AND expires > clock_timestamp()",
+                ttl.toMillis() / 1000.0, id.toString(), replica) == 1);
+    }
+
+    @Override
     public void release(AppEnv id) {
         db.transaction("release the lease of " + id,
                 tx -> tx.update("DELETE FROM trueup_leases WHERE app_env = ? AND owner = ?", id.toString(), replica));

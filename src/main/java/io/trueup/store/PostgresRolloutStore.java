@@ -40,14 +40,27 @@ final class PostgresRolloutStore implements RolloutStore {
     }
 
     @Override
+    public void mayAct(AppEnv id) {
+        db.transaction("check the lease of " + id, tx -> {
+            requireLease(tx, id, "");
+            return null;
+        });
+    }
+
+    /** Throws {@link LeaseLost} unless this replica holds the unexpired lease of {@code id}. */
+    private void requireLease(Database.Tx tx, AppEnv id, String lock) throws SQLException {
+        Optional<Leases.Lease> lease = tx.first(PostgresLeases.LIVE_HOLDER + lock,
+                row -> PostgresLeases.lease(id, row), id.toString());
+        if (lease.isEmpty() || !lease.get().owner().equals(replica)) {
+            throw new LeaseLost(id, replica, lease);
+        }
+    }
+
+    @Override
     public RolloutRecord save(RolloutRecord record) {
         AppEnv id = record.id();
         return db.transaction("save the rollout of " + id, tx -> {
-            Optional<Leases.Lease> lease = tx.first(PostgresLeases.LIVE_HOLDER + " FOR SHARE",
-                    row -> PostgresLeases.lease(id, row), id.toString());
-            if (lease.isEmpty() || !lease.get().owner().equals(replica)) {
-                throw new LeaseLost(id, replica, lease);
-            }
+            requireLease(tx, id, " FOR SHARE");
             Optional<RolloutRecord> before = select(tx, id, " FOR UPDATE");
             RolloutRecord saved = before.isPresent() && before.get().abort() && !record.abort()
                     && before.get().started().equals(record.started()) ? record.aborting() : record;

@@ -68,8 +68,10 @@ class ReconcileHereTest {
         }
     }
 
-    /** The replicas' scheduler, as far as this replica tells it anything. */
+    /** The replicas' scheduler, as far as this replica tells it anything: the later fires noted. */
     static final class NoReplicas implements Replicas {
+        final List<Instant> later = new ArrayList<>();
+
         @Override
         public void schedule(Set<AppEnv> ids, boolean prune) {
         }
@@ -79,22 +81,42 @@ class ReconcileHereTest {
         }
 
         @Override
-        public void fireAt(AppEnv id, Instant at) {
+        public synchronized void fireAt(AppEnv id, Instant at) {
+            later.add(at);
         }
     }
+
+    final NoReplicas replicas = new NoReplicas();
 
     @BeforeEach
     void fleet() throws IOException {
         fleet = new Fleet(dir, 1, Map.of());
         fleet.leases = leases;
         fleet.startController();
-        fleet.reconciler.distribute(new NoReplicas());
+        fleet.reconciler.distribute(replicas);
     }
 
     @AfterEach
     void close() throws IOException {
         Files.deleteIfExists(dir.resolve("block"));
         fleet.close();
+    }
+
+    @Test
+    void aReplicaBehindTheDesiredStateAnotherFetchedActsOnNothingAndTriesAgainSoon() throws Exception {
+        String sha = fleet.app.head();
+        fleet.deploy(sha, "");
+        // Another replica fetched a revision this one cannot get (its fetch fails, say), later than its own.
+        String other = "ab".repeat(20);
+        fleet.reconciler.startOnce();
+        fleet.board.updateDesired(d -> new io.trueup.status.DesiredStateStatus(d.url(), d.branch(),
+                Optional.of(other), Optional.of(Instant.now().plus(Duration.ofHours(1))), d.error(), d.problems()));
+
+        fleet.reconciler.reconcileHere(Fleet.ID);
+
+        assertEquals(List.of(), leases.calls, "no lease taken: nothing done with the older desired state");
+        assertEquals("", fleet.currentSha(0), "nothing deployed");
+        assertEquals(1, replicas.later.size(), "tried again later");
     }
 
     @Test

@@ -64,6 +64,10 @@ class RolloutEngineTest {
         engineClock.advance(pause);
     }
 
+    /** Asked before each command: lets every one through unless a test says otherwise. */
+    private java.util.function.Consumer<io.trueup.desired.AppEnv> gate = id -> {
+    };
+
     private RolloutResult rollOut(AppSpec spec) {
         return rollOut(spec, RolloutListener.NONE);
     }
@@ -78,8 +82,10 @@ class RolloutEngineTest {
                 pushes.add(target.address());
             }
             return new PushResult(false, 3);
+        }, (app, sha) -> {
+            throw new IllegalStateException("no archives in this test");
         }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
-                new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
+                new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC(), gate);
         return new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
                 listener, host -> new Inspection.Seen(host, seen));
     }
@@ -121,6 +127,21 @@ class RolloutEngineTest {
         assertTrue(failed.rollback().isEmpty(), "nothing to roll back: current never moved");
         assertEquals(List.of("release", "confirm", "unlock"), stepsOn("web1"),
                 "no switch, and the release is kept; the lock it kept is freed");
+    }
+
+    @Test
+    void noCommandIsSentToAHostOnceThisControllerMayNoLongerAct() {
+        // As with replicas when this one's lease is gone: the store refuses before each command.
+        gate = id -> {
+            throw new IllegalStateException("replica r1 does not hold the lease of " + id);
+        };
+
+        RolloutResult result = rollOut(spec(sha('b'), env('1'), "web1"));
+
+        HostOutcome.Failed failed = result.failures().get(0);
+        assertTrue(failed.transientFailure(), failed.error());
+        assertTrue(failed.error().contains("not sent: replica r1 does not hold the lease of "), failed.error());
+        assertEquals(List.of(), stepsOn("web1"), "nothing ran on the host, not even an unlock");
     }
 
     @Test

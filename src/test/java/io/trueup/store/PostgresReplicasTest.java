@@ -126,6 +126,21 @@ class PostgresReplicasTest {
     }
 
     @Test
+    void onlyTheHolderMayActOnTheHostsAndARenewalNeverTakesALeaseBack() {
+        assertThrows(LeaseLost.class, () -> a.rollouts().mayAct(ID), "nobody holds it");
+        assertTrue(a.leases().hold(ID, TTL));
+        a.rollouts().mayAct(ID);
+        LeaseLost other = assertThrows(LeaseLost.class, () -> b.rollouts().mayAct(ID));
+        assertTrue(other.getMessage().contains("replica b does not hold the lease"), other.getMessage());
+        assertTrue(a.leases().renew(ID, TTL), "the holder renews it");
+        assertFalse(b.leases().renew(ID, TTL), "another does not");
+
+        a.leases().release(ID);
+        assertFalse(a.leases().renew(ID, TTL), "given up, it is not taken again by a late renewal");
+        assertEquals(Optional.empty(), a.leases().holder(ID));
+    }
+
+    @Test
     void aSaveWithoutTheLeaseIsRefusedAndWritesNothing() {
         LeaseLost nobody = assertThrows(LeaseLost.class, () -> b.rollouts().save(midway()));
         assertEquals(Optional.empty(), a.rollouts().get(ID));
