@@ -46,6 +46,7 @@ class Cluster:
     """The PostgreSQL server and the replicas of one scenario; destroy() removes everything."""
 
     def __init__(self, world, names=NAMES):
+        self.since = time.time()  # when the replicas start: what the hosts logged before is not theirs
         self.world = world
         self.dir = os.path.join(hosts.ROOT, "cluster")
         self.db = postgres.Postgres(os.path.join(self.dir, "postgresql"),
