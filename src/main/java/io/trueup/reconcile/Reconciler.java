@@ -146,10 +146,12 @@ public final class Reconciler {
     /**
      * Reconciles {@code id} on this replica, for the scheduler the replicas share (never two at once
      * for one app/environment). First catches up with desired state when another replica fetched a
-     * newer revision than this one parsed. Then, holding the app/environment's lease (renewed every
-     * third of {@code trueup.cluster.lease-ttl} while it works, given up at the end), undeploys what
-     * is due and reconciles. When another replica still holds the lease (it was taken to be gone, but
-     * its lease has not run out), reconciles again when the lease ends instead.
+     * newer revision than this one parsed; one that cannot acts on nothing, and tries again a few
+     * seconds later. Then, holding the app/environment's lease (renewed every third of
+     * {@code trueup.cluster.lease-ttl} while it works, given up at the end), undeploys what is due
+     * and reconciles. When another replica still holds the lease (it was taken to be gone, but its
+     * lease has not run out), reconciles again when the lease ends instead; when this replica runs
+     * it already (Quartz ran the job twice here), leaves that run alone.
      */
     public void reconcileHere(AppEnv id) {
         if (!catchUp()) {
