@@ -36,26 +36,28 @@ public final class PostgresLeases implements Leases {
 
     @Override
     public boolean hold(AppEnv id, Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("a lease lasts some time: " + ttl);
-        }
         return db.transaction("take the lease of " + id, tx -> tx.update(
                 "INSERT INTO trueup_leases AS l (app_env, owner, expires)"
                         + " VALUES (?, ?, clock_timestamp() + make_interval(secs => ?))"
                         + " ON CONFLICT (app_env) DO UPDATE SET owner = excluded.owner, expires = excluded.expires"
                         + " WHERE l.owner = excluded.owner OR l.expires <= clock_timestamp()",
-                id.toString(), replica, ttl.toMillis() / 1000.0) == 1);
+                id.toString(), replica, seconds(ttl)) == 1);
     }
 
     @Override
     public boolean renew(AppEnv id, Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("a lease lasts some time: " + ttl);
-        }
         return db.transaction("renew the lease of " + id, tx -> tx.update(
                 "UPDATE trueup_leases SET expires = clock_timestamp() + make_interval(secs => ?)"
                         + " WHERE app_env = ? AND owner = ? AND expires > clock_timestamp()",
-                ttl.toMillis() / 1000.0, id.toString(), replica) == 1);
+                seconds(ttl), id.toString(), replica) == 1);
+    }
+
+    /** {@code ttl} in seconds, for the database's interval. */
+    private static double seconds(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a lease lasts some time: " + ttl);
+        }
+        return ttl.toMillis() / 1000.0;
     }
 
     @Override
