@@ -41,8 +41,7 @@ class ReplicasIntegrationTest {
 
     @BeforeEach
     void fleet() throws Exception {
-        postgres = PostgresServer.started();
-        PostgresState.migrate(postgres.dataSource());
+        postgres = PostgresServer.migrated();
         fleet = new Fleet(dir, 2, Map.of());
     }
 

@@ -44,8 +44,7 @@ class PostgresReplicasTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = PostgresServer.started();
-        PostgresState.migrate(pg.dataSource());
+        pg = PostgresServer.migrated();
     }
 
     @AfterAll

@@ -36,8 +36,7 @@ class PostgresStateContractTest extends ControllerStateContract {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = PostgresServer.started();
-        PostgresState.migrate(pg.dataSource());
+        pg = PostgresServer.migrated();
     }
 
     @AfterAll

@@ -55,6 +55,13 @@ public final class PostgresServer implements AutoCloseable {
      *
      * @throws IllegalStateException when PostgreSQL's server is not installed, or does not start
      */
+    /** A server {@link #started()}, with trueup's schema made in its database as Flyway makes it at start. */
+    public static PostgresServer migrated() throws IOException {
+        PostgresServer server = started();
+        io.trueup.store.PostgresState.migrate(server.dataSource());
+        return server;
+    }
+
     public static PostgresServer started() throws IOException {
         Path bin = binaries();
         boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
