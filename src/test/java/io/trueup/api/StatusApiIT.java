@@ -71,7 +71,10 @@ class StatusApiIT {
         given().when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", is("UP"))
-                .body("checks[0].name", is("desired-state"));
+                .body("checks.find { it.name == 'desired-state' }.status", is("UP"))
+                // Quarkus's datasource check is built in, and with no database configured it
+                // has no datasource to check: it says UP, with nothing else.
+                .body("checks.find { it.name == 'Database connections health check' }.status", is("UP"));
         given().when().get("/q/health/live").then().statusCode(200);
     }
 
