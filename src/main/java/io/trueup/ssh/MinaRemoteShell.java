@@ -29,6 +29,12 @@ import org.apache.sshd.client.session.ClientSession;
 public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MinaRemoteShell.class);
+    /**
+     * At DEBUG, one line as each command's channel is asked for (its first byte to the host) and
+     * one as it closes: {@code open <target> <name>}, {@code closed <target> <name> <exit status>}.
+     * Off by default; the benchmarks turn it on to time what lies between a host's commands.
+     */
+    private static final org.jboss.logging.Logger COMMANDS = org.jboss.logging.Logger.getLogger("io.trueup.ssh.commands");
 
     /**
      * Each of stdout and stderr is kept up to this many bytes, the last ones: enough for the end
@@ -79,7 +85,7 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
         Stdin stdin = new Stdin();
         OutputStream out = listener == null ? stdout
                 : new LineSplitter(stdout, line -> listener.hear(line).ifPresent(stdin::answer));
-        ChannelExec channel = openExec(target, command.render(), c -> {
+        ChannelExec channel = openExec(target, command.name(), command.render(), c -> {
             c.setOut(out);
             c.setErr(stderr);
             stdin.channel = c;
@@ -103,6 +109,7 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
             throw dropped(target, command, e);
         } finally {
             channel.close(true);
+            COMMANDS.debugf("closed %s %s %s", target, command.name(), channel.getExitStatus());
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         return result(target, command, channel, stdout, stderr, took);
@@ -236,20 +243,21 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
     @Override
     public Process start(SshTarget target, String commandLine) {
-        return new ChannelProcess(openExec(target, commandLine, c -> { }));
+        return new ChannelProcess(openExec(target, commandLine.split(" ", 2)[0], commandLine, c -> { }));
     }
 
     /**
      * Opens an exec channel on the target's session. If that fails because the session had
      * closed, the command cannot have started, so it is tried once more on a new session.
      */
-    private ChannelExec openExec(SshTarget target, String commandLine, Consumer<ChannelExec> setup) {
+    private ChannelExec openExec(SshTarget target, String name, String commandLine, Consumer<ChannelExec> setup) {
         for (int attempt = 1; ; attempt++) {
             ClientSession session = pool.session(target);
             ChannelExec channel = null;
             try {
                 channel = session.createExecChannel(commandLine);
                 setup.accept(channel);
+                COMMANDS.debugf("open %s %s", target, name);
                 channel.open().verify(connectTimeout);
                 return channel;
             } catch (IOException e) {
