@@ -42,6 +42,7 @@ import io.trueup.rollout.HostLock;
 import io.trueup.rollout.HostUndeployer;
 import io.trueup.rollout.RolloutEngine;
 import io.trueup.rollout.RolloutStore;
+import io.trueup.ssh.KeepingShell;
 import io.trueup.ssh.MinaRemoteShell;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.UnconfiguredShell;
@@ -106,15 +107,15 @@ public class Wiring {
     @Singleton
     RemoteShell shell(Connections connections, TrueupConfig config, SshMetrics metrics) {
         return metrics.timed(connections.identity()
-                .<RemoteShell>map(key -> new MinaRemoteShell(key, connections.knownHosts(),
-                        config.ssh().connectTimeout()))
+                .<RemoteShell>map(key -> new KeepingShell(new MinaRemoteShell(key, connections.knownHosts(),
+                        config.ssh().connectTimeout())))
                 .orElseGet(() -> new UnconfiguredShell("no SSH key: set trueup.ssh.identity (there is no"
                         + " ~/.ssh/id_ed25519, id_ecdsa or id_rsa either)")));
     }
 
     void closeShell(@Disposes RemoteShell shell) {
-        if (SshMetrics.untimed(shell) instanceof MinaRemoteShell mina) {
-            mina.close();
+        if (SshMetrics.untimed(shell) instanceof KeepingShell keeping) {
+            keeping.close();
         }
     }
 

@@ -11,6 +11,7 @@ import io.trueup.desired.Sha;
 import io.trueup.desired.SharedPath;
 import io.trueup.desired.Transport;
 import io.trueup.ssh.RemoteCommand;
+import io.trueup.ssh.RemoteCommand.Part;
 import io.trueup.ssh.SshTarget;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ import java.util.Set;
  * &lt;path&gt;/.trueup/history.log    one line per deploy; rotated to history.log.1 at {@link #HISTORY_LIMIT}
  * &lt;path&gt;/.trueup/base         marks the directory as trueup's: no command changes one without it
  * &lt;path&gt;/.trueup/gc-at          when {@link #gc} last collected repo.git (epoch seconds)
+ * &lt;path&gt;/.trueup/scripts/&lt;hash&gt; the parts of trueup's commands the host keeps ({@link #SCRIPTS})
  * </pre>
  *
  * Stateless and safe to share.
@@ -55,6 +57,12 @@ public final class HostCommands {
      * short enough that a host whose link was cut in the meantime frees its lock soon.
      */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * Where a host keeps the parts of trueup's commands, below the base directory, each a file named
+     * by its hash, so that a command sends only what the host does not keep yet.
+     */
+    public static final String SCRIPTS = ".trueup/scripts";
 
     /** The size in bytes past which a host's {@code .trueup/history.log} is rotated: 1 MiB, thousands of deploys. */
     public static final long HISTORY_LIMIT = 1024 * 1024;
@@ -142,8 +150,17 @@ public final class HostCommands {
     public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
         List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
         spec.rendered(host).files().forEach(f -> args.add(f.dest()));
-        return new RemoteCommand("inspect", transport(spec) + (args.size() > 2 ? Scripts.SUPPORT.get("digests")
-                + Scripts.INSPECT : Scripts.INSPECT), args);
+        List<Part> parts = new ArrayList<>(transport(spec));
+        if (args.size() > 2) {
+            parts.add(Scripts.SUPPORT.get("digests"));
+        }
+        parts.add(Scripts.INSPECT);
+        return new RemoteCommand("inspect", "", args).withParts(kept(spec.path(), parts));
+    }
+
+    /** {@code parts}, kept on a host in {@code <path>/.trueup/scripts} (see {@code ssh.KeepingShell}). */
+    private static RemoteCommand.Parts kept(String path, List<Part> parts) {
+        return new RemoteCommand.Parts(parts, Optional.of(path + "/" + SCRIPTS));
     }
 
     /**
@@ -157,36 +174,29 @@ public final class HostCommands {
         return command(spec.path(), spec.id(), transport(spec), steps);
     }
 
-    /** What the scripts of {@code spec}'s commands begin with for its transport: archive.sh for an archive. */
-    private static String transport(AppSpec spec) {
-        return spec.transport() == Transport.ARCHIVE ? Scripts.ARCHIVE : "";
+    /** What the parts of {@code spec}'s commands begin with for its transport: archive.sh for an archive. */
+    private static List<Part> transport(AppSpec spec) {
+        return spec.transport() == Transport.ARCHIVE ? List.of(Scripts.ARCHIVE) : List.of();
     }
 
     /**
      * The command of {@code steps} in the base directory {@code path} of app/environment {@code id},
      * its script beginning with {@code transport} (see {@link #transport}).
      */
-    private static RemoteCommand command(String path, AppEnv id, String transport, List<Step> steps) {
+    private static RemoteCommand command(String path, AppEnv id, List<Part> transport, List<Step> steps) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
-        StringBuilder script = new StringBuilder(Scripts.COMMON).append(transport);
-        Set<String> defined = new LinkedHashSet<>();
+        Set<Part> parts = new LinkedHashSet<>(List.of(Scripts.COMMON));
+        parts.addAll(transport);
         RemoteCommand.Input input = RemoteCommand.Input.NONE;
         for (Step step : steps) {
-            for (String support : step.support()) {
-                if (defined.add(support)) {
-                    script.append(Scripts.SUPPORT.get(support));
-                }
-            }
-            String function = step.step().function();
-            if (defined.add(function)) {
-                script.append("step_").append(function).append("() {\n").append(Scripts.function(step.step()))
-                        .append("}\n");
-            }
+            step.support().forEach(support -> parts.add(Scripts.SUPPORT.get(support)));
+            parts.add(Scripts.function(step.step()));
             input = input.then(step.input());
         }
-        script.append(Scripts.STEPS);
+        parts.add(Scripts.STEPS);
+        StringBuilder script = new StringBuilder();
         // The lines below name only steps and argument positions: the arguments stay data.
         List<String> args = new ArrayList<>();
         args.add(path);
@@ -203,7 +213,8 @@ public final class HostCommands {
             script.append('\n');
         }
         List<String> names = steps.stream().map(Step::name).toList();
-        return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input);
+        return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
+                .withParts(kept(path, List.copyOf(parts)));
     }
 
     /**
@@ -414,14 +425,14 @@ public final class HostCommands {
                 removal.id().env(), removal.host().name(), "")));
         steps.add(new Step(HostStep.UNLINK));
         steps.add(record(historyLine));
-        return command(removal.path(), removal.id(), "", steps);
+        return command(removal.path(), removal.id(), List.of(), steps);
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */
     public static RemoteCommand health(AppSpec spec, HostAddress host, String shellText) {
         List<String> args = new ArrayList<>(List.of(spec.path()));
         args.addAll(run(shellText, spec, host, Optional.empty(), Optional.empty(), Optional.empty()));
-        return new RemoteCommand("health", Scripts.COMMON + Scripts.RUN, args);
+        return new RemoteCommand("health", "", args).withParts(kept(spec.path(), List.of(Scripts.COMMON, Scripts.RUN)));
     }
 
     /** The arguments of run.sh after the base directory: what to run, where, for how long, and for whom. */
@@ -453,11 +464,14 @@ public final class HostCommands {
      * Collects {@code repo.git}, unless it was collected less than {@link #GC_EVERY} before
      * {@code now}: deletes the ref of each pushed commit that no release is made from, then runs
      * {@code git gc} (niced), which drops the objects that were only theirs and are older than
-     * {@link #GC_GRACE}. The releases kept do not need {@code repo.git}'s objects: each is a clone
+     * {@link #GC_GRACE}; and removes the {@linkplain #SCRIPTS kept parts} this trueup does not send,
+     * once a day old. The releases kept do not need {@code repo.git}'s objects: each is a clone
      * with hard links of its own. Best effort: a failure is a warning.
      */
     public static Step gc(Instant now) {
-        return new Step(HostStep.GC, Long.toString(now.getEpochSecond()), Long.toString(GC_EVERY.toSeconds()),
-                Long.toString(now.minus(GC_GRACE).getEpochSecond()));
+        List<String> args = new ArrayList<>(List.of(Long.toString(now.getEpochSecond()),
+                Long.toString(GC_EVERY.toSeconds()), Long.toString(now.minus(GC_GRACE).getEpochSecond())));
+        Scripts.ALL.forEach(part -> args.add(part.hash()));
+        return new Step(HostStep.GC, args);
     }
 }

@@ -1,41 +1,53 @@
 package io.trueup.host;
 
+import io.trueup.ssh.RemoteCommand.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The host scripts, resources next to this class, loaded once; and the exit codes they define. */
+/**
+ * The host scripts, resources next to this class, loaded once, as the {@linkplain Part parts} commands
+ * run (each kept on a host by its hash; see {@code ssh.KeepingShell}); and the exit codes they define.
+ */
 final class Scripts {
 
     /** The exit codes trueup tells apart, as the scripts define them. */
     private static final String EXIT_CODES = load("exit-codes.sh");
     /** Where a release keeps its marks, for both kinds of release (cloned, unpacked). */
     private static final String MARKS = load("marks.sh");
-    static final String COMMON = EXIT_CODES + load("common.sh") + MARKS;
-    static final String INSPECT = MARKS + load("inspect.sh");
+    /** The exit codes and the functions every command that changes a host uses (common.sh). */
+    static final Part COMMON = Part.of(EXIT_CODES + load("common.sh") + MARKS);
+    /** The inspection: runs as it is defined, reading the command's arguments. */
+    static final Part INSPECT = Part.of(MARKS + load("inspect.sh"));
     /** What the commands of an app whose transport is archive do in place of git: sent first with each. */
-    static final String ARCHIVE = load("archive.sh");
-    static final String RUN = load("run.sh");
-    static final String STEPS = load("steps.sh");
+    static final Part ARCHIVE = Part.of(load("archive.sh"));
+    /** A user's command (a health check) run in a release: runs as it is defined. */
+    static final Part RUN = Part.of(load("run.sh"));
+    /** The functions that run a command's steps in a row under the lock (steps.sh). */
+    static final Part STEPS = Part.of(load("steps.sh"));
     /**
      * Functions that only some commands need, sent only with those, by name: what a release of an
      * app with shared paths or config does besides a clone ({@code recipe}), a hook's bounded run
      * ({@code hook}), the digests of rendered files ({@code digests}).
      */
-    static final Map<String, String> SUPPORT = Map.of("recipe", load("recipe.sh"), "hook", load("hook.sh"),
-            "digests", load("digests.sh"));
-    /** The script of each function a step can run ({@link HostStep#function()}), by function name. */
-    private static final Map<String, String> FUNCTIONS = Map.ofEntries(Map.entry("cleanup", load("cleanup.sh")),
-            Map.entry("prepare", load("prepare.sh")), Map.entry("release", load("modules.sh") + load("release.sh")),
-            Map.entry("env", load("env.sh")), Map.entry("switch", load("switch.sh")), Map.entry("run", RUN),
-            Map.entry("prune", load("prune.sh")), Map.entry("record", load("record.sh")),
-            Map.entry("verify", load("verify.sh")), Map.entry("confirm", load("confirm.sh")),
-            Map.entry("gc", load("gc.sh")), Map.entry("unlock", ":\n"),
-            Map.entry("stop", load("stop.sh") + RUN), Map.entry("unlink", load("unlink.sh")));
+    static final Map<String, Part> SUPPORT = Map.of("recipe", Part.of(load("recipe.sh")), "hook",
+            Part.of(load("hook.sh")), "digests", Part.of(load("digests.sh")));
+    /** The definition of each function a step can run ({@link HostStep#function()}), by function name. */
+    private static final Map<String, Part> FUNCTIONS = Map.ofEntries(step("cleanup", load("cleanup.sh")),
+            step("prepare", load("prepare.sh")), step("release", load("modules.sh") + load("release.sh")),
+            step("env", load("env.sh")), step("switch", load("switch.sh")), step("run", load("run.sh")),
+            step("prune", load("prune.sh")), step("record", load("record.sh")), step("verify", load("verify.sh")),
+            step("confirm", load("confirm.sh")), step("gc", load("gc.sh")), step("unlock", ":\n"),
+            step("stop", load("stop.sh") + load("run.sh")), step("unlink", load("unlink.sh")));
+
+    /** Every part a command can send: what a host keeps of this version of trueup. */
+    static final List<Part> ALL;
 
     static {
         for (HostStep step : HostStep.values()) {
@@ -43,14 +55,22 @@ final class Scripts {
                 throw new IllegalStateException("no script for step " + step);
             }
         }
+        List<Part> all = new ArrayList<>(List.of(COMMON, INSPECT, ARCHIVE, RUN, STEPS));
+        all.addAll(SUPPORT.values());
+        all.addAll(FUNCTIONS.values());
+        ALL = List.copyOf(all);
     }
 
     private Scripts() {
     }
 
-    /** The script of the function {@code step} runs. */
-    static String function(HostStep step) {
+    /** The definition of the function {@code step} runs, {@code step_<function>}. */
+    static Part function(HostStep step) {
         return FUNCTIONS.get(step.function());
+    }
+
+    private static Map.Entry<String, Part> step(String function, String body) {
+        return Map.entry(function, Part.of("step_" + function + "() {\n" + body + "}\n"));
     }
 
     /** The value of {@code variable} in exit-codes.sh. */

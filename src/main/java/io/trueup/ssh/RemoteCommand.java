@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -11,15 +12,77 @@ import java.util.regex.Pattern;
  * A command for a host: a fixed POSIX shell script and the arguments it takes as {@code $1},
  * {@code $2}, .... It renders as {@code [NAME=value...] sh -c <script> trueup-<name> <args...>}, every word
  * and value quoted by {@link Shell#quote}, so arguments are data to the script and never shell code.
+ * The script runs after its {@linkplain Parts parts}, fixed pieces of shell that a {@link KeepingShell}
+ * sends to a host once and then runs from the copy kept there; rendered alone ({@link #render}),
+ * they come first in the script.
  *
  * @param name a short name of the step, used in {@code $0} and in error messages
- * @param script the script text
+ * @param script the script text, run after the parts
  * @param args the script's positional arguments
  * @param env environment variables for the script, passed as {@code NAME=value} before {@code sh}
  * @param input what the command reads first on its stdin: data that must not be seen on a host's
  *     command line (rendered config with secrets); written as the command starts
+ * @param parts what runs before the script, and where a host may keep it
  */
-public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env, Input input) {
+public record RemoteCommand(String name, String script, List<String> args, Map<String, String> env, Input input,
+        Parts parts) {
+
+    /**
+     * A fixed piece of shell, named on a host by its SHA-256 ({@code hash}, hex): the same text has
+     * the same name whichever trueup sends it, and a new text a new name.
+     */
+    public record Part(String text, String hash) {
+        public Part {
+            Objects.requireNonNull(text);
+            if (!hash.equals(sha256(text))) {
+                throw new IllegalArgumentException("a part's name is the SHA-256 of its text");
+            }
+        }
+
+        public static Part of(String text) {
+            return new Part(text, sha256(text));
+        }
+
+        private static String sha256(String text) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "part " + hash;
+        }
+    }
+
+    /**
+     * The parts a command runs, in order, before its script, and the directory on the host
+     * ({@code keepIn}, relative to the login's home unless absolute) where a {@link KeepingShell}
+     * keeps them, each as a file named by its hash, when the directory above it exists.
+     */
+    public record Parts(List<Part> list, Optional<String> keepIn) {
+        public static final Parts NONE = new Parts(List.of(), Optional.empty());
+
+        public Parts {
+            list = List.copyOf(list);
+            Objects.requireNonNull(keepIn);
+            keepIn.ifPresent(dir -> {
+                if (dir.isEmpty() || dir.endsWith("/") || !dir.contains("/")) {
+                    throw new IllegalArgumentException("parts are kept in a directory below another: " + dir);
+                }
+            });
+        }
+
+        /** The parts' texts one after the other: what runs before the script when they are sent whole. */
+        String text() {
+            StringBuilder text = new StringBuilder();
+            list.forEach(part -> text.append(part.text()));
+            return text.toString();
+        }
+    }
 
     /**
      * Bytes for a command's stdin, then, if it has one, a {@linkplain Source stream} written as it
@@ -92,7 +155,9 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
 
     /**
      * What a command reads on its stdin after its bytes, made while it is written: an archive,
-     * say. Written once, from one thread; a failure to make it is thrown from {@link #writeTo},
+     * say. Written once per run of the command, from one thread (a {@link KeepingShell} runs a
+     * command a second time when the parts a host was known to keep were gone, so a stream must
+     * be one that can be made again); a failure to make it is thrown from {@link #writeTo},
      * and the command's channel is then closed, so the host reads a stream cut short.
      */
     @FunctionalInterface
@@ -114,22 +179,38 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         });
         env = java.util.Collections.unmodifiableMap(env);
         Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(parts, "parts");
     }
 
     public RemoteCommand(String name, String script, List<String> args) {
-        this(name, script, args, Map.of(), Input.NONE);
+        this(name, script, args, Map.of(), Input.NONE, Parts.NONE);
     }
 
     /** The same command with {@code more} environment variables. */
     public RemoteCommand withEnv(Map<String, String> more) {
         Map<String, String> all = new TreeMap<>(env);
         all.putAll(more);
-        return new RemoteCommand(name, script, args, all, input);
+        return new RemoteCommand(name, script, args, all, input, parts);
     }
 
     /** The same command reading {@code bytes} on its stdin first. */
     public RemoteCommand withInput(Input bytes) {
-        return new RemoteCommand(name, script, args, env, bytes);
+        return new RemoteCommand(name, script, args, env, bytes, parts);
+    }
+
+    /** The same command running {@code run} before its script. */
+    public RemoteCommand withParts(Parts run) {
+        return new RemoteCommand(name, script, args, env, input, run);
+    }
+
+    /** The parts' texts, then the script: all that runs when nothing is kept on the host. */
+    public String text() {
+        return parts.text() + script;
+    }
+
+    /** The same command with {@code text} as its whole script, no parts before it: how it runs on a host. */
+    RemoteCommand as(String text) {
+        return new RemoteCommand(name, text, args, env, input, Parts.NONE);
     }
 
     public static RemoteCommand of(String name, String script, String... args) {
@@ -147,7 +228,7 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         List<String> words = new ArrayList<>(args.size() + 4);
         words.add("sh");
         words.add("-c");
-        words.add(script);
+        words.add(text());
         words.add("trueup-" + name);
         words.addAll(args);
         return line.append(Shell.join(words)).toString();

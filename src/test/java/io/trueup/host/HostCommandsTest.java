@@ -407,7 +407,7 @@ class HostCommandsTest {
             Map<String, String> lock) throws Exception {
         RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock);
         List<String> line = new java.util.ArrayList<>(
-                List.of(shell, "-c", command.script(), "trueup-" + command.name()));
+                List.of(shell, "-c", command.text(), "trueup-" + command.name()));
         line.addAll(command.args());
         Path out = home.resolve("stdout");
         Path err = home.resolve("stderr");

@@ -89,6 +89,27 @@ class RepositoryGcTest {
     }
 
     @Test
+    void gcRemovesThePartsOfOtherTrueupVersionsOnceADayOldAndKeepsThisOnes() throws IOException {
+        Path scripts = Files.createDirectories(base.resolve(HostCommands.SCRIPTS));
+        Path current = Files.writeString(scripts.resolve(Scripts.COMMON.hash()), Scripts.COMMON.text());
+        Path older = Files.writeString(scripts.resolve("0".repeat(64)), "an older trueup's part\n");
+        Path lastHour = Files.writeString(scripts.resolve("1".repeat(64)), "another replica's, sent an hour ago\n");
+        Path leftover = Files.writeString(scripts.resolve("." + "2".repeat(64) + ".123"), "cut short\n");
+        java.nio.file.attribute.FileTime twoDaysAgo = java.nio.file.attribute.FileTime.from(
+                Instant.now().minus(Duration.ofDays(2)));
+        for (Path old : List.of(current, older, leftover)) {
+            Files.setLastModifiedTime(old, twoDaysAgo);
+        }
+
+        assertOk(run(spec(second), List.of(HostCommands.gc(Instant.now()))));
+
+        assertTrue(Files.exists(current), "a part this trueup sends stays, however old");
+        assertTrue(Files.exists(lastHour), "another's part stays for a day");
+        assertFalse(Files.exists(older));
+        assertFalse(Files.exists(leftover));
+    }
+
+    @Test
     void gcRunsAtMostOncePerIntervalPerBaseDirectory() throws IOException {
         Instant now = Instant.now().plus(Duration.ofHours(2));
         assertOk(run(spec(second), List.of(HostCommands.gc(now))));

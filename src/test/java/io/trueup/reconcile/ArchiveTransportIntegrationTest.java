@@ -54,7 +54,7 @@ class ArchiveTransportIntegrationTest {
     @BeforeEach
     void fleetWithoutGit() throws IOException {
         fleet = new Fleet(dir, 1, Map.of("PATH", withoutGit(dir.resolve("bin")).toString()));
-        fleet.startController(counting(fleet.shell), "state");
+        fleet.startController(new io.trueup.ssh.KeepingShell(counting(fleet.shell)), "state");
     }
 
     @AfterEach

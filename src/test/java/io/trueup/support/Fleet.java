@@ -122,9 +122,13 @@ public final class Fleet implements AutoCloseable {
         startController();
     }
 
-    /** Starts trueup afresh on the same state directory, as a restart of the service does. */
+    /**
+     * Starts trueup afresh on the same state directory, as a restart of the service does: over a
+     * new {@link io.trueup.ssh.KeepingShell}, as the service runs its commands, which knows of no
+     * part kept on the hosts yet.
+     */
     public void startController() {
-        startController(shell, "state");
+        startController(new io.trueup.ssh.KeepingShell(shell), "state");
     }
 
     /**

@@ -1,0 +1,193 @@
+package io.trueup.ssh;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link RemoteShell} that sends a command's {@linkplain RemoteCommand.Parts parts} to a host
+ * once: a part the host keeps is run from its file there ({@code . <keepIn>/<hash>}), and only the
+ * others travel, in the same command, which keeps them (when the directory above {@code keepIn}
+ * exists: on a trueup host, its base directory's {@code .trueup}). Which parts each host keeps is
+ * learnt from what its commands say they kept, never asked for in a command of its own; it is
+ * remembered while this shell lives, so after a restart a host's first commands send their parts
+ * again (and find them kept, without writing them).
+ *
+ * <p>A command that finds a part it was told is kept gone (the directory removed, or the host
+ * rebuilt at the same address) ends before anything else, saying so; it is then run again at once
+ * with every part sent: no command runs twice past its first line. Commands without parts, and
+ * {@link #start}, go to the delegate as they are. Safe to call from many threads at once.
+ */
+public final class KeepingShell implements RemoteShell, AutoCloseable {
+
+    /** The first line of a command's stdout that lists the parts it left kept on the host. */
+    static final String KEPT = "trueup-kept";
+    /** The only line of a command that found a part gone which it was to run from the host's copy. */
+    static final String GONE = "trueup-parts-gone";
+    /** The exit code of such a command. */
+    static final int GONE_EXIT = 79;
+
+    /**
+     * Keeps {@code $2}, a part's text, as {@code $trueup_keep_in/$1} unless it is there already,
+     * and adds {@code $1} to the list said on stdout. Writes only below a directory that exists
+     * (for trueup, a base directory's {@code .trueup}), and each file whole or not at all.
+     */
+    private static final String KEEP = """
+            trueup_keep() {
+              if [ ! -f "$trueup_keep_in/$1" ]; then
+                [ -d "${trueup_keep_in%/*}" ] || return 0
+                { { [ -d "$trueup_keep_in" ] || mkdir "$trueup_keep_in"; } &&
+                  printf '%s' "$2" > "$trueup_keep_in/.$1.$$" &&
+                  mv -f "$trueup_keep_in/.$1.$$" "$trueup_keep_in/$1"; } 2>/dev/null ||
+                  { rm -f "$trueup_keep_in/.$1.$$" 2>/dev/null; return 0; }
+              fi
+              trueup_kept="$trueup_kept $1"
+            }
+            """;
+
+    private final RemoteShell shell;
+    /** The parts each host keeps in each directory, by hash, as its commands said. */
+    private final Map<Place, Set<String>> kept = new ConcurrentHashMap<>();
+
+    private record Place(SshTarget target, String dir) {
+    }
+
+    public KeepingShell(RemoteShell shell) {
+        this.shell = shell;
+    }
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout) {
+        return keeping(target, command, timeout, null);
+    }
+
+    @Override
+    public CommandResult run(SshTarget target, RemoteCommand command, Duration timeout, StdoutListener listener) {
+        return keeping(target, command, timeout, listener);
+    }
+
+    @Override
+    public Process start(SshTarget target, String commandLine) {
+        return shell.start(target, commandLine);
+    }
+
+    /** The shell this one sends its commands through. */
+    public RemoteShell delegate() {
+        return shell;
+    }
+
+    /** How many of {@code command}'s parts {@code target} is known to keep. */
+    int keeps(SshTarget target, RemoteCommand command) {
+        Set<String> have = command.parts().keepIn().map(dir -> kept.get(new Place(target, dir))).orElse(null);
+        return have == null ? 0 : (int) command.parts().list().stream().filter(p -> have.contains(p.hash())).count();
+    }
+
+    private CommandResult keeping(SshTarget target, RemoteCommand command, Duration timeout,
+            StdoutListener listener) {
+        RemoteCommand.Parts parts = command.parts();
+        if (parts.keepIn().isEmpty() || parts.list().isEmpty()) {
+            return listener == null ? shell.run(target, command, timeout)
+                    : shell.run(target, command, timeout, listener);
+        }
+        Place place = new Place(target, parts.keepIn().get());
+        Set<String> have = Set.copyOf(kept.getOrDefault(place, Set.of()));
+        Optional<CommandResult> result = once(target, place, command, have, timeout, listener);
+        if (result.isPresent()) {
+            return result.get();
+        }
+        kept.remove(place);
+        return once(target, place, command, Set.of(), timeout, listener)
+                .orElseThrow(() -> new IllegalStateException("a command that sends every part found one gone"));
+    }
+
+    /** Runs {@code command} with the parts in {@code have} run from the host's copies; empty if one was gone. */
+    private Optional<CommandResult> once(SshTarget target, Place place, RemoteCommand command, Set<String> have,
+            Duration timeout, StdoutListener listener) {
+        RemoteCommand sent = command.as(script(command, have));
+        Heard heard = new Heard(listener);
+        CommandResult result = listener == null ? shell.run(target, sent, timeout)
+                : shell.run(target, sent, timeout, heard);
+        List<String> lines = List.of(result.stdout().split("\n", 2));
+        String first = lines.get(0);
+        if (!have.isEmpty() && result.exitCode() == GONE_EXIT && first.equals(GONE)) {
+            return Optional.empty();
+        }
+        if (first.equals(KEPT) || first.startsWith(KEPT + " ")) {
+            Set<String> hashes = Set.of(first.substring(KEPT.length()).strip().split(" "));
+            Set<String> now = kept.computeIfAbsent(place, p -> ConcurrentHashMap.newKeySet());
+            // The part's own string, shared by every host, rather than one read from each host's stdout.
+            command.parts().list().stream().filter(p -> hashes.contains(p.hash())).forEach(p -> now.add(p.hash()));
+            String rest = lines.size() > 1 ? lines.get(1) : "";
+            result = new CommandResult(result.exitCode(), rest, result.stderr(), result.took());
+        }
+        return Optional.of(result);
+    }
+
+    /**
+     * The script that runs {@code command}'s parts, those in {@code have} from the host's copies,
+     * the others sent in it, kept, and said on stdout's first line, then its script.
+     */
+    static String script(RemoteCommand command, Set<String> have) {
+        RemoteCommand.Parts parts = command.parts();
+        StringBuilder text = new StringBuilder("trueup_keep_in=").append(Shell.quote(parts.keepIn().orElseThrow()))
+                .append('\n');
+        List<RemoteCommand.Part> sending = new ArrayList<>();
+        StringBuilder run = new StringBuilder();
+        StringBuilder check = new StringBuilder();
+        for (RemoteCommand.Part part : parts.list()) {
+            if (have.contains(part.hash())) {
+                check.append("[ -f \"$trueup_keep_in/").append(part.hash()).append("\" ] && ");
+                run.append(". \"$trueup_keep_in/").append(part.hash()).append("\"\n");
+            } else {
+                int n = sending.size();
+                sending.add(part);
+                run.append("eval \"$trueup_part").append(n).append("\"\n");
+            }
+        }
+        if (!check.isEmpty()) {
+            text.append(check).append(": || { echo ").append(GONE).append("; exit ").append(GONE_EXIT).append("; }\n");
+        }
+        if (!sending.isEmpty()) {
+            text.append(KEEP).append("trueup_kept=\n");
+            for (int n = 0; n < sending.size(); n++) {
+                text.append("trueup_part").append(n).append('=').append(Shell.quote(sending.get(n).text())).append('\n');
+                text.append("trueup_keep ").append(sending.get(n).hash()).append(" \"$trueup_part").append(n)
+                        .append("\"\n");
+            }
+            text.append("[ -z \"$trueup_kept\" ] || echo \"").append(KEPT).append("$trueup_kept\"\n");
+        }
+        return text.append(run).append(command.script()).toString();
+    }
+
+    /** Hands the command's stdout to its listener, but the first line when it is this shell's. */
+    private static final class Heard implements StdoutListener {
+        private final StdoutListener listener;
+        private volatile boolean first = true;
+
+        Heard(StdoutListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public Optional<String> hear(String line) {
+            boolean ours = first && (line.equals(KEPT) || line.startsWith(KEPT + " ") || line.equals(GONE));
+            first = false;
+            return ours ? Optional.empty() : listener.hear(line);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (shell instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the shell", e);
+            }
+        }
+    }
+}
