@@ -168,6 +168,12 @@ final class BatchRunner {
         HostPlan of(HostAddress host) {
             return replanned.getOrDefault(host, plan.host(host));
         }
+
+        /** The plan of {@code host}, if the rollout's plan has the host. */
+        Optional<HostPlan> find(HostAddress host) {
+            return plan.hosts().stream().anyMatch(h -> h.host().equals(host)) ? Optional.of(of(host))
+                    : Optional.empty();
+        }
     }
 
     private static HostOutcome join(Future<HostOutcome> future) {

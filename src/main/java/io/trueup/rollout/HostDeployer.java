@@ -15,12 +15,16 @@ import io.trueup.plan.Action;
 import io.trueup.plan.HostPlan;
 import io.trueup.ssh.RemoteException;
 import io.trueup.ssh.RemoteShell;
+import io.trueup.ssh.SshTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Carries out one host's plan: runs the segments that {@link DeployScript} decides (host commands,
@@ -33,6 +37,11 @@ public final class HostDeployer {
 
     private final HostSteps.Runner runner;
     private final CommitPusher pusher;
+    /** The pushes started ahead of their hosts' turn ({@link #pushAhead}), until the turn takes them. */
+    private final Map<Ahead, CompletableFuture<Optional<StepFailure>>> ahead = new ConcurrentHashMap<>();
+
+    private record Ahead(AppEnv id, SshTarget target, String repository, Sha sha) {
+    }
     private final TreeArchiver archiver;
     private final HealthChecker health;
     private final Clock clock;
@@ -327,6 +336,37 @@ public final class HostDeployer {
      * again: that halts at once.
      */
     private Optional<StepFailure> push(AppSpec spec, HostAddress host, Sha sha) {
+        CompletableFuture<Optional<StepFailure>> early = ahead.remove(new Ahead(spec.id(), HostCommands.target(spec,
+                host), HostCommands.repository(spec), sha));
+        if (early != null && early.join().isEmpty()) {
+            return Optional.empty();
+        }
+        return pushNow(spec, host, sha); // none went ahead, or it failed: again, in the host's turn
+    }
+
+    /**
+     * Starts the push that {@code plan} begins with, if it begins with one (its host has
+     * {@code repo.git}), on a thread of its own, for the host's deploy to find done when its turn
+     * comes: the rollout pushes to the next batch while this one deploys. A push only adds objects
+     * to {@code repo.git}, under a ref of trueup's that nothing on the host uses until a release is
+     * made from it, so a rollout that stops before that host leaves only those (see {@code gc}).
+     */
+    public void pushAhead(AppSpec spec, HostPlan plan) {
+        if (plan.actions().isEmpty() || !(plan.actions().get(0) instanceof Action.Push push)) {
+            return;
+        }
+        HostAddress host = plan.host();
+        ahead.computeIfAbsent(new Ahead(spec.id(), HostCommands.target(spec, host), HostCommands.repository(spec),
+                push.sha()), key -> CompletableFuture.supplyAsync(() -> pushNow(spec, host, push.sha()),
+                        task -> Thread.ofVirtual().name("trueup-push-ahead").start(task)));
+    }
+
+    /** Forgets the pushes made ahead for {@code id} whose hosts' turn did not come (the rollout stopped). */
+    public void forgetPushesAhead(AppEnv id) {
+        ahead.keySet().removeIf(key -> key.id().equals(id));
+    }
+
+    private Optional<StepFailure> pushNow(AppSpec spec, HostAddress host, Sha sha) {
         try {
             pusher.push(spec.id().app(), sha, HostCommands.target(spec, host), HostCommands.repository(spec));
             return Optional.empty();

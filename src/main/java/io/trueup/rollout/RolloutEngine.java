@@ -116,9 +116,11 @@ public final class RolloutEngine {
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Hold h -> {
+                    deployer.forgetPushesAhead(spec.id());
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Finish f -> {
+                    deployer.forgetPushesAhead(spec.id());
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Advance a -> progress.change(r -> r.atBatch(a.batch(), a.until()));
@@ -177,6 +179,7 @@ public final class RolloutEngine {
                 reachable.add(host);
             }
         }
+        pushNextBatch(spec, plans, progress.record());
         RolloutListener recording = progress.recording(listener);
         Optional<HostAddress> migrating = plans.plan().migrateOn().filter(reachable::contains);
         List<HostOutcome> ran = migrating.isPresent()
@@ -190,6 +193,22 @@ public final class RolloutEngine {
                     + " batch waits for the next rollout").orElse("a batch stopped short")));
         }
         return done;
+    }
+
+    /**
+     * Starts the pushes of the next batch's pending hosts, to go while this batch deploys: in
+     * batches of one, a host's push is then done when its turn comes, and its turn is its command.
+     */
+    private void pushNextBatch(AppSpec spec, BatchRunner.Plans plans, RolloutRecord record) {
+        int next = record.batch() + 1;
+        if (next >= record.batches().size()) {
+            return;
+        }
+        for (HostAddress host : record.batches().get(next)) {
+            if (record.host(host).phase() == Phase.PENDING && !plans.plan().unreachable().containsKey(host)) {
+                plans.find(host).ifPresent(plan -> deployer.pushAhead(spec, plan));
+            }
+        }
     }
 
     /**

@@ -196,7 +196,10 @@ class AppReconcilerTest {
         assertEquals(Optional.of(T0.plus(PAUSE)), reconcile(spec), "called again when the pause is over");
 
         assertEquals(List.of("h1 " + DEPLOY), changes());
-        assertEquals(List.of("h1"), pushes);
+        synchronized (pushes) {
+            // The next batch's push goes ahead of its turn, on a thread of its own; none for later batches.
+            assertEquals(List.of("h1"), pushes.stream().filter(h -> !h.equals("h2")).toList());
+        }
         RolloutRecord record = rollouts.get(ID).orElseThrow();
         assertEquals(1, record.batch(), "the second batch is next");
         assertEquals(Optional.of(T0.plus(PAUSE)), record.nextAt());

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RolloutEngineTest {
@@ -304,6 +305,68 @@ class RolloutEngineTest {
         long attempts = stepsOn("web1").stream().filter("health"::equals).count();
         assertTrue(attempts >= 4 && attempts <= 8,
                 "polled until the timeout, for the release and again after switching back: " + attempts);
+    }
+
+    @Test
+    void inBatchesOfOneTheNextHostsPushGoesWhileThisHostDeploys() {
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2", "h3"),
+                new Rollout(BatchSize.parse("1"), 0, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.HALT), 5);
+        Map<String, Boolean> nextPushedBeforeDone = new java.util.concurrent.ConcurrentHashMap<>();
+        RolloutListener watching = new RolloutListener() {
+            @Override
+            public void step(io.trueup.desired.AppEnv id, HostAddress host, String step) {
+            }
+
+            @Override
+            public void finished(io.trueup.desired.AppEnv id, HostOutcome outcome) {
+                String host = outcome.host().name();
+                String next = host.equals("h1") ? "h2" : host.equals("h2") ? "h3" : null;
+                if (next != null) {
+                    // The push ahead runs on a thread of its own: give it a moment, bounded.
+                    boolean pushed = false;
+                    for (int i = 0; i < 500 && !pushed; i++) {
+                        synchronized (pushes) {
+                            pushed = pushes.contains(next);
+                        }
+                        RolloutEngine.sleep(Duration.ofMillis(10));
+                    }
+                    nextPushedBeforeDone.put(host, pushed);
+                }
+            }
+        };
+
+        RolloutResult result = rollOut(spec, watching);
+
+        assertFalse(result.stopped());
+        assertEquals(Map.of("h1", true, "h2", true), nextPushedBeforeDone, "each next host's push began in this one's turn");
+        assertEquals(List.of("h1", "h2", "h3"), pushes.stream().sorted().toList(), "one push per host");
+        for (String host : List.of("h1", "h2", "h3")) {
+            assertEquals(List.of("release", "confirm", "switch", "restart", "record"), stepsOn(host));
+        }
+    }
+
+    @Test
+    void aPushAheadThatFailedIsMadeAgainInTheHostsTurn() {
+        AppSpec spec = spec(sha('b'), env('1'), hosts("h1", "h2"),
+                new Rollout(BatchSize.parse("1"), 0, 0, Duration.ZERO, Duration.ZERO, Rollout.OnFailure.HALT), 5);
+        java.util.concurrent.atomic.AtomicInteger h2Pushes = new java.util.concurrent.atomic.AtomicInteger();
+        var seen = Observations.host().release(sha('a'), env('1'), 1).current(sha('a')).commitMissing().build();
+        Plan plan = Planner.plan(spec, spec.hosts().stream().<Inspection>map(h -> new Inspection.Seen(h, seen))
+                .toList());
+        HostDeployer deployer = new HostDeployer(shell, (app, sha, target, path) -> {
+            if (target.address().equals("h2") && h2Pushes.incrementAndGet() == 1) {
+                throw new io.trueup.git.GitException("remote hung up unexpectedly");
+            }
+            return new PushResult(false, 3);
+        }, new HealthChecker(shell, HttpClient.newHttpClient(), Clock.systemUTC()), Duration.ofSeconds(5),
+                new HostLock("test", "run1", Duration.ofMinutes(30)), Clock.systemUTC());
+
+        RolloutResult result = new RolloutEngine(deployer, 4, this::waitFor, engineClock).execute(spec, "rev1", plan,
+                RolloutListener.NONE, host -> new Inspection.Seen(host, seen));
+
+        assertFalse(result.stopped(), result.toString());
+        assertEquals(2, h2Pushes.get(), "the push that went ahead failed; the host's turn pushed again");
+        assertEquals(List.of("release", "confirm", "switch", "restart", "record"), stepsOn("h2"));
     }
 
     @Test
