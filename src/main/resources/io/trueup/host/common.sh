@@ -21,8 +21,9 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 lock() {
   [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockdir:-}" ] || return 0
   [ -d .trueup ] || mkdir -p .trueup
-  since=${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} holder=
+  since=${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} holder= made=yes
   if ! mkdir .trueup/lock 2>/dev/null; then
+    made=
     holder=$(cat .trueup/lock/owner 2>/dev/null) && [ -n "$holder" ] || holder=unknown
   fi
   if [ -n "${holder:-}" ] && [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ]; then
@@ -60,12 +61,21 @@ lock() {
     mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     rm -rf ".trueup/lock.stale.$$"
     mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
+    made=yes
     echo "trueup: took over the lock of $holder" >&2
   fi
   # The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
-  printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner.new &&
-    mv .trueup/lock/owner.new .trueup/lock/owner
-  touch .trueup/lock # renewed: the TTL counts from the last command that held it
+  if [ -n "$made" ]; then
+    # A lock just made: its time is now, and a reader that finds no owner yet counts it as taken
+    # (holder unknown), as it does a partial one: the owner line is written once, in place.
+    printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner
+  else
+    # Taken again from an earlier command of this deploy: the owner line replaced whole, and the
+    # lock renewed (the TTL counts from the last command that held it).
+    printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner.new &&
+      mv .trueup/lock/owner.new .trueup/lock/owner
+    touch .trueup/lock
+  fi
   lockdir=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
   [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -rf "$lockdir"'
 }
@@ -104,6 +114,26 @@ owned() {
     return 0
   echo "cannot mark $PWD as the base directory of $1 (.trueup/base)" >&2
   exit 1
+}
+
+nl='
+'
+# readlinks: reads the links it is given (names without spaces) with one `ls`, for `linked`.
+# QUOTING_STYLE from a login environment would make GNU ls quote them.
+readlinks() {
+  links=$(QUOTING_STYLE=literal LC_ALL=C ls -ld "$@" 2>/dev/null) || :
+}
+
+# linked: sets $target to where link $1, read by `readlinks`, points ("" when it is no link or missing).
+linked() {
+  target=
+  set -f
+  IFS=$nl
+  for line in $links; do
+    case "$line" in *" $1 -> "*) target=${line#*" $1 -> "}; break ;; esac
+  done
+  unset IFS
+  set +f
 }
 
 relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it

@@ -10,12 +10,14 @@ sha=$2 now=$3
 marks "releases/$sha"
 [ -d "$marks" ] || fail "release $sha is missing"
 [ -f "releases/$sha/.venv/.trueup-complete" ] || fail "the env of release $sha is missing or incomplete"
-cur=$(readlink current 2>/dev/null) || cur=
 if [ $# -ge 4 ]; then
   relink "releases/$sha" current
   if [ -n "$4" ] && [ -d "releases/$4" ]; then relink "releases/$4" previous; else rm -f previous; fi
-elif [ "$cur" != "releases/$sha" ]; then
-  [ -z "$cur" ] || relink "$cur" previous
-  relink "releases/$sha" current
+else
+  cur=$(readlink current 2>/dev/null) || cur=
+  if [ "$cur" != "releases/$sha" ]; then
+    [ -z "$cur" ] || relink "$cur" previous
+    relink "releases/$sha" current
+  fi
 fi
 printf '%s\n' "$now" > "$marks/trueup-switched"

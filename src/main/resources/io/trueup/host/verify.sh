@@ -13,10 +13,12 @@ stale() { echo "$*" >&2; exit "$EX_NOT_AS_SEEN"; }
 cd "$1" 2>/dev/null || stale "the base directory is gone"
 lock
 [ "${transport:-}" = archive ] || [ -d repo.git ] || stale "repo.git is gone"
-link=$(readlink current 2>/dev/null) || link=
-[ "$link" = "$2" ] || stale "current points at ${link:-nothing}, not ${2:-nothing} as inspected"
-link=$(readlink previous 2>/dev/null) || link=
-[ "$link" = "$3" ] || stale "previous points at ${link:-nothing}, not ${3:-nothing} as inspected"
+# One `ls` reads the links (common.sh's readlinks), not a readlink process each.
+readlinks current previous ${6:+"releases/$6/.venv"}
+linked current
+[ "$target" = "$2" ] || stale "current points at ${target:-nothing}, not ${2:-nothing} as inspected"
+linked previous
+[ "$target" = "$3" ] || stale "previous points at ${target:-nothing}, not ${3:-nothing} as inspected"
 case ",$5," in *,complete,*) [ -f "envs/$4/.trueup-complete" ] || stale "env $4 is gone or incomplete" ;; esac
 [ $# -ge 6 ] || exit 0
 r=releases/$6
@@ -31,7 +33,8 @@ changes=$(GIT_OPTIONAL_LOCKS=0 git -C "$r" status --porcelain --untracked-files=
   stale "git status in release $6 failed: $changes"
 [ -z "$changes" ] || stale "release $6 was changed by hand"
 fi
-[ "$(readlink "$r/.venv" 2>/dev/null)" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
+linked "$r/.venv"
+[ "$target" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
 marks "$r" # (marks.sh)
 case ",$5," in *,built,*) [ -f "$marks/trueup-built" ] || stale "release $6 was not built to its end" ;; esac
 release=$6
