@@ -155,12 +155,16 @@ public final class HostCommands {
             parts.add(Scripts.SUPPORT.get("digests"));
         }
         parts.add(Scripts.INSPECT);
-        return new RemoteCommand("inspect", "", args).withParts(kept(spec.path(), parts));
+        return new RemoteCommand("inspect", "", args).withParts(kept(spec.path(), spec.id(), parts));
     }
 
-    /** {@code parts}, kept on a host in {@code <path>/.trueup/scripts} (see {@code ssh.KeepingShell}). */
-    private static RemoteCommand.Parts kept(String path, List<Part> parts) {
-        return new RemoteCommand.Parts(parts, Optional.of(path + "/" + SCRIPTS));
+    /**
+     * {@code parts}, kept on a host in {@code <path>/.trueup/scripts} while {@code .trueup/base}
+     * names app/environment {@code id} (see {@code ssh.KeepingShell}): never in another's directory.
+     */
+    private static RemoteCommand.Parts kept(String path, AppEnv id, List<Part> parts) {
+        return new RemoteCommand.Parts(parts, Optional.of(new RemoteCommand.Keep(path + "/" + SCRIPTS,
+                path + "/.trueup/base", id.toString())));
     }
 
     /**
@@ -214,7 +218,7 @@ public final class HostCommands {
         }
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
-                .withParts(kept(path, List.copyOf(parts)));
+                .withParts(kept(path, id, List.copyOf(parts)));
     }
 
     /**
@@ -432,7 +436,8 @@ public final class HostCommands {
     public static RemoteCommand health(AppSpec spec, HostAddress host, String shellText) {
         List<String> args = new ArrayList<>(List.of(spec.path()));
         args.addAll(run(shellText, spec, host, Optional.empty(), Optional.empty(), Optional.empty()));
-        return new RemoteCommand("health", "", args).withParts(kept(spec.path(), List.of(Scripts.COMMON, Scripts.RUN)));
+        return new RemoteCommand("health", "", args).withParts(kept(spec.path(), spec.id(), List.of(Scripts.COMMON,
+                Scripts.RUN)));
     }
 
     /** The arguments of run.sh after the base directory: what to run, where, for how long, and for whom. */

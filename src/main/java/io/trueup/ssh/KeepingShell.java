@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link RemoteShell} that sends a command's {@linkplain RemoteCommand.Parts parts} to a host
  * once: a part the host keeps is run from its file there ({@code . <keepIn>/<hash>}), and only the
- * others travel, in the same command, which keeps them (when the directory above {@code keepIn}
- * exists: on a trueup host, its base directory's {@code .trueup}). Which parts each host keeps is
+ * others travel, in the same command, which keeps them where its {@link RemoteCommand.Keep} says
+ * (on a trueup host, in the base directory's {@code .trueup/scripts}, when {@code .trueup/base}
+ * names the command's app/environment). Which parts each host keeps is
  * learnt from what its commands say they kept, never asked for in a command of its own; it is
  * remembered while this shell lives, so after a restart a host's first commands send their parts
  * again (and find them kept, without writing them).
@@ -33,13 +34,13 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
 
     /**
      * Keeps {@code $2}, a part's text, as {@code $trueup_keep_in/$1} unless it is there already,
-     * and adds {@code $1} to the list said on stdout. Writes only below a directory that exists
-     * (for trueup, a base directory's {@code .trueup}), and each file whole or not at all.
+     * and adds {@code $1} to the list said on stdout. Writes only where the command's mark names
+     * its owner ({@code $trueup_ours}), and each file whole or not at all.
      */
     private static final String KEEP = """
             trueup_keep() {
               if [ ! -f "$trueup_keep_in/$1" ]; then
-                [ -d "${trueup_keep_in%/*}" ] || return 0
+                [ -n "$trueup_ours" ] || return 0
                 { { [ -d "$trueup_keep_in" ] || mkdir "$trueup_keep_in"; } &&
                   printf '%s' "$2" > "$trueup_keep_in/.$1.$$" &&
                   mv -f "$trueup_keep_in/.$1.$$" "$trueup_keep_in/$1"; } 2>/dev/null ||
@@ -82,18 +83,18 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
 
     /** How many of {@code command}'s parts {@code target} is known to keep. */
     int keeps(SshTarget target, RemoteCommand command) {
-        Set<String> have = command.parts().keepIn().map(dir -> kept.get(new Place(target, dir))).orElse(null);
+        Set<String> have = command.parts().keep().map(keep -> kept.get(new Place(target, keep.dir()))).orElse(null);
         return have == null ? 0 : (int) command.parts().list().stream().filter(p -> have.contains(p.hash())).count();
     }
 
     private CommandResult keeping(SshTarget target, RemoteCommand command, Duration timeout,
             StdoutListener listener) {
         RemoteCommand.Parts parts = command.parts();
-        if (parts.keepIn().isEmpty() || parts.list().isEmpty()) {
+        if (parts.keep().isEmpty() || parts.list().isEmpty()) {
             return listener == null ? shell.run(target, command, timeout)
                     : shell.run(target, command, timeout, listener);
         }
-        Place place = new Place(target, parts.keepIn().get());
+        Place place = new Place(target, parts.keep().get().dir());
         Set<String> have = Set.copyOf(kept.getOrDefault(place, Set.of()));
         Optional<CommandResult> result = once(target, place, command, have, timeout, listener);
         if (result.isPresent()) {
@@ -133,8 +134,8 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
      */
     static String script(RemoteCommand command, Set<String> have) {
         RemoteCommand.Parts parts = command.parts();
-        StringBuilder text = new StringBuilder("trueup_keep_in=").append(Shell.quote(parts.keepIn().orElseThrow()))
-                .append('\n');
+        RemoteCommand.Keep keep = parts.keep().orElseThrow();
+        StringBuilder text = new StringBuilder("trueup_keep_in=").append(Shell.quote(keep.dir())).append('\n');
         List<RemoteCommand.Part> sending = new ArrayList<>();
         StringBuilder run = new StringBuilder();
         StringBuilder check = new StringBuilder();
@@ -152,6 +153,10 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
             text.append(check).append(": || { echo ").append(GONE).append("; exit ").append(GONE_EXIT).append("; }\n");
         }
         if (!sending.isEmpty()) {
+            // Kept only where the mark names the owner: the first line, read by the shell.
+            text.append("trueup_ours= trueup_mark=\n[ ! -f ").append(Shell.quote(keep.mark()))
+                    .append(" ] || { read -r trueup_mark || :; } < ").append(Shell.quote(keep.mark())).append('\n')
+                    .append("[ \"$trueup_mark\" != ").append(Shell.quote(keep.owner())).append(" ] || trueup_ours=yes\n");
             text.append(KEEP).append("trueup_kept=\n");
             for (int n = 0; n < sending.size(); n++) {
                 text.append("trueup_part").append(n).append('=').append(Shell.quote(sending.get(n).text())).append('\n');

@@ -59,21 +59,15 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
     }
 
     /**
-     * The parts a command runs, in order, before its script, and the directory on the host
-     * ({@code keepIn}, relative to the login's home unless absolute) where a {@link KeepingShell}
-     * keeps them, each as a file named by its hash, when the directory above it exists.
+     * The parts a command runs, in order, before its script, and where a {@link KeepingShell} may
+     * keep them on the host.
      */
-    public record Parts(List<Part> list, Optional<String> keepIn) {
+    public record Parts(List<Part> list, Optional<Keep> keep) {
         public static final Parts NONE = new Parts(List.of(), Optional.empty());
 
         public Parts {
             list = List.copyOf(list);
-            Objects.requireNonNull(keepIn);
-            keepIn.ifPresent(dir -> {
-                if (dir.isEmpty() || dir.endsWith("/") || !dir.contains("/")) {
-                    throw new IllegalArgumentException("parts are kept in a directory below another: " + dir);
-                }
-            });
+            Objects.requireNonNull(keep);
         }
 
         /** The parts' texts one after the other: what runs before the script when they are sent whole. */
@@ -81,6 +75,21 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
             StringBuilder text = new StringBuilder();
             list.forEach(part -> text.append(part.text()));
             return text.toString();
+        }
+    }
+
+    /**
+     * Where parts are kept on a host: in directory {@code dir} (relative to the login's home unless
+     * absolute), each as a file named by its hash, and only while the first line of file
+     * {@code mark} is {@code owner}: in a directory of the command's own, never in another's.
+     */
+    public record Keep(String dir, String mark, String owner) {
+        public Keep {
+            for (String value : List.of(dir, mark, owner)) {
+                if (value.isEmpty() || value.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("not a path or an owner line: " + value);
+                }
+            }
         }
     }
 

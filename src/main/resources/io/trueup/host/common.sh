@@ -90,7 +90,7 @@ lock() {
 # that no step ever removes what this app/environment did not make.
 owned() {
   owner=
-  [ ! -f .trueup/base ] || owner=$(head -n 1 .trueup/base)
+  [ ! -f .trueup/base ] || { read -r owner || :; } < .trueup/base # its first line, read by the shell
   case "$owner" in
     "$1") return 0 ;;
     */*)

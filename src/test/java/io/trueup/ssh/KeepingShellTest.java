@@ -48,6 +48,7 @@ class KeepingShellTest {
         shell = new KeepingShell(recording(mina));
         home = dir.resolve("host");
         Files.createDirectories(home.resolve("base/.trueup"));
+        Files.writeString(home.resolve("base/.trueup/base"), "hello/test\nThe base directory of hello/test.\n");
     }
 
     @AfterEach
@@ -86,6 +87,20 @@ class KeepingShellTest {
     }
 
     @Test
+    void aDirectoryMarkedAsAnothersKeepsNothing() throws IOException {
+        Files.createDirectories(home.resolve("shop/.trueup"));
+        Files.writeString(home.resolve("shop/.trueup/base"), "shop/prod\n");
+
+        for (int i = 0; i < 2; i++) {
+            CommandResult result = shell.run(fixture.target(), greeting("shop"), TIMEOUT);
+            assertEquals("it's, world set\n", result.stdout(), result.stderr());
+        }
+
+        assertTrue(sent.stream().allMatch(line -> line.contains("greet()")));
+        assertEquals(List.of("base"), list(home.resolve("shop/.trueup")), "nothing written in another's directory");
+    }
+
+    @Test
     void partsFoundGoneAreSentInTheSameCallAndKeptAgain() throws IOException {
         RemoteCommand greet = greeting("base");
         shell.run(fixture.target(), greet, TIMEOUT);
@@ -104,7 +119,7 @@ class KeepingShellTest {
     @Test
     void aCommandThatExitsWithTheGoneCodeOfItsOwnRunsOnce() throws IOException {
         RemoteCommand counting = new RemoteCommand("count", "count \"$1\"\nexit 79\n", List.of("base"))
-                .withParts(new RemoteCommand.Parts(List.of(COUNT), Optional.of("base/.trueup/scripts")));
+                .withParts(new RemoteCommand.Parts(List.of(COUNT), keep("base")));
         shell.run(fixture.target(), counting, TIMEOUT);
 
         CommandResult result = shell.run(fixture.target(), counting, TIMEOUT);
@@ -116,7 +131,7 @@ class KeepingShellTest {
     @Test
     void aListenerHearsOnlyTheCommandsLinesAndItsAnswerIsRead() {
         RemoteCommand ask = new RemoteCommand("ask", "greet asked\nread -r word\necho \"got $word\"\n", List.of())
-                .withParts(new RemoteCommand.Parts(List.of(GREET), Optional.of("base/.trueup/scripts")));
+                .withParts(new RemoteCommand.Parts(List.of(GREET), keep("base")));
         for (int i = 0; i < 2; i++) {
             List<String> heard = new ArrayList<>();
             CommandResult result = shell.run(fixture.target(), ask, TIMEOUT, line -> {
@@ -138,7 +153,12 @@ class KeepingShellTest {
 
     private static RemoteCommand greeting(String base) {
         return new RemoteCommand("greet", "greet world | tr -d '\\n'\necho \" $greeting\"\n", List.of(base))
-                .withParts(new RemoteCommand.Parts(List.of(GREET), Optional.of(base + "/.trueup/scripts")));
+                .withParts(new RemoteCommand.Parts(List.of(GREET), keep(base)));
+    }
+
+    /** Kept in {@code <base>/.trueup/scripts} while {@code <base>/.trueup/base} names hello/test. */
+    private static Optional<RemoteCommand.Keep> keep(String base) {
+        return Optional.of(new RemoteCommand.Keep(base + "/.trueup/scripts", base + "/.trueup/base", "hello/test"));
     }
 
     private static List<String> list(Path directory) throws IOException {
