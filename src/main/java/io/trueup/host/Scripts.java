@@ -24,11 +24,11 @@ final class Scripts {
     /** The exit codes and the functions every command that changes a host uses (common.sh). */
     static final Part COMMON = Part.of(EXIT_CODES + load("common.sh") + MARKS);
     /** The inspection: runs as it is defined, reading the command's arguments. */
-    static final Part INSPECT = Part.of(MARKS + load("inspect.sh"));
+    static final Part INSPECT = Part.running(MARKS + load("inspect.sh"));
     /** What the commands of an app whose transport is archive do in place of git: sent first with each. */
     static final Part ARCHIVE = Part.of(load("archive.sh"));
     /** A user's command (a health check) run in a release: runs as it is defined. */
-    static final Part RUN = Part.of(load("run.sh"));
+    static final Part RUN = Part.running(load("run.sh"));
     /** The functions that run a command's steps in a row under the lock (steps.sh). */
     static final Part STEPS = Part.of(load("steps.sh"));
     /**

@@ -158,6 +158,21 @@ final class BatchRunner {
         };
     }
 
+    /**
+     * Starts {@code plan}'s push ahead of its host's turn ({@link HostDeployer#pushAhead}) when a
+     * slot is free beyond the {@code running} hosts of the batch about to run: pushes ahead count
+     * toward the concurrency, and never take a slot from the batch. Without one, the host's turn
+     * pushes.
+     */
+    void pushAhead(AppSpec spec, String revision, HostPlan plan, int running) {
+        if (slots.availablePermits() <= running || !slots.tryAcquire()) {
+            return;
+        }
+        if (!deployer.pushAhead(spec, revision, plan, slots::release)) {
+            slots.release();
+        }
+    }
+
     /** The plan of each host: the rollout's, or the one made when the host was inspected again. */
     record Plans(Plan plan, Function<HostAddress, Inspection> inspectAgain,
             Map<HostAddress, HostPlan> replanned) {

@@ -35,12 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HostDeployer {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HostDeployer.class);
+
     private final HostSteps.Runner runner;
     private final CommitPusher pusher;
     /** The pushes started ahead of their hosts' turn ({@link #pushAhead}), until the turn takes them. */
     private final Map<Ahead, CompletableFuture<Optional<StepFailure>>> ahead = new ConcurrentHashMap<>();
 
-    private record Ahead(AppEnv id, SshTarget target, String repository, Sha sha) {
+    private record Ahead(AppEnv id, String revision, SshTarget target, String repository, Sha sha) {
     }
     private final TreeArchiver archiver;
     private final HealthChecker health;
@@ -147,7 +149,7 @@ public final class HostDeployer {
             }
             case DeployScript.FromHere here -> {
                 listener.step(spec.id(), host, here.action().step());
-                yield guarded(here.action().step(), host, () -> here(spec, host, here.action()));
+                yield guarded(here.action().step(), host, () -> here(spec, revision, host, here.action()));
             }
         };
     }
@@ -194,9 +196,9 @@ public final class HostDeployer {
     }
 
     /** Runs a step that is not a host command: the push, the health check. Empty when it succeeded. */
-    private Optional<StepFailure> here(AppSpec spec, HostAddress host, Action action) {
+    private Optional<StepFailure> here(AppSpec spec, String revision, HostAddress host, Action action) {
         return switch (action) {
-            case Action.Push push -> push(spec, host, push.sha());
+            case Action.Push push -> push(spec, revision, host, push.sha());
             case Action.CheckHealth c -> health.check(spec, host);
             default -> throw new IllegalArgumentException(action.step() + " runs on the host");
         };
@@ -335,33 +337,55 @@ public final class HostDeployer {
      * a host that says its disk is full or refuses the write ({@link #HOST_REFUSALS}) will say so
      * again: that halts at once.
      */
-    private Optional<StepFailure> push(AppSpec spec, HostAddress host, Sha sha) {
-        CompletableFuture<Optional<StepFailure>> early = ahead.remove(new Ahead(spec.id(), HostCommands.target(spec,
-                host), HostCommands.repository(spec), sha));
-        if (early != null && early.join().isEmpty()) {
-            return Optional.empty();
+    private Optional<StepFailure> push(AppSpec spec, String revision, HostAddress host, Sha sha) {
+        CompletableFuture<Optional<StepFailure>> early = ahead.remove(new Ahead(spec.id(), revision,
+                HostCommands.target(spec, host), HostCommands.repository(spec), sha));
+        if (early != null) {
+            try {
+                if (early.join().isEmpty()) {
+                    return Optional.empty();
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("%s: the push to %s made ahead failed: %s", spec.id(), host, e.getMessage());
+            }
         }
         return pushNow(spec, host, sha); // none went ahead, or it failed: again, in the host's turn
     }
 
     /**
      * Starts the push that {@code plan} begins with, if it begins with one (its host has
-     * {@code repo.git}), on a thread of its own, for the host's deploy to find done when its turn
-     * comes: the rollout pushes to the next batch while this one deploys. A push only adds objects
-     * to {@code repo.git}, under a ref of trueup's that nothing on the host uses until a release is
-     * made from it, so a rollout that stops before that host leaves only those (see {@code gc}).
+     * {@code repo.git}), on a thread of its own, for the host's deploy in the rollout of desired-state
+     * {@code revision} to find done when its turn comes: the rollout pushes to the next batch while
+     * this one deploys. A push only adds objects to {@code repo.git}, under a ref of trueup's that
+     * nothing on the host uses until a release is made from it, so a rollout that stops before that
+     * host leaves only those (see {@code gc}). Says whether it started one; {@code done} runs when a
+     * push it started ends.
      */
-    public void pushAhead(AppSpec spec, HostPlan plan) {
+    public boolean pushAhead(AppSpec spec, String revision, HostPlan plan, Runnable done) {
         if (plan.actions().isEmpty() || !(plan.actions().get(0) instanceof Action.Push push)) {
-            return;
+            return false;
         }
         HostAddress host = plan.host();
-        ahead.computeIfAbsent(new Ahead(spec.id(), HostCommands.target(spec, host), HostCommands.repository(spec),
-                push.sha()), key -> CompletableFuture.supplyAsync(() -> pushNow(spec, host, push.sha()),
-                        task -> Thread.ofVirtual().name("trueup-push-ahead").start(task)));
+        Ahead key = new Ahead(spec.id(), revision, HostCommands.target(spec, host), HostCommands.repository(spec),
+                push.sha());
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Optional<StepFailure>>> started =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ahead.computeIfAbsent(key, k -> {
+            started.set(CompletableFuture.supplyAsync(() -> pushNow(spec, host, push.sha()),
+                    task -> Thread.ofVirtual().name("trueup-push-ahead").start(task)));
+            return started.get();
+        });
+        if (started.get() == null) {
+            return false;
+        }
+        started.get().whenComplete((result, e) -> done.run());
+        return true;
     }
 
-    /** Forgets the pushes made ahead for {@code id} whose hosts' turn did not come (the rollout stopped). */
+    /**
+     * Forgets the pushes made ahead for {@code id} whose hosts' turn did not come (the rollout
+     * stopped, or went elsewhere): a later rollout pushes for itself.
+     */
     public void forgetPushesAhead(AppEnv id) {
         ahead.keySet().removeIf(key -> key.id().equals(id));
     }

@@ -104,6 +104,21 @@ public final class RolloutEngine {
     public Advanced advance(AppSpec spec, RolloutRecord start, Plan plan,
             java.util.function.Supplier<RolloutDecider.Situation> situation, RolloutListener listener,
             Function<HostAddress, Inspection> inspectAgain, RolloutStore store) {
+        Advanced advanced = null;
+        try {
+            advanced = advancing(spec, start, plan, situation, listener, inspectAgain, store);
+            return advanced;
+        } finally {
+            if (advanced == null || !(advanced.last() instanceof RolloutStep.Wait)) {
+                // Stopped, held, finished or failed: the next batch's turn may never come here.
+                deployer.forgetPushesAhead(spec.id());
+            }
+        }
+    }
+
+    private Advanced advancing(AppSpec spec, RolloutRecord start, Plan plan,
+            java.util.function.Supplier<RolloutDecider.Situation> situation, RolloutListener listener,
+            Function<HostAddress, Inspection> inspectAgain, RolloutStore store) {
         RolloutProgress progress = new RolloutProgress(store, store.save(start));
         BatchRunner.Plans plans = new BatchRunner.Plans(plan, inspectAgain);
         List<HostOutcome> outcomes = new ArrayList<>();
@@ -116,11 +131,9 @@ public final class RolloutEngine {
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Hold h -> {
-                    deployer.forgetPushesAhead(spec.id());
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Finish f -> {
-                    deployer.forgetPushesAhead(spec.id());
                     return new Advanced(progress.record(), step, outcomes);
                 }
                 case RolloutStep.Advance a -> progress.change(r -> r.atBatch(a.batch(), a.until()));
@@ -179,7 +192,7 @@ public final class RolloutEngine {
                 reachable.add(host);
             }
         }
-        pushNextBatch(spec, plans, progress.record());
+        pushNextBatch(spec, plans, progress.record(), reachable.size());
         RolloutListener recording = progress.recording(listener);
         Optional<HostAddress> migrating = plans.plan().migrateOn().filter(reachable::contains);
         List<HostOutcome> ran = migrating.isPresent()
@@ -199,14 +212,14 @@ public final class RolloutEngine {
      * Starts the pushes of the next batch's pending hosts, to go while this batch deploys: in
      * batches of one, a host's push is then done when its turn comes, and its turn is its command.
      */
-    private void pushNextBatch(AppSpec spec, BatchRunner.Plans plans, RolloutRecord record) {
+    private void pushNextBatch(AppSpec spec, BatchRunner.Plans plans, RolloutRecord record, int running) {
         int next = record.batch() + 1;
         if (next >= record.batches().size()) {
             return;
         }
         for (HostAddress host : record.batches().get(next)) {
             if (record.host(host).phase() == Phase.PENDING && !plans.plan().unreachable().containsKey(host)) {
-                plans.find(host).ifPresent(plan -> deployer.pushAhead(spec, plan));
+                plans.find(host).ifPresent(plan -> batches.pushAhead(spec, record.revision(), plan, running));
             }
         }
     }

@@ -27,7 +27,10 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
 
     /** The first line of a command's stdout that lists the parts it left kept on the host. */
     static final String KEPT = "trueup-kept";
-    /** The only line of a command that found a part gone which it was to run from the host's copy. */
+    /**
+     * The only line of a command that found a part gone (or empty) which it was to run from the
+     * host's copy.
+     */
     static final String GONE = "trueup-parts-gone";
     /** The exit code of such a command. */
     static final int GONE_EXIT = 79;
@@ -39,8 +42,8 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
      */
     private static final String KEEP = """
             trueup_keep() {
-              if [ ! -f "$trueup_keep_in/$1" ]; then
-                [ -n "$trueup_ours" ] || return 0
+              [ -n "$trueup_ours" ] || return 0
+              if [ ! -s "$trueup_keep_in/$1" ]; then
                 { { [ -d "$trueup_keep_in" ] || mkdir "$trueup_keep_in"; } &&
                   printf '%s' "$2" > "$trueup_keep_in/.$1.$$" &&
                   mv -f "$trueup_keep_in/.$1.$$" "$trueup_keep_in/$1"; } 2>/dev/null ||
@@ -141,8 +144,11 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
         StringBuilder check = new StringBuilder();
         for (RemoteCommand.Part part : parts.list()) {
             if (have.contains(part.hash())) {
-                check.append("[ -f \"$trueup_keep_in/").append(part.hash()).append("\" ] && ");
-                run.append(". \"$trueup_keep_in/").append(part.hash()).append("\"\n");
+                check.append("[ -s \"$trueup_keep_in/").append(part.hash()).append("\" ] && ");
+                run.append(part.runs() ? ". " : "command . ").append("\"$trueup_keep_in/").append(part.hash())
+                        .append('"');
+                // A part that only defines: one gone since the check (removed by another trueup's gc) says so too.
+                run.append(part.runs() ? "" : " || { echo " + GONE + "; exit " + GONE_EXIT + "; }").append('\n');
             } else {
                 int n = sending.size();
                 sending.add(part);

@@ -243,7 +243,12 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
 
     @Override
     public Process start(SshTarget target, String commandLine) {
-        return new ChannelProcess(openExec(target, commandLine.split(" ", 2)[0], commandLine, c -> { }));
+        String name = commandLine.split(" ", 2)[0];
+        ChannelProcess process = new ChannelProcess(openExec(target, name, commandLine, c -> { }));
+        if (COMMANDS.isDebugEnabled()) {
+            process.onExit().thenRun(() -> COMMANDS.debugf("closed %s %s %s", target, name, process.exitValue()));
+        }
+        return process;
     }
 
     /**

@@ -30,8 +30,11 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
     /**
      * A fixed piece of shell, named on a host by its SHA-256 ({@code hash}, hex): the same text has
      * the same name whichever trueup sends it, and a new text a new name.
+     *
+     * @param runs whether the part does its work as it is read (an inspection), rather than only
+     *     defining functions and variables for the script after it
      */
-    public record Part(String text, String hash) {
+    public record Part(String text, String hash, boolean runs) {
         public Part {
             Objects.requireNonNull(text);
             if (!hash.equals(sha256(text))) {
@@ -39,8 +42,14 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
             }
         }
 
+        /** A part that defines functions and variables for what comes after it. */
         public static Part of(String text) {
-            return new Part(text, sha256(text));
+            return new Part(text, sha256(text), false);
+        }
+
+        /** A part that does its work as it is read, with the command's arguments. */
+        public static Part running(String text) {
+            return new Part(text, sha256(text), true);
         }
 
         private static String sha256(String text) {

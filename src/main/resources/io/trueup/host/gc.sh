@@ -5,20 +5,22 @@
 # Releases are clones that hard-link their objects (`git clone --local`, no alternates), so they
 # never need repo.git's objects. When it last ran is in .trueup/gc-at; a time there that is later
 # than now (a clock set back) counts as long ago.
-# Each time it runs (not once per interval), it also removes the scripts of trueup's commands kept
-# in .trueup/scripts (see HostCommands.SCRIPTS) that this trueup does not send, once a day old:
-# those of an older version (another replica may run one for a day).
+# First, each time it runs (not once per interval, and for both transports), it removes the
+# scripts of trueup's commands kept in .trueup/scripts (see HostCommands.SCRIPTS) that this trueup
+# does not send, once a day old: those of an older version (another replica may run one for a day).
 # $1 base directory  $2 now (epoch seconds)  $3 the interval in seconds  $4 keep unreferenced
-# objects younger than this (epoch seconds)  $5... the hashes of the parts this trueup sends.
+# objects younger than this (epoch seconds)  $5 the scripts this trueup sends: the first 12 hex of
+# each one's name, separated by spaces.
 # An app whose transport is archive has no repository to collect.
 set -eu
 cd "$1"
 lock
 now=$2 every=$3 expire=$4
-shift 4
+sends=" $5 "
 if [ -d .trueup/scripts ]; then
   find .trueup/scripts -mindepth 1 -maxdepth 1 -type f -mtime +0 | while read -r part; do
-    case " $* " in *" ${part##*/} "*) ;; *) rm -f "$part" ;; esac
+    name=${part##*/}
+    case "$sends" in *" ${name%"${name#????????????}"} "*) ;; *) rm -f "$part" || : ;; esac
   done
 fi
 [ "${transport:-}" != archive ] && [ -d repo.git ] || exit 0

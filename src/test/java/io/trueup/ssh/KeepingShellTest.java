@@ -117,6 +117,19 @@ class KeepingShellTest {
     }
 
     @Test
+    void anEmptiedCopyCountsAsGoneAndIsWrittenAgain() throws IOException {
+        RemoteCommand greet = greeting("base");
+        shell.run(fixture.target(), greet, TIMEOUT);
+        Path copy = home.resolve("base/.trueup/scripts/" + GREET.hash());
+        Files.writeString(copy, ""); // as a power loss can leave a file just renamed
+
+        CommandResult result = shell.run(fixture.target(), greet, TIMEOUT);
+
+        assertEquals("it's, world set\n", result.stdout(), result.stderr());
+        assertEquals(GREET.text(), Files.readString(copy), "written again, whole");
+    }
+
+    @Test
     void aCommandThatExitsWithTheGoneCodeOfItsOwnRunsOnce() throws IOException {
         RemoteCommand counting = new RemoteCommand("count", "count \"$1\"\nexit 79\n", List.of("base"))
                 .withParts(new RemoteCommand.Parts(List.of(COUNT), keep("base")));
