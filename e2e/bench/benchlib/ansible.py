@@ -115,5 +115,9 @@ class AnsibleFast(Ansible):
     config = "ansible-fast.cfg"
     playbooks = {"deploy": "deploy-fast.yml", "stat": "stat-fast.yml"}
 
+    def __init__(self, world, out, only=None):
+        super().__init__(world, out)
+        self.only = only  # the scenarios it runs in (a set of ids), or None for all
+
     def fork_count(self, host_count):
         return max(1, host_count)

@@ -93,6 +93,8 @@ def run_deploys(world, tools, runs, only, rows):
             for run in range(1, runs + 1):
                 turn = (run - 1) % len(tools)
                 for tool in tools[turn:] + tools[:turn]:
+                    if getattr(tool, "only", None) is not None and sid not in tool.only:
+                        continue
                     current[tool.name] = _timed_run(world, tool, (sid, run, batch, real_app, new_requirements, rollback),
                                                     current[tool.name], rows)
             if real_app:
