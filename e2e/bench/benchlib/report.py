@@ -146,9 +146,8 @@ def _which_ansible(rows, scenarios, names):
             continue
         faster, _ = faster_ansible(rows, sid, n)
         title = "%s %s" % (sid, names[sid].format(n=n)) if n else "%s %s" % (sid, names[sid])
-        table.append("| %s | %s | %s | `%s`%s |" % (title, *("%.3f" % m if m is not None else "—" for m in meds),
-                                                     faster, " (%.1f×)" % (max(meds) / min(meds))
-                                                     if None not in meds else ""))
+        verdict = "`%s` (%.1f×)" % (faster, max(meds) / min(meds)) if None not in meds else "only `%s` ran" % faster
+        table.append("| %s | %s | %s | %s |" % (title, *("%.3f" % m if m is not None else "—" for m in meds), verdict))
     if not table:
         return []
     return ["### Which Ansible is faster", "",
