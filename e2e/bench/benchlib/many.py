@@ -2,9 +2,14 @@
 
 Each of a few network namespaces (tu-e2e-m1, m2, ...) holds up to PER_NS addresses
 (10.232.K.2, .3, ...) on one veth link and runs one OpenSSH sshd, in its own mount namespace
-with its own directory bound at /srv. Every address is one host, with its own base directory:
-sshd's `Match LocalAddress` runs each session in /srv/hosts/<address>, so a relative `path` in
-desired state (`hello`) is a different directory on every host, as it is on real hosts.
+with its own directory bound at /srv: the hosts' sshd are shared, one for PER_NS addresses. Every
+address is one host, with its own base directory: sshd's `Match LocalAddress` runs each session
+in /srv/hosts/<address>, so a relative `path` in desired state (`hello`) is a different directory
+on every host, as it is on real hosts.
+
+This side reaches a namespace's addresses through a route via its first address, not as
+neighbours on the link: one ARP entry per namespace, so that 1,000 hosts stay far below the
+kernel's neighbour table limit (net.ipv4.neigh.default.gc_thresh3, 1024 by default).
 """
 import os
 import shutil
@@ -55,6 +60,21 @@ class ManyNamespace(hosts.Host):
             f.write(config)
         self.create_link()
 
+    def create_link(self):
+        """The namespace and its veth link: this side 10.232.K.1/32, a route to the first address on
+        the link and one to the namespace's /24 via it; the namespace's side every address (/24)."""
+        proc.run(["ip", "netns", "add", self.name])
+        proc.run(["ip", "link", "add", self.name, "type", "veth", "peer", "name", "eth0", "netns", self.name])
+        proc.run(["ip", "addr", "add", self.gateway + "/32", "dev", self.name])
+        proc.run(["ip", "link", "set", self.name, "up"])
+        proc.run(["ip", "route", "add", self.ip + "/32", "dev", self.name, "src", self.gateway])
+        proc.run(["ip", "route", "add", "10.232.%d.0/24" % self.number, "via", self.ip, "dev", self.name,
+                  "src", self.gateway])
+        proc.run(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        proc.run(["ip", "-n", self.name, "-batch", "-"],
+                 input="".join("addr add %s/24 dev eth0\n" % a for a in self.addresses))
+        proc.run(["ip", "-n", self.name, "link", "set", "eth0", "up"])
+
     def base(self, address, relative):
         """The root namespace's path of `relative` in host `address`'s own directory."""
         return os.path.join(self.srv, "hosts", address, relative)
@@ -98,10 +118,12 @@ class ManyFleet:
         """Makes every host's base directory a hard-linked copy of `source` (a converged base
         directory), then has git refresh each release's index as the deploy user, so that a host
         looks exactly as if trueup had deployed it there."""
-        for address in self.addresses:
-            target = self.base(address, relative)
+        targets = [self.base(address, relative) for address in self.addresses]
+        for target in targets:
             shutil.rmtree(target, ignore_errors=True)
-            proc.run(["cp", "-al", source, target], timeout=120)
+        for start in range(0, len(targets), 100):
+            proc.run(["sh", "-c", 'src=$1; shift; for t in "$@"; do cp -al "$src" "$t" || exit 1; done', "sh",
+                      source] + targets[start:start + 100], timeout=600)
         script = ('for r in "$@"; do for rel in "$r"/releases/*/; do '
                   'git -C "$rel" update-index -q --refresh >/dev/null 2>&1 || true; done; done')
         bases = [self.base(a, relative) for a in self.addresses] + [source]

@@ -9,7 +9,7 @@ import time
 
 from harness import proc
 
-from . import measure, world as bw
+from . import commandlog, measure, world as bw
 
 DEPLOYS = [
     # (scenario id, title, batch, real app, new requirements, rollback)
@@ -23,8 +23,12 @@ DEPLOYS = [
 
 
 class Row(dict):
+    # first_byte_ms: trueup, from the webhook's POST to its first command on a host (first_command);
+    # gap_*: trueup in batches of 1, from a host's deploy command ending to the next host's first
+    # command, the median and max of the run and each one (gaps_ms, joined with ;). See commandlog.py.
     FIELDS = ("scenario", "hosts", "tool", "run", "seconds", "cpu_seconds", "peak_rss_bytes", "wire_bytes",
-              "ssh_commands", "ssh_logins")
+              "ssh_commands", "ssh_logins", "first_byte_ms", "first_command", "gap_median_ms", "gap_max_ms",
+              "gaps_ms")
 
 
 class Meter:
@@ -89,6 +93,8 @@ def run_deploys(world, tools, runs, only, rows):
             for run in range(1, runs + 1):
                 turn = (run - 1) % len(tools)
                 for tool in tools[turn:] + tools[:turn]:
+                    if getattr(tool, "only", None) is not None and sid not in tool.only:
+                        continue
                     current[tool.name] = _timed_run(world, tool, (sid, run, batch, real_app, new_requirements, rollback),
                                                     current[tool.name], rows)
             if real_app:
@@ -123,10 +129,28 @@ def _timed_run(world, tool, scenario, current, rows):
         end = done if real_app else world.wait_restarted(target[0], meter.start)
     if timings is not None:  # deploy() returned at Synced: after prune and record too
         world.add_timings(sid, len(world.hosts), timings, tool.timings())
-    rows.append(Row(scenario=sid, hosts=len(world.hosts), tool=tool.name, run=run, seconds=end - meter.start,
-                    cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes))
-    log("  run %d, %s: %.3fs, %s bytes" % (run, tool.name, end - meter.start, meter.bytes))
+    row = Row(scenario=sid, hosts=len(world.hosts), tool=tool.name, run=run, seconds=end - meter.start,
+              cpu_seconds=meter.cpu, peak_rss_bytes=meter.peak, wire_bytes=meter.bytes)
+    if tool.name == "trueup":
+        _command_log(row, tool, batch)
+    rows.append(row)
+    log("  run %d, %s: %.3fs, %s bytes%s" % (run, tool.name, end - meter.start, meter.bytes, "".join(
+        ", %s %s" % (k, row[k]) for k in ("first_byte_ms", "first_command", "gap_median_ms", "gap_max_ms")
+        if row.get(k) is not None)))
     return target
+
+
+def _command_log(row, trueup, batch):
+    """Merge to first byte, and in batches of 1 the gaps between hosts, from trueup's command log of
+    the run (the lines logged from its webhook to the end of its reconcile)."""
+    first = commandlog.first_byte(trueup.last_run or [], trueup.webhook_at)
+    if first is not None:
+        row["first_byte_ms"], row["first_command"] = round(1000 * first[0], 1), first[1]
+    if batch == 1:
+        gaps = commandlog.gaps(trueup.last_run or [])
+        if gaps:
+            row["gap_median_ms"], row["gap_max_ms"] = (round(v, 1) for v in commandlog.summary_ms(gaps))
+            row["gaps_ms"] = ";".join("%.0f" % (1000 * g) for g in gaps)
 
 
 def _deploy_untimed(world, tool, target):

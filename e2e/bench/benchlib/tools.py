@@ -18,7 +18,7 @@ import urllib.request
 
 from harness import hosts, proc, wait
 
-from . import measure, world as bw
+from . import commandlog, measure, world as bw
 
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -58,11 +58,17 @@ class Trueup:
         self.world = world
         self.process = world.trueup
         self.reconciles = 0
+        self.webhook_at = None   # time.time() just before the last webhook's POST
+        self.last_run = None     # [commandlog.Event] logged from the last deploy()'s webhook to its end
 
-    def start(self, log_name="trueup"):
+    def start(self, log_name="trueup", command_log=True):
+        """Starts trueup; with command_log, its logger io.trueup.ssh.commands at DEBUG (a line as each
+        command opens and closes: commandlog.py). The no-op scenario runs without: two log lines a
+        host per cycle would be trueup's work that the other tools do not do."""
         if self.world.jfr:
             self.process.env["JDK_JAVA_OPTIONS"] = "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=%s" \
                 % os.path.join(self.world.jfr, log_name + ".jfr")
+        self.process.extra_config = commandlog.CONFIG if command_log else ""
         self.process.start(os.path.join(self.world.logs, "%s.log" % log_name))
 
     def stop(self):
@@ -75,6 +81,7 @@ class Trueup:
     def trigger(self):
         body = b""
         signature = "sha256=" + hmac.new(bw.SECRET.encode(), body, hashlib.sha256).hexdigest()
+        self.webhook_at = time.time()
         answer = http_json("http://127.0.0.1:%d/api/webhooks/generic" % self.process.port, data=body,
                            headers={"X-Trueup-Signature": signature})
         assert answer.get("result") == "triggered", answer
@@ -105,6 +112,7 @@ class Trueup:
     def deploy(self, sha, requirements_hash, batch, real_app=False, rollback=False):
         """Triggers a reconcile of the commit stage() made, and returns when trueup reports every
         host Synced at sha: the time it says so."""
+        offset = commandlog.size(self.process.log)
         started = time.time()
         self.trigger()
         if not real_app:
@@ -113,6 +121,7 @@ class Trueup:
             self.world.wait_restarted(sha, started)
         synced = self.wait_synced(sha, after=started)
         self.wait_idle()
+        self.last_run = commandlog.read(self.process.log, offset)[0]
         return synced
 
     def reconciles_ended(self):

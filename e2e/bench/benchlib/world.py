@@ -19,7 +19,8 @@ APP = "hello"
 ENV = "bench"
 BASE = "/srv/hello"          # trueup's base directory on each e2e host
 # Each tool deploys to a base directory of its own, so that their runs can take turns on the same hosts.
-BASES = {"trueup": BASE, "floor": "/srv/floor/hello", "ansible": "/srv/ansible/hello"}
+BASES = {"trueup": BASE, "floor": "/srv/floor/hello", "ansible": "/srv/ansible/hello",
+         "ansible-fast": "/srv/ansible-fast/hello"}
 MARKS = "/srv/home/restarts.log"
 # The restart that only records that it ran: the time, and the release it ran in.
 MARK_RESTART = 'echo "$(date +%s.%N) $(basename "$(pwd -P)")" >> "$HOME/restarts.log"'
@@ -46,8 +47,9 @@ class BenchWorld:
         self.trueup.env["TRUEUP_WEBHOOK_SECRET"] = SECRET
         # 500 hosts log in at once on this machine's 2 cores: the e2e suite's 3 s is too short
         self.trueup.env["TRUEUP_SSH_CONNECT_TIMEOUT"] = "10s"
-        # milliseconds in trueup's log, to line its steps up with the runs
-        self.trueup.env["QUARKUS_LOG_CONSOLE_FORMAT"] = "%d{HH:mm:ss,SSS} %-5p [%c{3.}] %s%e%n"
+        # instants to the millisecond in trueup's log, with their offset: comparable with time.time(),
+        # to line its steps (and its command log: commandlog.py) up with the runs
+        self.trueup.env["QUARKUS_LOG_CONSOLE_FORMAT"] = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5p [%c{3.}] %s%e%n"
         self.logs = os.path.join(hosts.ROOT, "logs")
         self.many = None        # ManyFleet, made by the no-op scenario
         self.git_daemon = None
