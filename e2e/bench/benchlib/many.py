@@ -114,16 +114,19 @@ class ManyFleet:
                 return ns.base(address, relative)
         raise KeyError(address)
 
-    def copy_base(self, source, relative):
+    def copy_base(self, source, relative, owner):
         """Makes every host's base directory a hard-linked copy of `source` (a converged base
-        directory), then has git refresh each release's index as the deploy user, so that a host
-        looks exactly as if trueup had deployed it there."""
+        directory), its mark (.trueup/base) a file of its own naming `owner` (the app/environment
+        that inspects it: "app/env"), then has git refresh each release's index as the deploy user,
+        so that a host looks exactly as if trueup had deployed it there for `owner`."""
         targets = [self.base(address, relative) for address in self.addresses]
         for target in targets:
             shutil.rmtree(target, ignore_errors=True)
+        copy = ('src=$1 owner=$2; shift 2; for t in "$@"; do cp -al "$src" "$t" && rm -f "$t/.trueup/base" && '
+                'printf \'%s\\nThe base directory of %s: trueup makes and removes what is in it.\\n\' '
+                '"$owner" "$owner" > "$t/.trueup/base" || exit 1; done')
         for start in range(0, len(targets), 100):
-            proc.run(["sh", "-c", 'src=$1; shift; for t in "$@"; do cp -al "$src" "$t" || exit 1; done', "sh",
-                      source] + targets[start:start + 100], timeout=600)
+            proc.run(["sh", "-c", copy, "sh", source, owner] + targets[start:start + 100], timeout=600)
         script = ('for r in "$@"; do for rel in "$r"/releases/*/; do '
                   'git -C "$rel" update-index -q --refresh >/dev/null 2>&1 || true; done; done')
         bases = [self.base(a, relative) for a in self.addresses] + [source]

@@ -247,7 +247,7 @@ def prepare_noop(world, trueup, sizes):
         _deploy_untimed(world, trueup, target)
     finally:
         trueup.stop()
-    world.many.copy_base(world.hosts[0].path(bw.BASE), bw.NOOP_PATH)
+    world.many.copy_base(world.hosts[0].path(bw.BASE), bw.NOOP_PATH, "%s/%s" % (bw.APP, bw.NOOP_ENV))
     return target
 
 
