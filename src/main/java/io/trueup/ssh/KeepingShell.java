@@ -79,17 +79,6 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
         return shell.start(target, commandLine);
     }
 
-    /** The shell this one sends its commands through. */
-    public RemoteShell delegate() {
-        return shell;
-    }
-
-    /** How many of {@code command}'s parts {@code target} is known to keep. */
-    int keeps(SshTarget target, RemoteCommand command) {
-        Set<String> have = command.parts().keep().map(keep -> kept.get(new Place(target, keep.dir()))).orElse(null);
-        return have == null ? 0 : (int) command.parts().list().stream().filter(p -> have.contains(p.hash())).count();
-    }
-
     private CommandResult keeping(SshTarget target, RemoteCommand command, Duration timeout,
             StdoutListener listener) {
         RemoteCommand.Parts parts = command.parts();
