@@ -21,7 +21,9 @@ import org.eclipse.jgit.transport.URIish;
  * Pushes commits from the apps' local mirrors ({@link AppMirrors}) to hosts with JGit, over
  * trueup's pooled SSH connection to each host ({@link RemoteShell#start}) rather than a
  * connection of its own. JGit negotiates with the refs the host's repository advertises, so
- * the pack holds only the objects the host lacks. The push is forced, so it succeeds whatever
+ * the pack holds only the objects the host lacks, and it is thin: a changed file or tree travels
+ * as a delta against the one the host has. The host's receive-pack runs {@code --quiet}: no
+ * progress messages back. The push is forced, so it succeeds whatever
  * the ref held before. The commits the app commit's submodules pin ({@link AppMirrors#submodules})
  * go in the same push, each to {@code refs/trueup/modules/<sha>/<submodule sha>}: one
  * negotiation, one pack of what the host lacks.
@@ -32,6 +34,8 @@ import org.eclipse.jgit.transport.URIish;
 public final class JGitCommitPusher implements CommitPusher {
 
     private static final String REF_PREFIX = "refs/trueup/";
+    /** The host's side of a push: git's receive-pack, telling no progress. */
+    static final String RECEIVE_PACK = "git-receive-pack --quiet";
 
     private final AppMirrors mirrors;
     private final RemoteShell shell;
@@ -61,6 +65,11 @@ public final class JGitCommitPusher implements CommitPusher {
         try (Transport transport = Transport.open(repository, uri)) {
             ((SshTransport) transport).setSshSessionFactory(new PooledSessionFactory(shell, target));
             transport.setTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+            // A thin pack: a changed file travels as a delta against the version the host has, as
+            // with git push. And the host says nothing of its progress (JGit never asks for git's
+            // "quiet" capability; receive-pack's own --quiet has the same effect).
+            transport.setPushThin(true);
+            transport.setOptionReceivePack(RECEIVE_PACK);
             List<RemoteRefUpdate> updates = new ArrayList<>();
             updates.add(new RemoteRefUpdate(repository, null, commit, REF_PREFIX + sha.hex(), true, null, null));
             Set<Sha> modules = new LinkedHashSet<>();

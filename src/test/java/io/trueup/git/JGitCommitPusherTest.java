@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,38 @@ class JGitCommitPusherTest {
     }
 
     @Test
+    void aChangedFileTravelsAsADeltaAndTheHostTellsNoProgress() throws Exception {
+        Random random = new Random(18);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            big.append("value_").append(Long.toHexString(random.nextLong())).append(" = ").append(i).append('\n');
+        }
+        Path repo = hostRepo("srv/hello/repo.git");
+        Map<String, String> files = new HashMap<>();
+        files.put("src/large.py", big.toString());
+        for (int i = 0; i < 120; i++) { // past receive.unpackLimit (100): the host indexes the pack
+            files.put("src/many/module" + i + ".py", "value = " + i + "\n");
+        }
+        Sha before = app.commit("a large module and many small ones", files);
+        mirrors.readFile("hello", app.dir().toString(), before, "src/large.py");
+        pusher.push("hello", before, HOST, repo.toString());
+        long whole = shell.sent();
+        Sha after = app.commit("one more line", "src/large.py", big + "value_last = 0\n");
+        mirrors.readFile("hello", app.dir().toString(), after, "src/large.py");
+
+        long from = shell.sent();
+        PushResult result = pusher.push("hello", after, HOST, repo.toString());
+
+        long delta = shell.sent() - from;
+        assertFalse(result.upToDate());
+        assertEquals(0, git(repo, "cat-file", "-e", after.hex() + ":src/large.py"));
+        assertTrue(whole > 20_000 && delta < 2_000, "a one-line change sends a delta against the file the host has ("
+                + delta + " bytes), not the file again (the first push: " + whole + " bytes)");
+        assertFalse(shell.answered().contains("Unpacking") || shell.answered().contains("Resolving"),
+                "no progress from the host: " + shell.answered());
+    }
+
+    @Test
     void pushingTheSameCommitAgainIsUpToDate() throws Exception {
         Path repo = hostRepo("srv/hello/repo.git");
         pusher.push("hello", second, HOST, repo.toString());
@@ -97,7 +130,7 @@ class JGitCommitPusherTest {
 
         assertFalse(result.upToDate());
         assertEquals(0, git(repo, "cat-file", "-e", second.hex()));
-        assertEquals(List.of("git-receive-pack '~/hello/repo.git'"), shell.started(),
+        assertEquals(List.of("git-receive-pack --quiet '~/hello/repo.git'"), shell.started(),
                 "git runs over the pooled connection and expands ~/ itself");
     }
 
