@@ -34,6 +34,7 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
     static final String GONE = "trueup-parts-gone";
     /** The exit code of such a command. */
     static final int GONE_EXIT = 79;
+    private static final String GONE_OR_EXIT = "|| { echo " + GONE + "; exit " + GONE_EXIT + "; }";
 
     /**
      * Keeps {@code $2}, a part's text, as {@code $trueup_keep_in/$1} unless it is there already,
@@ -130,22 +131,28 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
         StringBuilder text = new StringBuilder("trueup_keep_in=").append(Shell.quote(keep.dir())).append('\n');
         List<RemoteCommand.Part> sending = new ArrayList<>();
         StringBuilder run = new StringBuilder();
-        StringBuilder check = new StringBuilder();
+        List<String> check = new ArrayList<>();
+        List<String> defining = new ArrayList<>(); // kept parts in a row that only define: read in one loop
         for (RemoteCommand.Part part : parts.list()) {
             if (have.contains(part.hash())) {
-                check.append("[ -s \"$trueup_keep_in/").append(part.hash()).append("\" ] && ");
-                run.append(part.runs() ? ". " : "command . ").append("\"$trueup_keep_in/").append(part.hash())
-                        .append('"');
-                // A part that only defines: one gone since the check (removed by another trueup's gc) says so too.
-                run.append(part.runs() ? "" : " || { echo " + GONE + "; exit " + GONE_EXIT + "; }").append('\n');
+                check.add(part.hash());
+                if (part.runs()) {
+                    readKept(run, defining);
+                    run.append(". \"$trueup_keep_in/").append(part.hash()).append("\"\n");
+                } else {
+                    defining.add(part.hash());
+                }
             } else {
+                readKept(run, defining);
                 int n = sending.size();
                 sending.add(part);
                 run.append("eval \"$trueup_part").append(n).append("\"\n");
             }
         }
+        readKept(run, defining);
         if (!check.isEmpty()) {
-            text.append(check).append(": || { echo ").append(GONE).append("; exit ").append(GONE_EXIT).append("; }\n");
+            text.append("for trueup_p in ").append(String.join(" ", check)).append("; do [ -s \"$trueup_keep_in/$trueup_p\" ] ")
+                    .append(GONE_OR_EXIT).append("; done\n");
         }
         if (!sending.isEmpty()) {
             // Kept only where the mark names the owner: the first line, read by the shell.
@@ -161,6 +168,18 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
             text.append("[ -z \"$trueup_kept\" ] || echo \"").append(KEPT).append("$trueup_kept\"\n");
         }
         return text.append(run).append(command.script()).toString();
+    }
+
+    /**
+     * Reads the kept parts in {@code defining}, which only define functions and variables, in one
+     * loop; one gone since the check (removed by another trueup's gc) says so too.
+     */
+    private static void readKept(StringBuilder run, List<String> defining) {
+        if (!defining.isEmpty()) {
+            run.append("for trueup_p in ").append(String.join(" ", defining))
+                    .append("; do command . \"$trueup_keep_in/$trueup_p\" ").append(GONE_OR_EXIT).append("; done\n");
+            defining.clear();
+        }
     }
 
     /** Hands the command's stdout to its listener, but the first line when it is this shell's. */

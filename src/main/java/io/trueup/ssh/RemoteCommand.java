@@ -28,8 +28,10 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         Parts parts) {
 
     /**
-     * A fixed piece of shell, named on a host by its SHA-256 ({@code hash}, hex): the same text has
-     * the same name whichever trueup sends it, and a new text a new name.
+     * A fixed piece of shell, named on a host by the first 16 hex digits of its SHA-256
+     * ({@code hash}): the same text has the same name whichever trueup sends it, and a new text a
+     * new name. 64 bits are plenty for the few dozen texts a host keeps, and every command that
+     * runs kept parts names each of them, so the name is short.
      *
      * @param runs whether the part does its work as it is read (an inspection), rather than only
      *     defining functions and variables for the script after it
@@ -38,7 +40,7 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         public Part {
             Objects.requireNonNull(text);
             if (!hash.equals(sha256(text))) {
-                throw new IllegalArgumentException("a part's name is the SHA-256 of its text");
+                throw new IllegalArgumentException("a part's name is the start of the SHA-256 of its text");
             }
         }
 
@@ -55,7 +57,7 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
         private static String sha256(String text) {
             try {
                 return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JVM has SHA-256", e);
             }

@@ -119,7 +119,7 @@ class ScriptsSentOnceIntegrationTest {
 
         /** The hashes of the scripts the command carries to keep. */
         List<String> carries() {
-            return java.util.regex.Pattern.compile("(?m)^trueup_keep ([0-9a-f]{64}) ").matcher(line).results()
+            return java.util.regex.Pattern.compile("(?m)^trueup_keep ([0-9a-f]{16}) ").matcher(line).results()
                     .map(m -> m.group(1)).toList();
         }
     }
