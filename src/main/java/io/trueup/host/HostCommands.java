@@ -216,6 +216,7 @@ public final class HostCommands {
             }
             script.append('\n');
         }
+        script.append("end\n");
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
                 .withParts(kept(path, id, List.copyOf(parts)));

@@ -1,7 +1,7 @@
 # Runs a host command's steps (each a step_* function above) one after another, each in a subshell
 # of its own, with the lock held from before the first step until the last one ends. The lines
 # after these functions, written by trueup (HostCommands.command), say which steps run, with which
-# function and which of the command's arguments: `begin` once, then `step` for each.
+# function and which of the command's arguments: `begin` once, then `step` for each, then `end`.
 #
 # Each step's own output goes to stderr, and its stdin is /dev/null: the command's stdin is kept as
 # fd 3 for the steps that read it, release (the rendered config) and confirm (trueup's word to go
@@ -10,7 +10,10 @@
 #   done <step>             it succeeded
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
 #   failed <step> <code>    it failed: no further step runs and the command exits with <code>
+# How a step ended is said with the next step's start, in one write (so one packet on the wire),
+# and after the last step by `end`; a failure at once.
 home=$PWD
+ended=
 # When trueup's end of the channel is gone, the next progress line raises SIGPIPE (and sshd may
 # send HUP or TERM): exit through the exit hooks, so that the lock goes too. The steps' subshells
 # get the default handlers back.
@@ -33,15 +36,20 @@ begin() { # $1 base directory  $2 its app/environment  [$3 "make": make it when 
 step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then the step's arguments
   name=$1 onfail=$2 fn=$3
   shift 3
-  echo "start $name"
+  printf '%sstart %s\n' "$ended" "$name"
+  ended=
   ( exit_hooks=; case "$name" in confirm|release) ;; *) exec 3<&- ;; esac; "step_$fn" "$@" ) >&2
   code=$?
   if [ "$code" -eq 0 ]; then
-    echo "done $name"
+    ended="done $name$nl"
   elif [ "$onfail" = warn ]; then
-    echo "warned $name $code"
+    ended="warned $name $code$nl"
   else
     echo "failed $name $code"
     exit "$code"
   fi
+}
+
+end() { # says how the last step ended
+  printf '%s' "$ended"
 }
