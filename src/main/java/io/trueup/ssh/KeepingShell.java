@@ -151,8 +151,8 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
         }
         readKept(run, defining);
         if (!check.isEmpty()) {
-            text.append("for trueup_p in ").append(String.join(" ", check)).append("; do [ -s \"$trueup_keep_in/$trueup_p\" ] ")
-                    .append(GONE_OR_EXIT).append("; done\n");
+            text.append("for trueup_p in ").append(String.join(" ", check))
+                    .append("; do [ -s \"$trueup_keep_in/$trueup_p\" ] ").append(GONE_OR_EXIT).append("; done\n");
         }
         if (!sending.isEmpty()) {
             // Kept only where the mark names the owner: the first line, read by the shell.
