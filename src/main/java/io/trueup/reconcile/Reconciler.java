@@ -177,10 +177,12 @@ public final class Reconciler {
             }
             long every = Math.max(1, leaseTtl.toMillis() / 3);
             AtomicBoolean renewing = new AtomicBoolean();
-            // Each renewal on a thread of its own: one slow call to the database holds up no other lease.
+            // Each renewal on a thread of its own: one slow call to the database holds up no other
+            // lease. A platform thread: virtual threads busy computing (the pushes' packs) hold their
+            // carriers, and a renewal waiting behind them would let the lease run out mid-rollout.
             ScheduledFuture<?> renewal = alarms.scheduleAtFixedRate(() -> {
                 if (renewing.compareAndSet(false, true)) {
-                    Thread.ofVirtual().start(() -> {
+                    Thread.ofPlatform().daemon().name("trueup-lease-" + id).start(() -> {
                         try {
                             renew(id);
                         } finally {
