@@ -24,8 +24,8 @@ archived() {
   [ -d "releases/$1" ] || return 0
   head=none
   [ -f "releases/$1/.trueup-release/HEAD" ] && read -r head < "releases/$1/.trueup-release/HEAD"
-  echo "head $1 $head"
-  [ ! -f "releases/$1/.trueup-release/trueup-built" ] || echo "built $1"
+  say "head $1 $head"
+  [ ! -f "releases/$1/.trueup-release/trueup-built" ] || say "built $1"
   changes "$1" "$head" "$(python3 -I -S -c "$archive_py" check "releases/$1" 2>&1)" # (inspect.sh)
 }
 # as_unpacked: verify.sh's check of release directory $1 (named $2): at its commit with no change.

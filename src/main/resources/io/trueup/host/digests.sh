@@ -7,7 +7,7 @@ rendered() {
   IFS='
 '
   for line in $sums; do
-    echo "rendered $1 ${line%%  *} ${line#*  }"
+    say "rendered $1 ${line%%  *} ${line#*  }" # (inspect.sh)
   done
   unset IFS
   set +f

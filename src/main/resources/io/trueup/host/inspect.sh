@@ -4,23 +4,27 @@
 # repo.git holds the desired commit is asked only when that release is not there unchanged.
 # $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>)
 # [$3... the files rendered into the desired release: their SHA-256 is reported; needs digests.sh]
+# What it finds is said at its end in one write (`say` gathers the lines), so that it travels in
+# one packet rather than one a line.
 set -u
 base=$1 want=$2
 shift 2
+nl='
+'
+said=
+say() { said="$said$*$nl"; }
 if ! cd "$base" 2>/dev/null; then echo "base missing"; exit 0; fi
-echo "base present"
+say "base present"
 # An app whose transport is archive (archive.sh) has no repo.git: its base is prepared once releases/ is.
 if [ -d repo.git ] || { [ "${transport:-}" = archive ] && [ -d releases ]; }; then repo=yes; else repo=no; fi
-echo "repo $repo"
+say "repo $repo"
 # Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
-[ ! -f .trueup/drained ] || echo "drained yes"
+[ ! -f .trueup/drained ] || say "drained yes"
 # Who holds the lock: a deploy keeps it from its first command to its last.
-if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then echo "lock $owner"; fi
+if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then say "lock $owner"; fi
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.
-nl='
-'
 cur= prev= venvs=' '
 links=$(QUOTING_STYLE=literal LC_ALL=C ls -ld current previous releases/*/.venv 2>/dev/null)
 set -f
@@ -37,8 +41,8 @@ for line in $links; do
 done
 unset IFS
 set +f
-echo "current $cur"
-echo "previous $prev"
+say "current $cur"
+say "previous $prev"
 for r in releases/*; do
   [ -d "$r" ] || continue
   t=0
@@ -46,14 +50,14 @@ for r in releases/*; do
   [ -f "$marks/trueup-switched" ] && read -r t < "$marks/trueup-switched"
   r=${r#releases/}
   case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
-  echo "release $r ${t:-0} $v"
+  say "release $r ${t:-0} $v"
 done
 for r in releases/.tmp-* releases/.old-*; do
-  [ -e "$r" ] && echo "leftover $r"
+  [ -e "$r" ] && say "leftover $r"
 done
 for e in envs/*; do
   [ -d "$e" ] || continue
-  if [ -f "$e/.trueup-complete" ]; then echo "env ${e#envs/}"; else echo "partial ${e#envs/}"; fi
+  if [ -f "$e/.trueup-complete" ]; then say "env ${e#envs/}"; else say "partial ${e#envs/}"; fi
 done
 pristine=no
 check() { # $1 release name; sets pristine=yes when it is at its commit with no change
@@ -64,8 +68,8 @@ check() { # $1 release name; sets pristine=yes when it is at its commit with no 
   case "$head" in
     *[!0-9a-f]*|'') head=$(git -C "releases/$1" rev-parse -q --verify HEAD 2>/dev/null) || head=none ;;
   esac
-  echo "head $1 $head"
-  [ ! -f "releases/$1/.git/trueup-built" ] || echo "built $1"
+  say "head $1 $head"
+  [ ! -f "releases/$1/.git/trueup-built" ] || say "built $1"
   changes "$1" "$head" "$(GIT_OPTIONAL_LOCKS=0 git -C "releases/$1" status --porcelain --untracked-files=all 2>&1)"
 }
 changes() { # $1 release name  $2 its commit  $3 its changes, one a line (git status --porcelain's form)
@@ -74,7 +78,7 @@ changes() { # $1 release name  $2 its commit  $3 its changes, one a line (git st
   set -f
   IFS=$nl
   for line in $3; do
-    [ $n -lt 5 ] && echo "change $1 $line"
+    [ $n -lt 5 ] && say "change $1 $line"
     n=$((n + 1))
   done
   unset IFS
@@ -87,6 +91,7 @@ if [ "${transport:-}" = archive ]; then archived "$want"; else check "$want"; fi
 [ $# -eq 0 ] || [ ! -d "releases/$want" ] || rendered "$want" "$@"  # (digests.sh)
 # The commit matters only for making its release again; "object" is not said when it is not asked.
 if [ "$repo" = yes ] && [ "$pristine" = no ] && [ "${transport:-}" != archive ]; then
-  if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then echo "object yes"; else echo "object no"; fi
+  if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then say "object yes"; else say "object no"; fi
 fi
+printf '%s' "$said"
 exit 0
