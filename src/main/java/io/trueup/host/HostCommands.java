@@ -477,8 +477,8 @@ public final class HostCommands {
     public static Step gc(Instant now) {
         List<String> args = new ArrayList<>(List.of(Long.toString(now.getEpochSecond()),
                 Long.toString(GC_EVERY.toSeconds()), Long.toString(now.minus(GC_GRACE).getEpochSecond())));
-        // The first 12 hex of each hash, in one argument: enough to tell this trueup's scripts from others'.
-        args.add(String.join(" ", Scripts.ALL.stream().map(part -> part.hash().substring(0, 12)).toList()));
+        // The names of this trueup's scripts, in one argument: any other kept file is another version's.
+        args.add(String.join(" ", Scripts.ALL.stream().map(Part::hash).toList()));
         return new Step(HostStep.GC, args);
     }
 }

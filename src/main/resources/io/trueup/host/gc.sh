@@ -9,8 +9,8 @@
 # scripts of trueup's commands kept in .trueup/scripts (see HostCommands.SCRIPTS) that this trueup
 # does not send, once a day old: those of an older version (another replica may run one for a day).
 # $1 base directory  $2 now (epoch seconds)  $3 the interval in seconds  $4 keep unreferenced
-# objects younger than this (epoch seconds)  $5 the scripts this trueup sends: the first 12 hex of
-# each one's name, separated by spaces.
+# objects younger than this (epoch seconds)  $5 the names of the scripts this trueup sends,
+# separated by spaces (any other name, one of an older naming included, is another version's).
 # An app whose transport is archive has no repository to collect.
 set -eu
 cd "$1"
@@ -20,7 +20,7 @@ sends=" $5 "
 if [ -d .trueup/scripts ]; then
   find .trueup/scripts -mindepth 1 -maxdepth 1 -type f -mtime +0 | while read -r part; do
     name=${part##*/}
-    case "$sends" in *" ${name%"${name#????????????}"} "*) ;; *) rm -f "$part" || : ;; esac
+    case "$sends" in *" $name "*) ;; *) rm -f "$part" || : ;; esac
   done
 fi
 [ "${transport:-}" != archive ] && [ -d repo.git ] || exit 0

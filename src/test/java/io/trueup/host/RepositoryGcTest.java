@@ -89,15 +89,19 @@ class RepositoryGcTest {
     }
 
     @Test
-    void gcRemovesThePartsOfOtherTrueupVersionsOnceADayOldAndKeepsThisOnes() throws IOException {
+    void gcRemovesThePartsOfOtherTrueupVersionsOnceADayOldAndKeepsThisOnes() throws Exception {
         Path scripts = Files.createDirectories(base.resolve(HostCommands.SCRIPTS));
         Path current = Files.writeString(scripts.resolve(Scripts.COMMON.hash()), Scripts.COMMON.text());
         Path older = Files.writeString(scripts.resolve("0".repeat(64)), "an older trueup's part\n");
         Path lastHour = Files.writeString(scripts.resolve("1".repeat(64)), "another replica's, sent an hour ago\n");
         Path leftover = Files.writeString(scripts.resolve("." + "2".repeat(64) + ".123"), "cut short\n");
+        // The same text kept by a trueup that named scripts by their whole SHA-256.
+        Path longName = Files.writeString(scripts.resolve(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Scripts.COMMON.text().getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)))), Scripts.COMMON.text());
         java.nio.file.attribute.FileTime twoDaysAgo = java.nio.file.attribute.FileTime.from(
                 Instant.now().minus(Duration.ofDays(2)));
-        for (Path old : List.of(current, older, leftover)) {
+        for (Path old : List.of(current, older, leftover, longName)) {
             Files.setLastModifiedTime(old, twoDaysAgo);
         }
 
@@ -107,6 +111,7 @@ class RepositoryGcTest {
         assertTrue(Files.exists(lastHour), "another's part stays for a day");
         assertFalse(Files.exists(older));
         assertFalse(Files.exists(leftover));
+        assertFalse(Files.exists(longName), "a name of another naming is another version's");
     }
 
     @Test
