@@ -39,22 +39,23 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
     public record Part(String text, String hash, boolean runs) {
         public Part {
             Objects.requireNonNull(text);
-            if (!hash.equals(sha256(text))) {
+            if (!hash.equals(name(text))) {
                 throw new IllegalArgumentException("a part's name is the start of the SHA-256 of its text");
             }
         }
 
         /** A part that defines functions and variables for what comes after it. */
         public static Part of(String text) {
-            return new Part(text, sha256(text), false);
+            return new Part(text, name(text), false);
         }
 
         /** A part that does its work as it is read, with the command's arguments. */
         public static Part running(String text) {
-            return new Part(text, sha256(text), true);
+            return new Part(text, name(text), true);
         }
 
-        private static String sha256(String text) {
+        /** The first 16 hex digits of the SHA-256 of {@code text}. */
+        private static String name(String text) {
             try {
                 return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                         .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);

@@ -157,6 +157,34 @@ class KeepingShellTest {
     }
 
     @Test
+    void keptAndSentPartsRunInTheirOrderAndOneGoneAmongThemSendsThemAll() throws IOException {
+        RemoteCommand.Part later = RemoteCommand.Part.of("later=\"$greeting-then\"\n");
+        RemoteCommand.Part says = RemoteCommand.Part.running("echo \"ran with $1 $greeting ${later:-}\"\n");
+        RemoteCommand first = new RemoteCommand("first", "", List.of("base"))
+                .withParts(new RemoteCommand.Parts(List.of(GREET, COUNT, says), keep("base")));
+        RemoteCommand mixed = new RemoteCommand("mixed", "count \"$1\"\necho after\n", List.of("base"))
+                .withParts(new RemoteCommand.Parts(List.of(GREET, COUNT, later, says), keep("base")));
+        shell.run(fixture.target(), first, TIMEOUT);
+
+        CommandResult result = shell.run(fixture.target(), mixed, TIMEOUT);
+
+        assertEquals("ran with base set set-then\nafter\n", result.stdout(), result.stderr());
+        String line = sent.get(1);
+        assertTrue(line.contains("for trueup_p in " + GREET.hash() + " " + COUNT.hash() + "; do command . "),
+                "the kept parts that only define are read in one loop: " + line);
+        assertTrue(line.indexOf("eval \"$trueup_part0\"") < line.indexOf(". \"$trueup_keep_in/" + says.hash() + "\""),
+                "the part sent runs before the kept one after it: " + line);
+
+        Files.delete(home.resolve("base/.trueup/scripts/" + COUNT.hash()));
+        CommandResult again = shell.run(fixture.target(), mixed, TIMEOUT);
+
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals("ran with base set set-then\nafter\n", again.stdout());
+        assertEquals(4, sent.size(), "one part gone: the short command, then at once the whole one");
+        assertEquals(2, Files.readAllLines(home.resolve("base/count")).size(), "each command ran once");
+    }
+
+    @Test
     void theWholeCommandRunsAsItIsWithoutAKeepingShell() {
         CommandResult result = fixture.shell().run(fixture.target(), greeting("base"), TIMEOUT);
 
