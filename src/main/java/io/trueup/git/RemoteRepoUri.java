@@ -6,7 +6,7 @@ import org.eclipse.jgit.transport.URIish;
 /**
  * The {@code ssh://} URI of a repository on a host. An absolute path stays as it is; a path
  * relative to the SSH user's home becomes {@code /~/<path>}, which JGit sends as
- * {@code git-receive-pack '~/<path>'}, and git on the host expands {@code ~/} itself (the
+ * {@code git-receive-pack --quiet '~/<path>'}, and git on the host expands {@code ~/} itself (the
  * quotes keep the shell from doing so). An IPv6 host goes in brackets, as in any URL
  * ({@code ssh://deploy@[2001:db8::1]:2222/...}); {@link #host} gives the bare address back.
  */

@@ -31,7 +31,7 @@ public interface RemoteShell {
 
     /**
      * Starts a raw command line (one built by a library that quotes for itself, such as a
-     * JGit {@code git-receive-pack '<path>'}) and returns it as a running process whose
+     * JGit {@code git-receive-pack --quiet '<path>'}) and returns it as a running process whose
      * streams are the channel's. The caller must wait for or destroy it.
      */
     Process start(SshTarget target, String commandLine);

@@ -5,7 +5,7 @@
 # $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>)
 # [$3... the files rendered into the desired release: their SHA-256 is reported; needs digests.sh]
 # What it finds is said at its end in one write (`say` gathers the lines), so that it travels in
-# one packet rather than one a line.
+# one packet rather than one a line (with dash as /bin/sh; bash may still write a line at a time).
 set -u
 base=$1 want=$2
 shift 2

@@ -10,8 +10,9 @@
 #   done <step>             it succeeded
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
 #   failed <step> <code>    it failed: no further step runs and the command exits with <code>
-# How a step ended is said with the next step's start, in one write (so one packet on the wire),
-# and after the last step by `end`; a failure at once.
+# How a step ended is said with the next step's start, in one write (so one packet on the wire,
+# where /bin/sh is dash; bash writes a builtin's output a line at a time at first), and after the
+# last step by `end`; a failure at once.
 home=$PWD
 ended=
 # When trueup's end of the channel is gone, the next progress line raises SIGPIPE (and sshd may
@@ -36,7 +37,7 @@ begin() { # $1 base directory  $2 its app/environment  [$3 "make": make it when 
 step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then the step's arguments
   name=$1 onfail=$2 fn=$3
   shift 3
-  printf '%sstart %s\n' "$ended" "$name"
+  printf '%s' "${ended}start $name$nl"
   ended=
   ( exit_hooks=; case "$name" in confirm|release) ;; *) exec 3<&- ;; esac; "step_$fn" "$@" ) >&2
   code=$?
