@@ -5,6 +5,7 @@ import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteShell;
 import io.trueup.ssh.SshTarget;
 import io.trueup.ssh.StdoutListener;
+import io.trueup.support.ForwardingProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -79,13 +79,12 @@ final class LocalShell implements RemoteShell {
     }
 
     /** A started process whose stdin bytes are counted and whose stdout is copied. */
-    private final class Recorded extends Process {
-        private final Process process;
+    private final class Recorded extends ForwardingProcess {
         private final OutputStream in;
         private final InputStream out;
 
         Recorded(Process process) {
-            this.process = process;
+            super(process);
             this.in = new FilterOutputStream(process.getOutputStream()) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -132,36 +131,6 @@ final class LocalShell implements RemoteShell {
         @Override
         public InputStream getInputStream() {
             return out;
-        }
-
-        @Override
-        public InputStream getErrorStream() {
-            return process.getErrorStream();
-        }
-
-        @Override
-        public int waitFor() throws InterruptedException {
-            return process.waitFor();
-        }
-
-        @Override
-        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-            return process.waitFor(timeout, unit);
-        }
-
-        @Override
-        public int exitValue() {
-            return process.exitValue();
-        }
-
-        @Override
-        public void destroy() {
-            process.destroy();
-        }
-
-        @Override
-        public boolean isAlive() {
-            return process.isAlive();
         }
     }
 }

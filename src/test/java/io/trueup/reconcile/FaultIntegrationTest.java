@@ -14,9 +14,8 @@ import io.trueup.status.HostState;
 import io.trueup.status.HostStatus;
 import io.trueup.status.SyncStatus;
 import io.trueup.support.Fleet;
-import java.io.FilterInputStream;
+import io.trueup.support.ForwardingProcess;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -200,11 +198,9 @@ class FaultIntegrationTest {
     }
 
     /** A push whose connection drops: its output stream breaks after the first bytes, and it is killed. */
-    private static final class DroppingProcess extends Process {
-        private final Process real;
-
+    private static final class DroppingProcess extends ForwardingProcess {
         DroppingProcess(Process real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -226,37 +222,6 @@ class FaultIntegrationTest {
                     real.getOutputStream().flush();
                 }
             };
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new FilterInputStream(real.getInputStream()) {
-            };
-        }
-
-        @Override
-        public InputStream getErrorStream() {
-            return real.getErrorStream();
-        }
-
-        @Override
-        public int waitFor() throws InterruptedException {
-            return real.waitFor();
-        }
-
-        @Override
-        public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-            return real.waitFor(timeout, unit);
-        }
-
-        @Override
-        public int exitValue() {
-            return real.exitValue();
-        }
-
-        @Override
-        public void destroy() {
-            real.destroy();
         }
     }
 }
