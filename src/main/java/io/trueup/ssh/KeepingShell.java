@@ -149,6 +149,12 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
                 run.append("eval \"$trueup_part").append(n).append("\"\n");
             }
         }
+        if (sending.isEmpty() && run.isEmpty()) {
+            // Every part kept, and each only defines: checked and read in one loop, as nothing has run
+            // before the first one gone would end the command.
+            readKept(run, defining, "[ -s \"$trueup_keep_in/$trueup_p\" ] && ");
+            return text.append(run).append(command.script()).toString();
+        }
         readKept(run, defining);
         if (!check.isEmpty()) {
             text.append("for trueup_p in ").append(String.join(" ", check))
@@ -175,9 +181,14 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
      * loop; one gone since the check (removed by another trueup's gc) says so too.
      */
     private static void readKept(StringBuilder run, List<String> defining) {
+        readKept(run, defining, "");
+    }
+
+    /** {@link #readKept(StringBuilder, List)}, each part first checked by {@code check} (shell text). */
+    private static void readKept(StringBuilder run, List<String> defining, String check) {
         if (!defining.isEmpty()) {
-            run.append("for trueup_p in ").append(String.join(" ", defining))
-                    .append("; do command . \"$trueup_keep_in/$trueup_p\" ").append(GONE_OR_EXIT).append("; done\n");
+            run.append("for trueup_p in ").append(String.join(" ", defining)).append("; do ").append(check)
+                    .append("command . \"$trueup_keep_in/$trueup_p\" ").append(GONE_OR_EXIT).append("; done\n");
             defining.clear();
         }
     }

@@ -68,6 +68,8 @@ class KeepingShellTest {
         assertTrue(sent.get(0).contains("greet()"), "the first command carries the part");
         assertFalse(sent.get(1).contains("greet()"), "the second runs the host's copy: " + sent.get(1));
         assertTrue(sent.get(1).length() < sent.get(0).length());
+        assertEquals(1, sent.get(1).split("for trueup_p in ", -1).length - 1,
+                "every part kept and only defining: checked and read in one loop: " + sent.get(1));
         Path copy = home.resolve("base/.trueup/scripts/" + GREET.hash());
         assertEquals(GREET.text(), Files.readString(copy), "kept whole, under its hash");
         assertEquals(List.of(GREET.hash()), list(home.resolve("base/.trueup/scripts")), "no temporary file left");
