@@ -148,15 +148,38 @@ public final class HostCommands {
      * the SHA-256 of each file rendered into it); read-only. See {@code observe.Observation}.
      */
     public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
+        List<Part> parts = new ArrayList<>(transport(spec));
+        parts.addAll(inspecting(spec, host));
+        return new RemoteCommand("inspect", "trueup_inspect \"$@\"\n", inspectArgs(spec, host))
+                .withParts(kept(spec.path(), spec.id(), parts));
+    }
+
+    /** The arguments of inspect.sh: the base directory, the desired release, the files rendered into it. */
+    private static List<String> inspectArgs(AppSpec spec, HostAddress host) {
         List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
         spec.rendered(host).files().forEach(f -> args.add(f.dest()));
-        List<Part> parts = new ArrayList<>(transport(spec));
-        if (args.size() > 2) {
-            parts.add(Scripts.SUPPORT.get("digests"));
-        }
-        parts.add(Scripts.INSPECT);
-        return new RemoteCommand("inspect", "", args).withParts(kept(spec.path(), spec.id(), parts));
+        return args;
     }
+
+    /** The parts an inspection of {@code host} needs besides its transport's: the digests of rendered files. */
+    private static List<Part> inspecting(AppSpec spec, HostAddress host) {
+        return spec.rendered(host).files().isEmpty() ? List.of(Scripts.INSPECT)
+                : List.of(Scripts.SUPPORT.get("digests"), Scripts.INSPECT);
+    }
+
+    /**
+     * The stdout lines of a command made by {@link #reporting} after its steps' lines: what the
+     * inspection of its host says as the command left it ({@code observe.ObservationParser} reads
+     * it); empty when the command did not get that far.
+     */
+    public static Optional<String> seen(String stdout) {
+        int at = stdout.startsWith(SEEN + "\n") ? 0 : stdout.indexOf("\n" + SEEN + "\n");
+        return at < 0 ? Optional.empty() : Optional.of(stdout.substring(at == 0 ? SEEN.length() + 1
+                : at + SEEN.length() + 2));
+    }
+
+    /** The line after which a {@linkplain #reporting reporting} command says what its host holds. */
+    public static final String SEEN = "seen";
 
     /**
      * {@code parts}, kept on a host in {@code <path>/.trueup/scripts} while {@code .trueup/base}
@@ -175,7 +198,22 @@ public final class HostCommands {
      * messages and metrics, is the steps' names joined with {@code +}.
      */
     public static RemoteCommand command(AppSpec spec, List<Step> steps) {
-        return command(spec.path(), spec.id(), transport(spec), steps);
+        return command(spec.path(), spec.id(), transport(spec), steps, Optional.empty());
+    }
+
+    /**
+     * {@link #command}, which once its steps all ended well says on stdout what {@code host}'s base
+     * directory then holds, as {@link #inspect} would (read with {@link #seen}): for a deploy's
+     * last command, whose lock goes when it ends, so that no inspection of its own follows it.
+     */
+    public static RemoteCommand reporting(AppSpec spec, HostAddress host, List<Step> steps) {
+        List<String> args = inspectArgs(spec, host);
+        return command(spec.path(), spec.id(), transport(spec), steps,
+                Optional.of(new Report(args.subList(1, args.size()), inspecting(spec, host))));
+    }
+
+    /** What a reporting command adds: inspect.sh's arguments after the base directory, and its parts. */
+    private record Report(List<String> args, List<Part> parts) {
     }
 
     /** What the parts of {@code spec}'s commands begin with for its transport: archive.sh for an archive. */
@@ -187,7 +225,8 @@ public final class HostCommands {
      * The command of {@code steps} in the base directory {@code path} of app/environment {@code id},
      * its script beginning with {@code transport} (see {@link #transport}).
      */
-    private static RemoteCommand command(String path, AppEnv id, List<Part> transport, List<Step> steps) {
+    private static RemoteCommand command(String path, AppEnv id, List<Part> transport, List<Step> steps,
+            Optional<Report> report) {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a host command runs at least one step");
         }
@@ -199,9 +238,11 @@ public final class HostCommands {
             parts.add(Scripts.function(step.step()));
             input = input.then(step.input());
         }
+        report.ifPresent(r -> parts.addAll(r.parts()));
         parts.add(Scripts.STEPS);
         StringBuilder script = new StringBuilder();
-        // The lines below name only steps and argument positions: the arguments stay data.
+        // The lines below name only steps and argument positions: the arguments stay data. An
+        // argument that two steps share (a SHA, a release) travels once.
         List<String> args = new ArrayList<>();
         args.add(path);
         args.add(id.toString());
@@ -210,16 +251,33 @@ public final class HostCommands {
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
                     .append(step.step().function()).append(" \"${1}\"");
-            for (String arg : step.args()) {
-                args.add(arg);
-                script.append(" \"${").append(args.size()).append("}\"");
-            }
+            appendArgs(script, args, step.args());
             script.append('\n');
         }
-        script.append("end\n");
+        script.append("end");
+        report.ifPresent(r -> {
+            script.append(" \"${1}\"");
+            appendArgs(script, args, r.args());
+        });
+        script.append('\n');
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
                 .withParts(kept(path, id, List.copyOf(parts)));
+    }
+
+    /**
+     * Appends to {@code script} a reference to each of {@code values}, each the position of that
+     * value in {@code args}, added when it is not there yet.
+     */
+    private static void appendArgs(StringBuilder script, List<String> args, List<String> values) {
+        for (String value : values) {
+            int at = args.indexOf(value);
+            if (at < 0) {
+                args.add(value);
+                at = args.size() - 1;
+            }
+            script.append(" \"${").append(at + 1).append("}\"");
+        }
     }
 
     /**
@@ -430,7 +488,7 @@ public final class HostCommands {
                 removal.id().env(), removal.host().name(), "")));
         steps.add(new Step(HostStep.UNLINK));
         steps.add(record(historyLine));
-        return command(removal.path(), removal.id(), List.of(), steps);
+        return command(removal.path(), removal.id(), List.of(), steps, Optional.empty());
     }
 
     /** Runs {@code shellText} (a health command from desired state) in the current release, without the lock. */

@@ -23,8 +23,11 @@ final class Scripts {
     private static final String MARKS = load("marks.sh");
     /** The exit codes and the functions every command that changes a host uses (common.sh). */
     static final Part COMMON = Part.of(EXIT_CODES + load("common.sh") + MARKS);
-    /** The inspection: runs as it is defined, reading the command's arguments. */
-    static final Part INSPECT = Part.running(MARKS + load("inspect.sh"));
+    /**
+     * The inspection, {@code trueup_inspect}: the inspection's command calls it, and so does the
+     * last command of a deploy after its steps ({@code steps.sh}'s {@code end}).
+     */
+    static final Part INSPECT = Part.of(MARKS + "trueup_inspect() {\n" + load("inspect.sh") + "}\n");
     /** What the commands of an app whose transport is archive do in place of git: sent first with each. */
     static final Part ARCHIVE = Part.of(load("archive.sh"));
     /** A user's command (a health check) run in a release: runs as it is defined. */

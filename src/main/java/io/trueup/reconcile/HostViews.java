@@ -80,16 +80,24 @@ final class HostViews {
     }
 
     /**
-     * Inspects the hosts a rollout worked on (but those the network failed), once it is over, as
-     * the next poll would: a deploy soon after this one (a revert of it, say) then starts from
+     * Inspects the hosts a rollout worked on (but those the network failed, and those whose
+     * deploy's last command said what they held as it ended), once it is over, as the next poll
+     * would: a deploy soon after this one (a revert of it, say) then starts from
      * what is there now. Waits for them at most {@link #AFTER_ROLLOUT_WAIT}: a host slow to
      * answer is left to finish in the background rather than hold up a change waiting behind
      * this reconcile. What it sees, however late, is only ever used by a deploy that verifies it.
      */
     void inspectAfter(AppSpec spec, List<HostOutcome> outcomes) {
         long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
+        // A host whose deploy's last command said what it held then is not asked again.
+        outcomes.forEach(o -> {
+            if (o instanceof HostOutcome.Deployed d && d.seen().isPresent()) {
+                keep(spec, d.host(), new Inspection.Seen(d.host(), d.seen().get()));
+            }
+        });
         List<Thread> inspections = outcomes.stream()
                 .filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
+                .filter(o -> !(o instanceof HostOutcome.Deployed d && d.seen().isPresent()))
                 .map(outcome -> Thread.ofVirtual().name("inspect-after-" + outcome.host())
                         .start(() -> inspectNow(spec, outcome.host())))
                 .toList();
@@ -130,7 +138,11 @@ final class HostViews {
 
     /** Inspects {@code host} and keeps what it saw for {@link #recall}. */
     private Inspection inspectNow(AppSpec spec, HostAddress host) {
-        Inspection inspection = inspector.inspect(spec, host);
+        return keep(spec, host, inspector.inspect(spec, host));
+    }
+
+    /** Keeps what {@code inspection} saw of {@code host} for {@link #recall}; returns it. */
+    private Inspection keep(AppSpec spec, HostAddress host, Inspection inspection) {
         LastSeen.Key key = new LastSeen.Key(spec.id(), host);
         if (inspection instanceof Inspection.Seen seen) {
             lastSeen.put(key, new LastSeen(spec.path(), spec.user(), spec.release(host), seen.observation()));

@@ -129,7 +129,7 @@ public final class HostDeployer {
             }
         }
         return new Done(new HostOutcome.Deployed(host, spec.release(host), ran, Duration.between(start,
-                clock.instant()), steps.warnings));
+                clock.instant()), steps.warnings, steps.seen));
     }
 
     /** Runs one segment of a deploy; empty when it succeeded. */
@@ -145,7 +145,9 @@ public final class HostDeployer {
                     sending.addAll(withArchive(spec, host, parts));
                     return Optional.empty();
                 });
-                yield unsent.isPresent() ? unsent : steps.run(sending, command.keepsLock());
+                // The last command says what the host holds as it ends: no inspection of its own after it.
+                yield unsent.isPresent() ? unsent
+                        : command.keepsLock() ? steps.run(sending, true) : steps.runLastReporting(sending);
             }
             case DeployScript.FromHere here -> {
                 listener.step(spec.id(), host, here.action().step());

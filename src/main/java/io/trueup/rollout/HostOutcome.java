@@ -3,6 +3,7 @@ package io.trueup.rollout;
 import io.trueup.ErrorText;
 import io.trueup.desired.HostAddress;
 import io.trueup.desired.ReleaseId;
+import io.trueup.observe.Observation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,12 +13,21 @@ public sealed interface HostOutcome {
 
     HostAddress host();
 
-    /** Every step succeeded; {@code warnings} are failures that did not matter (a prune). */
-    record Deployed(HostAddress host, ReleaseId release, List<String> steps, Duration took, List<String> warnings)
-            implements HostOutcome {
+    /**
+     * Every step succeeded; {@code warnings} are failures that did not matter (a prune); {@code seen}
+     * is what the host held as its last command ended, when that command said (it is then not
+     * inspected again after the rollout).
+     */
+    record Deployed(HostAddress host, ReleaseId release, List<String> steps, Duration took, List<String> warnings,
+            Optional<Observation> seen) implements HostOutcome {
         public Deployed {
             steps = List.copyOf(steps);
             warnings = List.copyOf(warnings);
+            java.util.Objects.requireNonNull(seen);
+        }
+
+        public Deployed(HostAddress host, ReleaseId release, List<String> steps, Duration took, List<String> warnings) {
+            this(host, release, steps, took, warnings, Optional.empty());
         }
     }
 

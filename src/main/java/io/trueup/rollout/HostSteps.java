@@ -7,6 +7,8 @@ import io.trueup.desired.HostAddress;
 import io.trueup.host.HostCommands;
 import io.trueup.host.HostStep;
 import io.trueup.host.StepReport;
+import io.trueup.observe.Observation;
+import io.trueup.observe.ObservationParser;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
 import io.trueup.ssh.RemoteException;
@@ -49,6 +51,11 @@ final class HostSteps {
     final List<String> warnings = new ArrayList<>();
     /** How many commands it ran, each holding the host lock. */
     int commands;
+    /**
+     * What the host held when its last command ended, as that command said ({@link #runLastReporting}):
+     * empty unless it ran and every step of it ended well.
+     */
+    Optional<Observation> seen = Optional.empty();
 
     /** @param actions the host's steps, for the time a command may take; null for commands without hooks */
     HostSteps(Runner runner, AppSpec spec, HostAddress host, ActionSteps actions, RolloutListener listener) {
@@ -88,10 +95,22 @@ final class HostSteps {
 
     /** Runs {@code steps} (if any) as one command, keeping the host lock for the next one if {@code hold}. */
     Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold) {
+        return run(steps, hold, false);
+    }
+
+    /**
+     * Runs {@code steps} as the last command of this deploy, which frees the host lock and, when
+     * all its steps ended well, says what the host holds then ({@link #seen}).
+     */
+    Optional<StepFailure> runLastReporting(List<HostCommands.Step> steps) {
+        return run(steps, false, true);
+    }
+
+    private Optional<StepFailure> run(List<HostCommands.Step> steps, boolean hold, boolean reporting) {
         if (steps.isEmpty()) {
             return Optional.empty();
         }
-        RemoteCommand command = HostCommands.command(spec, steps)
+        RemoteCommand command = (reporting ? HostCommands.reporting(spec, host, steps) : HostCommands.command(spec, steps))
                 .withEnv(runner.lock().env(runner.clock().instant(), hold));
         commands++;
         HostStep first = steps.get(0).step();
@@ -117,12 +136,15 @@ final class HostSteps {
                     + e.getMessage(), "", false));
         }
         progress.end();
-        StepReport report = StepReport.parse(result.stdout());
+        Optional<String> seenText = HostCommands.seen(result.stdout());
+        StepReport report = StepReport.parse(seenText.map(t -> result.stdout().substring(0,
+                result.stdout().length() - t.length())).orElse(result.stdout()));
         String output = result.stderr().isBlank() ? "" : result.tail(20);
         report.warned().forEach((step, code) -> warnings.add(spec.redact(step + " on " + host
                 + " failed with exit " + code + (output.isEmpty() ? "" : ": " + output))));
         if (result.ok()) {
             took(report);
+            seen = seenText.map(ObservationParser::parse);
             result.stderr().lines().filter(line -> line.startsWith("trueup: "))
                     .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host,
                             spec.redact(line.substring(8))));
@@ -192,6 +214,7 @@ final class HostSteps {
         private final java.util.function.Consumer<AppEnv> gate;
         private final StringBuilder said = new StringBuilder();
         private boolean over;
+        private boolean reported;
         private Optional<String> refused = Optional.empty();
 
         Progress(AppEnv id, HostAddress host, RolloutListener listener, java.util.function.Consumer<AppEnv> gate) {
@@ -202,7 +225,11 @@ final class HostSteps {
         }
 
         synchronized Optional<String> hear(String line) {
-            if (over) {
+            if (over || reported) {
+                return Optional.empty();
+            }
+            if (line.equals(HostCommands.SEEN)) {
+                reported = true; // what follows is the host's report, not steps
                 return Optional.empty();
             }
             said.append(line).append('\n');

@@ -1,4 +1,6 @@
-# Reports the state of one app's base directory, read-only (no index refresh, no locks).
+# Reports the state of one app's base directory, read-only (no index refresh, no locks): the body
+# of trueup_inspect, which the inspection calls, and the last command of a deploy after its steps
+# (steps.sh's end), so that what the host holds then travels with that command's answer.
 # It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
 # the shell's `read` reads files, one `git status` checks the desired release, and whether
 # repo.git holds the desired commit is asked only when that release is not there unchanged.
@@ -20,8 +22,10 @@ if [ -d repo.git ] || { [ "${transport:-}" = archive ] && [ -d releases ]; }; th
 say "repo $repo"
 # Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
 [ ! -f .trueup/drained ] || say "drained yes"
-# Who holds the lock: a deploy keeps it from its first command to its last.
-if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then say "lock $owner"; fi
+# Who holds the lock: a deploy keeps it from its first command to its last. Not the lock of the
+# command this report ends (steps.sh's end), which goes with it.
+if { [ -z "${lockdir:-}" ] || [ "${TRUEUP_LOCK_HOLD:-}" = 1 ]; } && [ -f .trueup/lock/owner ] &&
+  read -r owner < .trueup/lock/owner; then say "lock $owner"; fi
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.

@@ -10,6 +10,8 @@
 #   done <step>             it succeeded
 #   warned <step> <code>    it failed, and it is a step that may fail (prune, record): the next runs
 #   failed <step> <code>    it failed: no further step runs and the command exits with <code>
+#   seen                    after the last step, when `end` is given inspect.sh's arguments: the
+#                           lines after it are what the base directory holds as the command leaves it
 # How a step ended is said with the next step's start, in one write (so one packet on the wire,
 # where /bin/sh is dash; bash writes a builtin's output a line at a time at first), and after the
 # last step by `end`; a failure at once.
@@ -51,6 +53,11 @@ step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then
   fi
 }
 
-end() { # says how the last step ended
-  printf '%s' "$ended"
+end() { # says how the last step ended  [$@ inspect.sh's arguments: then what the base directory holds]
+  if [ $# -eq 0 ]; then
+    printf '%s' "$ended"
+    return
+  fi
+  seen=$(trueup_inspect "$@")
+  printf '%s' "${ended}seen$nl$seen$nl"
 }

@@ -334,6 +334,50 @@ class HostCommandsTest {
     }
 
     @Test
+    void aDeploysLastCommandSaysWhatTheHostHoldsAsItEndsAsAnInspectionWould() {
+        io.trueup.desired.HostAddress host = spec.hosts().get(0);
+
+        CommandResult result = run(HostCommands.reporting(spec, host, List.of(restart("echo restarted"),
+                HostCommands.record("{\"n\":1}"))));
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().startsWith("start restart\ndone restart\nstart record\ndone record\nseen\n"),
+                result.stdout());
+        Optional<String> seen = HostCommands.seen(result.stdout());
+        assertTrue(seen.isPresent(), result.stdout());
+        assertEquals(List.of(HostStep.RESTART, HostStep.RECORD), StepReport.parse(result.stdout()).done());
+        io.trueup.observe.Observation reported = io.trueup.observe.ObservationParser.parse(seen.get());
+        CommandResult inspected = run(HostCommands.inspect(spec, host));
+        assertEquals(0, inspected.exitCode(), inspected.stderr());
+        assertEquals(io.trueup.observe.ObservationParser.parse(inspected.stdout()), reported,
+                "what the command says is what an inspection after it sees");
+        assertEquals(Optional.of(ReleaseId.of(sha('a'))), reported.current());
+        assertTrue(reported.lock().isEmpty(), "the command's own lock goes as it ends: not said");
+        assertFalse(Files.exists(base.resolve(".trueup/lock")));
+    }
+
+    @Test
+    void aLastCommandWhoseStepFailedSaysNothingOfTheHost() {
+        CommandResult result = run(HostCommands.reporting(spec, spec.hosts().get(0), List.of(restart("exit 3"),
+                HostCommands.record("{\"n\":1}"))));
+
+        assertEquals(3, result.exitCode());
+        assertEquals("start restart\nfailed restart 3\n", result.stdout());
+        assertEquals(Optional.empty(), HostCommands.seen(result.stdout()));
+    }
+
+    @Test
+    void anArgumentTwoStepsShareTravelsOnce() {
+        ReleaseId release = ReleaseId.of(sha('a'));
+        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.switchTo(release, Instant.EPOCH),
+                HostCommands.switchBack(release, Optional.empty(), Instant.EPOCH)));
+
+        assertEquals(1, command.args().stream().filter(release.name()::equals).count(), command.args()::toString);
+        assertTrue(command.script().contains("step switch stop switch \"${1}\" \"${3}\" \"${4}\"\n"
+                + "step switch stop switch \"${1}\" \"${3}\" \"${4}\" \"${5}\"\n"), command.script());
+    }
+
+    @Test
     void aCommandIsNamedByItsSteps() {
         RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.release(spec, spec.hosts().get(0)),
                 HostCommands.switchTo(ReleaseId.of(sha('a')), Instant.EPOCH), restart("true")));
