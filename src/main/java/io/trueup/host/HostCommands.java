@@ -148,23 +148,15 @@ public final class HostCommands {
      * the SHA-256 of each file rendered into it); read-only. See {@code observe.Observation}.
      */
     public static RemoteCommand inspect(AppSpec spec, HostAddress host) {
-        List<Part> parts = new ArrayList<>(transport(spec));
-        parts.addAll(inspecting(spec, host));
-        return new RemoteCommand("inspect", "trueup_inspect \"$@\"\n", inspectArgs(spec, host))
-                .withParts(kept(spec.path(), spec.id(), parts));
-    }
-
-    /** The arguments of inspect.sh: the base directory, the desired release, the files rendered into it. */
-    private static List<String> inspectArgs(AppSpec spec, HostAddress host) {
         List<String> args = new ArrayList<>(List.of(spec.path(), spec.release(host).name()));
         spec.rendered(host).files().forEach(f -> args.add(f.dest()));
-        return args;
-    }
-
-    /** The parts an inspection of {@code host} needs besides its transport's: the digests of rendered files. */
-    private static List<Part> inspecting(AppSpec spec, HostAddress host) {
-        return spec.rendered(host).files().isEmpty() ? List.of(Scripts.INSPECT)
-                : List.of(Scripts.SUPPORT.get("digests"), Scripts.INSPECT);
+        List<Part> parts = new ArrayList<>(transport(spec));
+        if (args.size() > 2) {
+            parts.add(Scripts.SUPPORT.get("digests"));
+        }
+        parts.add(Scripts.INSPECT);
+        return new RemoteCommand("inspect", "trueup_inspect \"$@\"\n", args)
+                .withParts(kept(spec.path(), spec.id(), parts));
     }
 
     /**
@@ -202,19 +194,22 @@ public final class HostCommands {
     }
 
     /**
-     * {@link #command}, which once its steps all ended well says on stdout what {@code host}'s base
-     * directory then holds, as {@link #inspect} would (read with {@link #seen}): for a deploy's
-     * last command, whose lock goes when it ends, so that no inspection of its own follows it.
+     * {@link #command}, which once its steps all ended well says on stdout what its host's base
+     * directory then holds (read with {@link #seen}), as {@link #inspect} would but for the check
+     * of a release (no {@code git status}): its links, releases, envs and leftovers. For a deploy's
+     * last command, whose lock goes when it ends: what the next deploy, planned from it
+     * ({@code Inspection.Recalled}), relies on, and verifies.
      */
-    public static RemoteCommand reporting(AppSpec spec, HostAddress host, List<Step> steps) {
-        List<String> args = inspectArgs(spec, host);
-        return command(spec.path(), spec.id(), transport(spec), steps,
-                Optional.of(new Report(args.subList(1, args.size()), inspecting(spec, host))));
+    public static RemoteCommand reporting(AppSpec spec, List<Step> steps) {
+        return command(spec.path(), spec.id(), transport(spec), steps, Optional.of(REPORT));
     }
 
     /** What a reporting command adds: inspect.sh's arguments after the base directory, and its parts. */
     private record Report(List<String> args, List<Part> parts) {
     }
+
+    /** The report of a deploy's last command: inspect.sh without a desired release to check. */
+    private static final Report REPORT = new Report(List.of(""), List.of(Scripts.INSPECT));
 
     /** What the parts of {@code spec}'s commands begin with for its transport: archive.sh for an archive. */
     private static List<Part> transport(AppSpec spec) {

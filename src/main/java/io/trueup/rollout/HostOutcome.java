@@ -15,8 +15,9 @@ public sealed interface HostOutcome {
 
     /**
      * Every step succeeded; {@code warnings} are failures that did not matter (a prune); {@code seen}
-     * is what the host held as its last command ended, when that command said (it is then not
-     * inspected again after the rollout).
+     * is what the host held as its last command ended, when that command said (its links, releases
+     * and envs, without the check of a release: see {@code HostCommands.reporting}); it is then not
+     * inspected again after the rollout.
      */
     record Deployed(HostAddress host, ReleaseId release, List<String> steps, Duration took, List<String> warnings,
             Optional<Observation> seen) implements HostOutcome {

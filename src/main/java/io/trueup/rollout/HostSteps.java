@@ -110,7 +110,7 @@ final class HostSteps {
         if (steps.isEmpty()) {
             return Optional.empty();
         }
-        RemoteCommand command = (reporting ? HostCommands.reporting(spec, host, steps) : HostCommands.command(spec, steps))
+        RemoteCommand command = (reporting ? HostCommands.reporting(spec, steps) : HostCommands.command(spec, steps))
                 .withEnv(runner.lock().env(runner.clock().instant(), hold));
         commands++;
         HostStep first = steps.get(0).step();

@@ -4,7 +4,9 @@
 # It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
 # the shell's `read` reads files, one `git status` checks the desired release, and whether
 # repo.git holds the desired commit is asked only when that release is not there unchanged.
-# $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>)
+# $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>); "" for none: then the
+# links, releases and envs alone, as a deploy's last command says them (no `git status`: a deploy
+# planned from that report verifies what it switches to itself)
 # [$3... the files rendered into the desired release: their SHA-256 is reported; needs digests.sh]
 # What it finds is said at its end in one write (`say` gathers the lines), so that it travels in
 # one packet rather than one a line (with dash as /bin/sh; bash may still write a line at a time).
@@ -91,11 +93,13 @@ changes() { # $1 release name  $2 its commit  $3 its changes, one a line (git st
 }
 # Only the desired release is checked: when current is another release, it is replaced whatever
 # its state, and checking it would cost a `git status` at every deploy.
-if [ "${transport:-}" = archive ]; then archived "$want"; else check "$want"; fi # (archive.sh)
-[ $# -eq 0 ] || [ ! -d "releases/$want" ] || rendered "$want" "$@"  # (digests.sh)
-# The commit matters only for making its release again; "object" is not said when it is not asked.
-if [ "$repo" = yes ] && [ "$pristine" = no ] && [ "${transport:-}" != archive ]; then
-  if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then say "object yes"; else say "object no"; fi
+if [ -n "$want" ]; then
+  if [ "${transport:-}" = archive ]; then archived "$want"; else check "$want"; fi # (archive.sh)
+  [ $# -eq 0 ] || [ ! -d "releases/$want" ] || rendered "$want" "$@"  # (digests.sh)
+  # The commit matters only for making its release again; "object" is not said when it is not asked.
+  if [ "$repo" = yes ] && [ "$pristine" = no ] && [ "${transport:-}" != archive ]; then
+    if git --git-dir=repo.git cat-file -e "${want%%-*}^{commit}" 2>/dev/null; then say "object yes"; else say "object no"; fi
+  fi
 fi
 printf '%s' "$said"
 exit 0
