@@ -243,7 +243,7 @@ def _targets(rows, context):
                            le=True))
         mine = [r for r in rows if r["scenario"] == "4" and r["tool"] == "trueup" and r["hosts"] == big]
         peak = max([r.get("peak_rss_bytes") or 0 for r in mine] or [0])
-        out.append(_target("No-op over %s: trueup's peak RSS under 300 MB (-Xmx128m)" % at,
+        out.append(_target("No-op over %s: trueup's peak RSS under 300 MB (deploy/trueup.service's options)" % at,
                            peak / 1e6 if peak else None, 300, "MB", le=True, strict=True))
         if mine:
             logins = [r.get("ssh_logins") for r in mine]
