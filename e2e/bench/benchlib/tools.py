@@ -129,7 +129,8 @@ class Trueup:
 
     def wait_idle(self):
         """Waits, after the run's end, for the reconcile that stage()'s change started to end: trueup
-        reports Synced before it inspects the hosts it changed, and the next run starts with trueup
+        reports Synced before its reconcile ends (and before it inspects a host whose deploy did not say
+        what it holds), and the next run starts with trueup
         idle, as the other tools' runs start once their last process has exited."""
         wait.until("trueup's reconcile to end", lambda: self.reconciles_ended() > self.reconciles, timeout=120,
                    interval=0.05)
