@@ -54,7 +54,7 @@ def parse(line):
 
 def first_byte(events, since):
     """(seconds from `since` to the first command opened at or after it, that command's name), or
-    None when none was. Commands before `since` (the inspections after the rollout before) are not
+    None when none was. Commands before `since` (those of the rollout before) are not
     counted; the log's instants are to the millisecond, so `since` is taken to the millisecond below."""
     floor = int(since * 1000) / 1000.0
     opened = [e for e in events if e.kind == "open" and e.time >= floor]

@@ -200,7 +200,7 @@ def _first_byte(rows, scenarios):
     return ["### Merge to first byte", "",
             "trueup, from the webhook's arrival (the harness's POST; the change is already in desired state) to "
             "the first command it opens on a host (the first `open` line of its command log at or after the "
-            "POST: commands before it, the inspections after the rollout before, are not counted). Target: under "
+            "POST: commands before it, those of the rollout before, are not counted). Target: under "
             "%d ms, median and max." % FIRST_BYTE_MS, "",
             "| scenario | runs | median ms | max ms | first command |", "|---|---:|---:|---:|---|"] + table + [""]
 
@@ -287,9 +287,9 @@ def _timings(timings, names):
            "trueup's own timers (`trueup_ssh_command_seconds` by command, a command's steps joined with `+`; "
            "`trueup_desired_state_fetch_seconds`, `trueup_reconcile_duration_seconds`), per timed run: how many, "
            "× the mean milliseconds of one. `git-receive-pack` is a push of git objects, timed from its "
-           "start to its end; it comes before the first command on a host. A deploy starts from the "
-           "inspection made after the rollout before it; the inspections counted here are those made after "
-           "the rollout measured, once the run's time is taken, and those of hosts that had changed since.", "",
+           "start to its end; it comes before the first command on a host. A deploy starts from what the "
+           "last command of the rollout before it said each host held; the inspections counted here are "
+           "those of hosts that had changed since.", "",
            "| scenario | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
     for (sid, n), entry in sorted(timings.items()):
         runs = entry["_runs"][0] or 1

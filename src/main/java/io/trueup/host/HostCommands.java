@@ -194,7 +194,7 @@ public final class HostCommands {
     }
 
     /**
-     * {@link #command}, which once its steps all ended well says on stdout what its host's base
+     * {@link #command}, which once its steps ran (none stopped it) says on stdout what its host's base
      * directory then holds (read with {@link #seen}), as {@link #inspect} would but for the check
      * of a release (no {@code git status}): its links, releases, envs and leftovers. For a deploy's
      * last command, whose lock goes when it ends: what the next deploy, planned from it

@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * What each host of an app/environment looks like, for a reconcile: inspected now, or recalled
- * from the last poll when desired state has moved it since, or not inspected while it backs off
- * after failures of the network, which it counts. Thread-safe.
+ * from the last poll (or from what the last deploy's last command said of it) when desired state
+ * has moved it since, or not inspected while it backs off after failures of the network, which it
+ * counts. Thread-safe.
  */
 final class HostViews {
 
@@ -89,13 +90,16 @@ final class HostViews {
      */
     void inspectAfter(AppSpec spec, List<HostOutcome> outcomes) {
         long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
+        // Each host's last outcome: a host deployed, then switched back as the rollout halted, is as its revert left it.
+        Map<HostAddress, HostOutcome> last = new java.util.LinkedHashMap<>();
+        outcomes.forEach(o -> last.put(o.host(), o));
         // A host whose deploy's last command said what it held then is not asked again.
-        outcomes.forEach(o -> {
+        last.values().forEach(o -> {
             if (o instanceof HostOutcome.Deployed d && d.seen().isPresent()) {
                 keep(spec, d.host(), new Inspection.Seen(d.host(), d.seen().get()));
             }
         });
-        List<Thread> inspections = outcomes.stream()
+        List<Thread> inspections = last.values().stream()
                 .filter(o -> !(o instanceof HostOutcome.Failed f && f.transientFailure()))
                 .filter(o -> !(o instanceof HostOutcome.Deployed d && d.seen().isPresent()))
                 .map(outcome -> Thread.ofVirtual().name("inspect-after-" + outcome.host())
@@ -153,7 +157,8 @@ final class HostViews {
     }
 
     /**
-     * What the last poll's inspection saw on {@code host}, when desired state has moved it to
+     * What the last poll's inspection saw on {@code host} (or the last deploy's last command said
+     * of it), when desired state has moved it to
      * another release since: a deploy then starts at once from that, verified on the host by its
      * first command, instead of waiting for one more inspection. Used once: the poll after a
      * deploy inspects again. Empty for a host not yet prepared, already at the desired release,

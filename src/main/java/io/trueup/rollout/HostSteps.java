@@ -53,7 +53,7 @@ final class HostSteps {
     int commands;
     /**
      * What the host held when its last command ended, as that command said ({@link #runLastReporting}):
-     * empty unless it ran and every step of it ended well.
+     * empty unless it ran to its end (no step stopped it; one that may fail may have).
      */
     Optional<Observation> seen = Optional.empty();
 
@@ -100,7 +100,7 @@ final class HostSteps {
 
     /**
      * Runs {@code steps} as the last command of this deploy, which frees the host lock and, when
-     * all its steps ended well, says what the host holds then ({@link #seen}).
+     * it ran to its end (no step stopped it), says what the host holds then ({@link #seen}).
      */
     Optional<StepFailure> runLastReporting(List<HostCommands.Step> steps) {
         return run(steps, false, true);

@@ -33,7 +33,7 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
      * new name. 64 bits are plenty for the few dozen texts a host keeps, and every command that
      * runs kept parts names each of them, so the name is short.
      *
-     * @param runs whether the part does its work as it is read (an inspection), rather than only
+     * @param runs whether the part does its work as it is read (a health command), rather than only
      *     defining functions and variables for the script after it
      */
     public record Part(String text, String hash, boolean runs) {

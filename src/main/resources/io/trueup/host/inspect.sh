@@ -25,9 +25,12 @@ say "repo $repo"
 # Taken out of its load balancer by hooks.beforeSwitch and not put back by hooks.afterSwitch.
 [ ! -f .trueup/drained ] || say "drained yes"
 # Who holds the lock: a deploy keeps it from its first command to its last. Not the lock of the
-# command this report ends (steps.sh's end), which goes with it.
-if { [ -z "${lockdir:-}" ] || [ "${TRUEUP_LOCK_HOLD:-}" = 1 ]; } && [ -f .trueup/lock/owner ] &&
-  read -r owner < .trueup/lock/owner; then say "lock $owner"; fi
+# command this report ends (steps.sh's end), which goes with it: held by its owner, not kept.
+if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then
+  if [ -z "${lockdir:-}" ] || [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || [ "${owner%% *}" != "${TRUEUP_LOCK_OWNER:-}" ]; then
+    say "lock $owner"
+  fi
+fi
 # Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
 # hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
 # are split with IFS, not read from a here-document, which some shells write to a temporary file.
