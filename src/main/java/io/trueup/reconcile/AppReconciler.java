@@ -39,9 +39,10 @@ import org.jboss.logging.Logger;
  * Reconciles one app/environment at a time: inspects its hosts (or, for a host that desired
  * state has moved to another release since the last poll, recalls that poll's inspection, which
  * the deploy verifies), plans, rolls out, keeps what the hosts it rolled out to hold after it (as
- * each deploy's last command says, or inspects them), and keeps the status board true throughout. A rollout that fails on a host's step (not the network)
- * halts: it is not retried for the same SHA and requirements until desired state changes or
- * an operator asks for a retry. A paused app/environment, or one with {@code selfHeal: false}
+ * each deploy's last command says, or inspects them), and keeps the status board true
+ * throughout. A rollout that fails on a host's step (not the network) halts: it is not retried
+ * for the same SHA and requirements until desired state changes or an operator asks for a
+ * retry. A paused app/environment, or one with {@code selfHeal: false}
  * whose spec was rolled out already, is inspected and reported but not changed. Hosts that
  * fail for the network's sake are tried again with backoff. Safe to call for different
  * app/environments concurrently.

@@ -90,7 +90,7 @@ final class HostViews {
      */
     void inspectAfter(AppSpec spec, List<HostOutcome> outcomes) {
         long deadline = System.nanoTime() + AFTER_ROLLOUT_WAIT.toNanos();
-        // Each host's last outcome: a host deployed, then switched back as the rollout halted, is as its revert left it.
+        // Each host's last outcome: one deployed, then switched back as the rollout halted, is as its revert left it.
         Map<HostAddress, HostOutcome> last = new java.util.LinkedHashMap<>();
         outcomes.forEach(o -> last.put(o.host(), o));
         // A host whose deploy's last command said what it held then is not asked again.

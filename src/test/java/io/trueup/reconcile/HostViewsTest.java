@@ -58,7 +58,7 @@ class HostViewsTest {
                 Optional.of(said));
     }
 
-    /** inspect.sh's report of a host running {@code running}, {@code before} kept, as a deploy's last command says it. */
+    /** inspect.sh's report of a host running {@code running}, {@code before} kept, as a deploy's last command says. */
     private static String runs(char running, char before) {
         String now = sha(running).hex();
         String was = sha(before).hex();
