@@ -160,20 +160,6 @@ public final class HostCommands {
     }
 
     /**
-     * The stdout lines of a command made by {@link #reporting} after its steps' lines: what the
-     * inspection of its host says as the command left it ({@code observe.ObservationParser} reads
-     * it); empty when the command did not get that far.
-     */
-    public static Optional<String> seen(String stdout) {
-        int at = stdout.startsWith(SEEN + "\n") ? 0 : stdout.indexOf("\n" + SEEN + "\n");
-        return at < 0 ? Optional.empty() : Optional.of(stdout.substring(at == 0 ? SEEN.length() + 1
-                : at + SEEN.length() + 2));
-    }
-
-    /** The line after which a {@linkplain #reporting reporting} command says what its host holds. */
-    public static final String SEEN = "seen";
-
-    /**
      * {@code parts}, kept on a host in {@code <path>/.trueup/scripts} while {@code .trueup/base}
      * names app/environment {@code id} (see {@code ssh.KeepingShell}): never in another's directory.
      */
@@ -195,7 +181,7 @@ public final class HostCommands {
 
     /**
      * {@link #command}, which once its steps ran (none stopped it) says on stdout what its host's base
-     * directory then holds (read with {@link #seen}), as {@link #inspect} would but for the check
+     * directory then holds (read with {@link StepReport#seen}), as {@link #inspect} would but for the check
      * of a release (no {@code git status}): its links, releases, envs and leftovers. For a deploy's
      * last command, whose lock goes when it ends: what the next deploy, planned from it
      * ({@code Inspection.Recalled}), relies on, and verifies.

@@ -15,9 +15,16 @@ import java.util.Optional;
  * @param done the steps that succeeded, in order
  * @param warned the steps that failed but were allowed to, with their exit codes
  * @param failed the step that failed and ended the command, if one did
+ * @param seen what a {@linkplain HostCommands#reporting reporting} command said its host holds
+ *     after its steps (the lines after {@link #SEEN}, for {@code observe.ObservationParser}); empty
+ *     when it did not get that far, or does not report
  */
 public record StepReport(List<HostStep> started, List<HostStep> done, Map<HostStep, Integer> warned,
-        Optional<HostStep> failed) {
+        Optional<HostStep> failed, Optional<String> seen) {
+
+    /** The line after which a reporting command says what its host holds. */
+    public static final String SEEN = "seen";
+    private static final java.util.regex.Pattern SEEN_LINE = java.util.regex.Pattern.compile("(?m)^" + SEEN + "\n");
 
     public StepReport {
         started = List.copyOf(started);
@@ -27,6 +34,12 @@ public record StepReport(List<HostStep> started, List<HostStep> done, Map<HostSt
 
     /** Reads a command's stdout. */
     public static StepReport parse(String stdout) {
+        java.util.regex.Matcher report = SEEN_LINE.matcher(stdout);
+        Optional<String> seen = Optional.empty();
+        if (report.find()) {
+            seen = Optional.of(stdout.substring(report.end()));
+            stdout = stdout.substring(0, report.start());
+        }
         List<HostStep> started = new ArrayList<>();
         List<HostStep> done = new ArrayList<>();
         Map<HostStep, Integer> warned = new LinkedHashMap<>();
@@ -45,7 +58,7 @@ public record StepReport(List<HostStep> started, List<HostStep> done, Map<HostSt
                 default -> { }
             }
         }
-        return new StepReport(started, done, warned, failed);
+        return new StepReport(started, done, warned, failed, seen);
     }
 
     /** The step a stdout line says is beginning, if it is such a line. */

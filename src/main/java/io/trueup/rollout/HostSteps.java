@@ -136,15 +136,13 @@ final class HostSteps {
                     + e.getMessage(), "", false));
         }
         progress.end();
-        Optional<String> seenText = HostCommands.seen(result.stdout());
-        StepReport report = StepReport.parse(seenText.map(t -> result.stdout().substring(0,
-                result.stdout().length() - t.length())).orElse(result.stdout()));
+        StepReport report = StepReport.parse(result.stdout());
         String output = result.stderr().isBlank() ? "" : result.tail(20);
         report.warned().forEach((step, code) -> warnings.add(spec.redact(step + " on " + host
                 + " failed with exit " + code + (output.isEmpty() ? "" : ": " + output))));
         if (result.ok()) {
             took(report);
-            seen = seenText.map(ObservationParser::parse);
+            seen = report.seen().map(ObservationParser::parse);
             result.stderr().lines().filter(line -> line.startsWith("trueup: "))
                     .forEach(line -> LOG.warnf("%s on %s: %s", command.name(), host,
                             spec.redact(line.substring(8))));
@@ -228,7 +226,7 @@ final class HostSteps {
             if (over || reported) {
                 return Optional.empty();
             }
-            if (line.equals(HostCommands.SEEN)) {
+            if (line.equals(StepReport.SEEN)) {
                 reported = true; // what follows is the host's report, not steps
                 return Optional.empty();
             }

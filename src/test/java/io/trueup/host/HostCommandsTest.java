@@ -343,7 +343,7 @@ class HostCommandsTest {
         assertEquals(0, result.exitCode(), result.stderr());
         assertTrue(result.stdout().startsWith("start restart\ndone restart\nstart record\ndone record\nseen\n"),
                 result.stdout());
-        Optional<String> seen = HostCommands.seen(result.stdout());
+        Optional<String> seen = StepReport.parse(result.stdout()).seen();
         assertTrue(seen.isPresent(), result.stdout());
         assertEquals(List.of(HostStep.RESTART, HostStep.RECORD), StepReport.parse(result.stdout()).done());
         io.trueup.observe.Observation reported = io.trueup.observe.ObservationParser.parse(seen.get());
@@ -368,7 +368,7 @@ class HostCommandsTest {
 
         assertEquals(3, result.exitCode());
         assertEquals("start restart\nfailed restart 3\n", result.stdout());
-        assertEquals(Optional.empty(), HostCommands.seen(result.stdout()));
+        assertEquals(Optional.empty(), StepReport.parse(result.stdout()).seen());
     }
 
     @Test
