@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Reads the report of the {@code inspect} host script into an {@link Observation}. Lines it
  * does not know, and names that are not SHAs or hashes (someone's own directories), are
- * ignored rather than trusted.
+ * ignored rather than trusted. A release's link to an env is its target ({@code ../../envs/<hash>})
+ * or {@code @<n>}: the n-th env (complete or partial) named by a hash, in the report's order.
  */
 public final class ObservationParser {
 
@@ -48,7 +49,10 @@ public final class ObservationParser {
         boolean commit;
         String current = "";
         String previous = "";
-        final Map<ReleaseId, Observation.Release> releases = new HashMap<>();
+        /** Each release's switch time and link to its env, as said; resolved once every env is read. */
+        final Map<ReleaseId, Map.Entry<Long, String>> releases = new HashMap<>();
+        /** The envs named by a hash, in the order said: what {@code @<n>} counts. */
+        final List<RequirementsHash> numbered = new ArrayList<>();
         final Set<RequirementsHash> envs = new HashSet<>();
         final Set<RequirementsHash> partial = new HashSet<>();
         final Map<ReleaseId, String> heads = new HashMap<>();
@@ -67,8 +71,14 @@ public final class ObservationParser {
                 case "current" -> current = value;
                 case "previous" -> previous = value;
                 case "release" -> release(value.split(" ", 3));
-                case "env" -> envHash(value).ifPresent(envs::add);
-                case "partial" -> envHash(value).ifPresent(partial::add);
+                case "env" -> envHash(value).ifPresent(env -> {
+                    envs.add(env);
+                    numbered.add(env);
+                });
+                case "partial" -> envHash(value).ifPresent(env -> {
+                    partial.add(env);
+                    numbered.add(env);
+                });
                 case "leftover" -> leftovers.add(value);
                 case "drained" -> drained = value.equals("yes");
                 case "lock" -> lock = Optional.of(value);
@@ -87,10 +97,19 @@ public final class ObservationParser {
                 return;
             }
             long switched = parts.length > 1 && parts[1].matches("[0-9]{1,12}") ? Long.parseLong(parts[1]) : 0;
-            String link = parts.length > 2 ? parts[2] : "";
-            Optional<RequirementsHash> env = link.startsWith(ENV_LINK_PREFIX)
-                    ? envHash(link.substring(ENV_LINK_PREFIX.length())) : Optional.empty();
-            releases.put(id.get(), new Observation.Release(id.get(), switched, env));
+            releases.put(id.get(), Map.entry(switched, parts.length > 2 ? parts[2] : ""));
+        }
+
+        /** The env a release's link, as said, points at: by its target, or by its number ({@code @<n>}). */
+        Optional<RequirementsHash> env(String link) {
+            if (link.startsWith(ENV_LINK_PREFIX)) {
+                return envHash(link.substring(ENV_LINK_PREFIX.length()));
+            }
+            if (link.matches("@[1-9][0-9]{0,5}")) {
+                int n = Integer.parseInt(link.substring(1));
+                return n <= numbered.size() ? Optional.of(numbered.get(n - 1)) : Optional.empty();
+            }
+            return Optional.empty();
         }
 
         /** {@code <digest> <path>}: a file rendered into a release, as the host has it now. */
@@ -112,8 +131,11 @@ public final class ObservationParser {
             heads.forEach((id, head) -> checks.put(id, new Observation.ReleaseCheck(id,
                     Sha.valid(head) ? Optional.of(head) : Optional.empty(), changes.getOrDefault(id, List.of()),
                     rendered.getOrDefault(id, Map.of()), built.contains(id))));
+            Map<ReleaseId, Observation.Release> linked = new HashMap<>();
+            releases.forEach((id, said) -> linked.put(id, new Observation.Release(id, said.getKey(),
+                    env(said.getValue()))));
             return new Observation(base, repo, commit, releaseAt(current), current, releaseAt(previous),
-                    releases, envs, partial, checks, leftovers, drained, lock);
+                    linked, envs, partial, checks, leftovers, drained, lock);
         }
     }
 }

@@ -52,6 +52,19 @@ unset IFS
 set +f
 say "current $cur"
 say "previous $prev"
+# Envs before releases: each env named by a SHA-256 gets a number, in the order said (its `env` or
+# `partial` line), by which a release's link to it is said: `@<n>` where the link's target,
+# ../../envs/<hash>, is 75 characters a release.
+n=0 numbered=' '
+for e in envs/*; do
+  [ -d "$e" ] || continue
+  e=${e#envs/}
+  if [ -f "envs/$e/.trueup-complete" ]; then say "env $e"; else say "partial $e"; fi
+  case "$e" in *[!0-9a-f]*) continue ;; esac
+  [ ${#e} -eq 64 ] || continue
+  n=$((n + 1))
+  numbered="$numbered../../envs/$e=@$n "
+done
 for r in releases/*; do
   [ -d "$r" ] || continue
   t=0
@@ -59,14 +72,11 @@ for r in releases/*; do
   [ -f "$marks/trueup-switched" ] && read -r t < "$marks/trueup-switched"
   r=${r#releases/}
   case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
+  case "$numbered" in *" $v=@"*) v=${numbered#*" $v="}; v=${v%% *} ;; esac
   say "release $r ${t:-0} $v"
 done
 for r in releases/.tmp-* releases/.old-*; do
   [ -e "$r" ] && say "leftover $r"
-done
-for e in envs/*; do
-  [ -d "$e" ] || continue
-  if [ -f "$e/.trueup-complete" ]; then say "env ${e#envs/}"; else say "partial ${e#envs/}"; fi
 done
 pristine=no
 check() { # $1 release name; sets pristine=yes when it is at its commit with no change

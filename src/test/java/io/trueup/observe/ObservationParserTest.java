@@ -44,6 +44,27 @@ class ObservationParserTest {
     }
 
     @Test
+    void aReleasesLinkToAnEnvMayBeSaidByTheEnvsNumber() {
+        String a = sha('a').hex();
+        String b = sha('b').hex();
+        String c = sha('c').hex();
+        String d = sha('d').hex();
+        String report = String.join("\n",
+                "base present", "repo yes",
+                "env " + env('1').hex(), "env someones-own", "partial " + env('2').hex(),
+                "release " + a + " 1700000000 @1", "release " + b + " 0 @2", "release " + c + " 0 @3",
+                "release " + d + " 0 ../../envs/" + env('1').hex(), "");
+
+        Observation seen = ObservationParser.parse(report);
+
+        assertEquals(Optional.of(env('1')), seen.releases().get(release('a')).env());
+        assertEquals(Optional.of(env('2')), seen.releases().get(release('b')).env(),
+                "an env not named by a hash is not counted");
+        assertEquals(Optional.empty(), seen.releases().get(release('c')).env(), "no third env");
+        assertEquals(Optional.of(env('1')), seen.releases().get(release('d')).env());
+    }
+
+    @Test
     void aMissingBaseDirectoryIsAnEmptyHost() {
         Observation seen = ObservationParser.parse("base missing\n");
 
