@@ -18,6 +18,9 @@ import java.util.UUID;
  */
 public record HostLock(String controller, String instance, Duration ttl) {
 
+    /** The TTL the host scripts take when TRUEUP_LOCK_TTL is not given (common.sh), in minutes. */
+    static final long DEFAULT_TTL_MINUTES = 30;
+
     public HostLock {
         if (!controller.matches("[A-Za-z0-9._-]+") || !instance.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("lock owner names are letters, digits, . _ -");
@@ -72,10 +75,14 @@ public record HostLock(String controller, String instance, Duration ttl) {
      * the same deploy, which takes it again (the last one frees it).
      */
     public Map<String, String> env(java.time.Instant now, boolean hold) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("TRUEUP_LOCK_CONTROLLER", controller,
-                "TRUEUP_LOCK_OWNER", controller + "/" + instance, "TRUEUP_LOCK_TTL",
-                Long.toString(Math.max(1, ttl.toMinutes())),
+        // The controller is what the owner begins with (common.sh reads it there), and the host's
+        // TTL is DEFAULT_TTL_MINUTES unless told: neither travels with every command when it need not.
+        Map<String, String> env = new java.util.HashMap<>(Map.of("TRUEUP_LOCK_OWNER", controller + "/" + instance,
                 "TRUEUP_LOCK_SINCE", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        long minutes = Math.max(1, ttl.toMinutes());
+        if (minutes != DEFAULT_TTL_MINUTES) {
+            env.put("TRUEUP_LOCK_TTL", Long.toString(minutes));
+        }
         if (hold) {
             env.put("TRUEUP_LOCK_HOLD", "1");
         }

@@ -14,10 +14,10 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # kept when the command ends, for the next command of the same deploy (same TRUEUP_LOCK_OWNER),
 # which takes it again and renews it (its time is what the TTL counts from); the deploy's last
 # command, without TRUEUP_LOCK_HOLD, frees it. A busy lock exits $EX_LOCKED (EX_TEMPFAIL: try later). A
-# lock untouched for TRUEUP_LOCK_TTL minutes, or one left by an earlier run of this same controller
-# (same TRUEUP_LOCK_CONTROLLER, other TRUEUP_LOCK_OWNER) whose command is gone, is taken over, and
-# the takeover is said on stderr. Does nothing without TRUEUP_LOCK_OWNER, or when this command
-# holds the lock already (steps.sh takes it before its steps).
+# lock untouched for TRUEUP_LOCK_TTL minutes (30 when not given), or one left by an earlier run of
+# this same controller (the same TRUEUP_LOCK_OWNER up to its "/", <controller>/<run>, another run)
+# whose command is gone, is taken over, and the takeover is said on stderr. Does nothing without
+# TRUEUP_LOCK_OWNER, or when this command holds the lock already (steps.sh takes it before its steps).
 lock() {
   [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockdir:-}" ] || return 0
   [ -d .trueup ] || mkdir -p .trueup
@@ -42,7 +42,7 @@ lock() {
   elif [ -n "${holder:-}" ]; then
     stale=$(find .trueup/lock -maxdepth 0 -mmin +"${TRUEUP_LOCK_TTL:-30}" 2>/dev/null) || stale=
     case "$holder" in
-      "$TRUEUP_LOCK_CONTROLLER/"*)
+      "${TRUEUP_LOCK_OWNER%/*}/"*)
         # Left by an earlier run of this controller: stale once its step's process is gone
         # (a killed controller's step may still run on the host).
         if [ "${holder%% *}" != "$TRUEUP_LOCK_OWNER" ]; then
