@@ -231,19 +231,55 @@ public final class HostCommands {
                 .append('\n');
         for (Step step : steps) {
             script.append("step ").append(step.name()).append(step.mayFail() ? " warn " : " stop ")
-                    .append(step.step().function()).append(" \"${1}\"");
-            appendArgs(script, args, step.args());
+                    .append(step.step().function());
+            appendArgs(script, args, step.step() == HostStep.RECORD ? referring(step.args(), args) : step.args());
             script.append('\n');
         }
         script.append("end");
-        report.ifPresent(r -> {
-            script.append(" \"${1}\"");
-            appendArgs(script, args, r.args());
-        });
+        report.ifPresent(r -> appendArgs(script, args, r.args()));
         script.append('\n');
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
                 .withParts(kept(path, id, List.copyOf(parts)));
+    }
+
+    /** The shortest value a history line refers to rather than carries: a SHA, a hash. */
+    private static final int REFERRED = 16;
+
+    /**
+     * A record step's arguments ({@code line}, {@code limit}) as record.sh takes them: the line as a
+     * {@code printf} format in which {@code %s} stands for each value it contains of the command's
+     * arguments so far {@code args} (the SHAs and hashes that the history line repeats), those values
+     * following the limit, so that each travels once.
+     */
+    private static List<String> referring(List<String> record, List<String> args) {
+        String line = record.get(0);
+        List<String> values = new ArrayList<>();
+        StringBuilder format = new StringBuilder();
+        int at = 0;
+        while (at < line.length()) {
+            String found = null;
+            for (String arg : args) {
+                if (arg.length() >= REFERRED && line.startsWith(arg, at)
+                        && (found == null || arg.length() > found.length())) {
+                    found = arg;
+                }
+            }
+            if (found != null) {
+                format.append("%s");
+                values.add(found);
+                at += found.length();
+                continue;
+            }
+            char c = line.charAt(at++);
+            if (c == '%' || c == '\\') {
+                format.append(c);
+            }
+            format.append(c);
+        }
+        List<String> referring = new ArrayList<>(List.of(format.toString(), record.get(1)));
+        referring.addAll(values);
+        return referring;
     }
 
     /**

@@ -83,6 +83,28 @@ public enum HostStep {
         return kind == Kind.UPKEEP || kind == Kind.OTHER_MAY_FAIL;
     }
 
+    /**
+     * Whether its start line may wait to be said with the next line of its command (steps.sh):
+     * a step that takes no time to speak of and neither runs a user's command nor waits for trueup,
+     * so that saying it at once would cost a packet and tell trueup little. It waits only while what
+     * waits with it is the end of {@linkplain #inert inert} steps: a command cut off meanwhile is
+     * blamed on an earlier step, and trueup never misses the end of a step that changed something.
+     */
+    public boolean quick() {
+        return switch (this) {
+            case PREPARE, VERIFY, SWITCH, RECORD, UNLOCK -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether it changes nothing on the host that trueup acts on when it has ended (a check, the
+     * wait for trueup's word): its end line may wait while a {@linkplain #quick quick} step runs.
+     */
+    public boolean inert() {
+        return this == VERIFY || this == CONFIRM;
+    }
+
     /** The step named {@code word}, if there is one. */
     public static Optional<HostStep> of(String word) {
         return Optional.ofNullable(BY_WORD.get(word));

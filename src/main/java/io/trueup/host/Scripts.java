@@ -32,8 +32,12 @@ final class Scripts {
     static final Part ARCHIVE = Part.of(load("archive.sh"));
     /** A user's command (a health check) run in a release: runs as it is defined. */
     static final Part RUN = Part.running(load("run.sh"));
-    /** The functions that run a command's steps in a row under the lock (steps.sh). */
-    static final Part STEPS = Part.of(load("steps.sh"));
+    /**
+     * The functions that run a command's steps in a row under the lock (steps.sh), after the steps
+     * whose lines may wait to be said ({@link HostStep#quick}, {@link HostStep#inert}).
+     */
+    static final Part STEPS = Part.of("quick_steps='" + words(HostStep::quick) + "' inert_steps='"
+            + words(HostStep::inert) + "'\n" + load("steps.sh"));
     /**
      * Functions that only some commands need, sent only with those, by name: what a release of an
      * app with shared paths or config does besides a clone ({@code recipe}), a hook's bounded run
@@ -70,6 +74,17 @@ final class Scripts {
     /** The definition of the function {@code step} runs, {@code step_<function>}. */
     static Part function(HostStep step) {
         return FUNCTIONS.get(step.function());
+    }
+
+    /** The words of the steps that {@code are}, each between spaces. */
+    private static String words(java.util.function.Predicate<HostStep> are) {
+        StringBuilder words = new StringBuilder(" ");
+        for (HostStep step : HostStep.values()) {
+            if (are.test(step)) {
+                words.append(step.word()).append(' ');
+            }
+        }
+        return words.toString();
     }
 
     private static Map.Entry<String, Part> step(String function, String body) {

@@ -14,9 +14,14 @@
 #                           lines after it are what the base directory holds as the command leaves it
 # How a step ended is said with the next step's start, in one write (so one packet on the wire,
 # where /bin/sh is dash; bash writes a builtin's output a line at a time at first), and after the
-# last step by `end`; a failure at once.
+# last step by `end`; a failure at once. The start of a quick step (the words in $quick_steps,
+# which trueup puts before this script) waits too, said with the next line, as long as what waits
+# is only such starts and the ends of inert steps ($inert_steps: they change nothing trueup acts
+# on): a command cut off meanwhile is blamed on an earlier step, and the end of a step that changed
+# something is never held back while another runs.
 home=$PWD
 ended=
+holding=yes
 # When trueup's end of the channel is gone, the next progress line raises SIGPIPE (and sshd may
 # send HUP or TERM): exit through the exit hooks, so that the lock goes too. The steps' subshells
 # get the default handlers back.
@@ -25,7 +30,8 @@ trap 'exit 129' HUP
 trap 'exit 143' TERM
 exec 3<&0 </dev/null
 
-begin() { # $1 base directory  $2 its app/environment  [$3 "make": make it when missing, for prepare]
+begin() { # $1 base directory (each step's first argument)  $2 its app/environment  [$3 "make": make it when missing, for prepare]
+  trueup_base=$1
   if [ $# -ge 3 ] && [ ! -d "$1" ]; then mkdir -p "$1" || exit 1; fi
   # A missing base directory is left to the first step to report; one that is not this
   # app/environment's ends the command before any step (owned).
@@ -36,28 +42,31 @@ begin() { # $1 base directory  $2 its app/environment  [$3 "make": make it when 
   fi
 }
 
-step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then the step's arguments
+step() { # $1 step name  $2 "stop" or "warn" (on failure)  $3 its function  then the step's arguments after the base directory
   name=$1 onfail=$2 fn=$3
   shift 3
-  printf '%s' "${ended}start $name$nl"
-  ended=
-  ( exit_hooks=; case "$name" in confirm|release) ;; *) exec 3<&- ;; esac; "step_$fn" "$@" ) >&2
+  case "$holding$quick_steps" in
+    yes*" $name "*) ended="${ended}start $name$nl" ;;
+    *) printf '%s' "${ended}start $name$nl"; ended= holding=yes ;;
+  esac
+  ( exit_hooks=; case "$name" in confirm|release) ;; *) exec 3<&- ;; esac; "step_$fn" "$trueup_base" "$@" ) >&2
   code=$?
   if [ "$code" -eq 0 ]; then
-    ended="done $name$nl"
+    ended="${ended}done $name$nl"
+    case "$inert_steps" in *" $name "*) ;; *) holding= ;; esac
   elif [ "$onfail" = warn ]; then
-    ended="warned $name $code$nl"
+    ended="${ended}warned $name $code$nl" holding=
   else
-    echo "failed $name $code"
+    printf '%s' "${ended}failed $name $code$nl"
     exit "$code"
   fi
 }
 
-end() { # says how the last step ended  [$@ inspect.sh's arguments: then what the base directory holds]
+end() { # says how the last step ended  [$@ inspect.sh's arguments after the base directory: then what it holds]
   if [ $# -eq 0 ]; then
     printf '%s' "$ended"
     return
   fi
-  seen=$(trueup_inspect "$@")
+  seen=$(trueup_inspect "$trueup_base" "$@")
   printf '%s' "${ended}seen$nl$seen$nl"
 }

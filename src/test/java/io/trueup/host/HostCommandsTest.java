@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class HostCommandsTest {
 
-    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_CONTROLLER", "ctl",
-            "TRUEUP_LOCK_OWNER", "ctl/run1", "TRUEUP_LOCK_TTL", "30", "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
+    /** What {@code HostLock.env} gives with the default TTL: the owner and the time. */
+    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_OWNER", "ctl/run1",
+            "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
 
     @TempDir
     Path home;
@@ -111,6 +112,44 @@ class HostCommandsTest {
         assertEquals(141, process.exitValue(), "SIGPIPE, handled");
         assertFalse(Files.exists(base.resolve(".trueup/lock")), "the lock went with it");
         assertEquals(List.of(), history(), "no step ran after the controller was gone");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void aQuickStepsStartWaitsToBeSaidOnlyWhileNoEndOfAStepThatChangedTheHostWaitsWithIt(String shell)
+            throws Exception {
+        Path release = base.resolve("releases").resolve(sha('a').hex());
+        Files.createDirectories(release.resolve(".venv"));
+        Files.createFile(release.resolve(".venv/.trueup-complete"));
+        // switch reads current with readlink: this one waits for the test's word, once it has said it runs.
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path entered = home.resolve("entered");
+        Path go = home.resolve("go");
+        Files.writeString(bin.resolve("readlink"), "#!/bin/sh\n: > '" + entered + "'\nn=0\n"
+                + "while [ ! -f '" + go + "' ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done\n"
+                + "PATH=${PATH#*:} exec readlink \"$@\"\n");
+        bin.resolve("readlink").toFile().setExecutable(true);
+        HostCommands.Step toA = HostCommands.switchTo(Specs.release('a'), Instant.EPOCH);
+
+        Process first = startIn(shell, List.of(toA, restart("true")), bin);
+        awaitFile(entered);
+        assertEquals(0, first.getInputStream().available(), "switch, quick and first, is not said while it runs");
+        Files.createFile(go);
+        assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+        assertEquals("start switch\ndone switch\nstart restart\ndone restart\n",
+                new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        Files.delete(entered);
+        Files.delete(go);
+        Process second = startIn(shell, List.of(restart("true"), toA), bin);
+        awaitFile(entered);
+        assertEquals("start restart\ndone restart\nstart switch\n",
+                new String(second.getInputStream().readNBytes(second.getInputStream().available()),
+                        StandardCharsets.UTF_8),
+                "after a step that changed the host, a quick step's start is said at once, with that step's end");
+        Files.createFile(go);
+        assertTrue(second.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, second.exitValue());
     }
 
     @ParameterizedTest
@@ -250,6 +289,31 @@ class HostCommandsTest {
     }
 
     @Test
+    void aLockLeftByAnotherRunOfThisControllerIsTakenOverOnceItsCommandIsGone() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/lock"));
+        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run0 since 2026-11-22T02:00:00Z pid "
+                + ProcessHandle.current().pid() + "\n");
+
+        CommandResult busy = run(List.of(HostCommands.record("{\"n\":1}")));
+
+        assertEquals(75, busy.exitCode(), busy.stderr());
+        assertTrue(busy.stderr().contains("locked by ctl/run0"), busy.stderr());
+
+        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run0 since 2026-11-22T02:00:00Z pid 999999999\n");
+        CommandResult taken = run(List.of(HostCommands.record("{\"n\":2}")));
+
+        assertEquals(0, taken.exitCode(), taken.stderr());
+        assertTrue(taken.stderr().contains("took over the lock of ctl/run0"), taken.stderr());
+        assertEquals(List.of("{\"n\":2}"), history());
+
+        Files.createDirectories(base.resolve(".trueup/lock"));
+        Files.writeString(base.resolve(".trueup/lock/owner"), "ctlx/run0 since 2026-11-22T02:00:00Z pid 999999999\n");
+        CommandResult other = run(List.of(HostCommands.record("{\"n\":3}")));
+
+        assertEquals(75, other.exitCode(), "another controller's lock waits for its TTL: " + other.stderr());
+    }
+
+    @Test
     void argumentsReachTheStepsAsDataNeverAsCode() throws IOException {
         String line = "{\"x\":\"'; touch pwned; echo \\\" $(touch pwned) `touch pwned` ${HOME} \\\\\"}";
 
@@ -378,8 +442,27 @@ class HostCommandsTest {
                 HostCommands.switchBack(release, Optional.empty(), Instant.EPOCH)));
 
         assertEquals(1, command.args().stream().filter(release.name()::equals).count(), command.args()::toString);
-        assertTrue(command.script().contains("step switch stop switch \"${1}\" \"${3}\" \"${4}\"\n"
-                + "step switch stop switch \"${1}\" \"${3}\" \"${4}\" \"${5}\"\n"), command.script());
+        assertTrue(command.script().contains("step switch stop switch \"${3}\" \"${4}\"\n"
+                + "step switch stop switch \"${3}\" \"${4}\" \"${5}\"\n"), command.script());
+    }
+
+    @Test
+    void aHistoryLineRefersToTheShasAndHashesTheCommandCarriesAlready() throws IOException {
+        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
+        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".venv"));
+        Files.createFile(base.resolve("releases").resolve(sha('b').hex()).resolve(".venv/.trueup-complete"));
+        ReleaseId release = ReleaseId.of(sha('b'));
+        String line = "{\"sha\":\"" + sha('b').hex() + "\",\"release\":\"" + release.name()
+                + "\",\"error\":\"100% \\\"full\\\" \\\\ %s %%\",\"at\":\"" + sha('b').hex() + "x\"}";
+        RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.switchTo(release, Instant.EPOCH),
+                HostCommands.record(line)));
+
+        assertEquals(1, command.args().stream().filter(a -> a.contains(sha('b').hex())).count(),
+                "the SHA travels once: " + command.args());
+        CommandResult result = run(command);
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals(List.of(line), history());
     }
 
     @Test
@@ -476,6 +559,28 @@ class HostCommandsTest {
             process.destroyForcibly();
             process.getOutputStream().close();
         }
+    }
+
+    /** Starts the command's script with {@code shell} in the home directory, {@code bin} first on its PATH. */
+    private Process startIn(String shell, List<HostCommands.Step> steps, Path bin) throws IOException {
+        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
+        List<String> line = new java.util.ArrayList<>(
+                List.of(shell, "-c", command.text(), "trueup-" + command.name()));
+        line.addAll(command.args());
+        ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(command.env());
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return process;
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(file), file + " within 20 s");
     }
 
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
