@@ -168,8 +168,10 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
     }
 
     /**
-     * A command's stdin, answered once by its listener: the answer is written and stdin closed on
-     * a thread of its own, never on the SSH client's, whose threads must not wait for a write.
+     * A command's stdin, answered once by its listener: the answer is written on a thread of its
+     * own, never on the SSH client's, whose threads must not wait for a write. Stdin is left open
+     * (the answer is a line, which the host reads as such): its end would be one more packet
+     * each way, and the channel's close ends it anyway.
      */
     private static final class Stdin {
         volatile ChannelExec channel;
@@ -183,8 +185,10 @@ public final class MinaRemoteShell implements RemoteShell, AutoCloseable {
             answeredAt = System.nanoTime();
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             Thread.ofVirtual().name("trueup-stdin").start(() -> {
-                try (OutputStream in = channel.getInvertedIn()) {
+                try {
+                    OutputStream in = channel.getInvertedIn();
                     in.write(bytes);
+                    in.flush();
                 } catch (IOException | RuntimeException e) {
                     // The channel is closing: the command ends without the answer, as it does without trueup.
                     LOG.debugf("could not answer a command: %s", e.getMessage());

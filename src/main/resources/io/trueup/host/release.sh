@@ -23,7 +23,7 @@ cleanup() {
     [ -e "releases/$name" ] || mv "$tmp" "releases/$name"
     relink "releases/$name" current
   fi
-  rm -rf "$tmp" "$tmp.2" "$old" "$config"
+  rm -rf "$tmp" "$tmp.2" "$old" "$config" "$tmp.clone" "$tmp.2.clone"
 }
 at_exit cleanup
 # Shared paths and rendered files take the place of what the commit has there (recipe.sh).
@@ -38,7 +38,9 @@ venv() {
 }
 fresh() { # $1 the directory to make the release in
   [ "${transport:-}" != archive ] || { unpack "$1"; return; } # (archive.sh)
-  git clone -q --local --no-checkout repo.git "$1"
+  # git warns of "an empty repository" even with -q (repo.git's refs are no branches): what it says
+  # is kept aside, and said only when the clone fails.
+  git clone -q --local --no-checkout repo.git "$1" 2>"$1.clone" || { cat "$1.clone" >&2; return 1; }
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
   modules "$1"  # (modules.sh)
   printf '%s\n' /.venv __pycache__/ '*.py[co]' >> "$1/.git/info/exclude"

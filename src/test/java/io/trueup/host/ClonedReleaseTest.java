@@ -55,7 +55,13 @@ class ClonedReleaseTest {
         Files.writeString(app.resolve(".trueup-release/trueup-built"), "");
         Sha sha = commit();
         push(sha);
-        assertOk(run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0)))));
+        CommandResult released = run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0))));
+        assertOk(released);
+        assertEquals("", released.stderr(), "a release that succeeds says nothing (no git warning on the wire)");
+        try (Stream<Path> left = Files.list(base.resolve("releases"))) {
+            assertEquals(List.of(sha.hex()), left.map(p -> p.getFileName().toString()).toList(),
+                    "nothing is left beside the release");
+        }
 
         CommandResult inspect = LocalCommand.run(home, List.of("/bin/sh", "-c",
                 HostCommands.inspect(spec(sha), spec(sha).hosts().get(0)).withEnv(LOCK).render()), new byte[0]);

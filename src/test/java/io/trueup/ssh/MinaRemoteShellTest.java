@@ -105,13 +105,16 @@ class MinaRemoteShellTest {
     }
 
     @Test
-    void writesTheListenersAnswerToStdinOnceAndThenClosesIt() {
+    void writesTheListenersAnswerToStdinOnceAndLeavesItOpen() {
         RemoteCommand asks = RemoteCommand.of("asks", """
+                exec 3<&0
                 echo 'go on?'
                 read -r word
                 echo "heard $word"
                 echo 'and again?'
-                read -r word || echo 'stdin closed'
+                ( read -r word && echo "heard again $word" ) <&3 & reader=$!
+                sleep 1
+                kill "$reader" 2>/dev/null && echo 'no second answer, stdin open'
                 """);
         List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -121,7 +124,7 @@ class MinaRemoteShellTest {
         });
 
         assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals("go on?\nheard yes\nand again?\nstdin closed\n", result.stdout());
+        assertEquals("go on?\nheard yes\nand again?\nno second answer, stdin open\n", result.stdout());
         assertEquals(result.stdout().lines().toList(), heard);
     }
 
