@@ -89,10 +89,12 @@ public enum HostStep {
      * so that saying it at once would cost a packet and tell trueup little. It waits only while what
      * waits with it is the end of {@linkplain #inert inert} steps: a command cut off meanwhile is
      * blamed on an earlier step, and trueup never misses the end of a step that changed something.
+     * Not {@code switch}: the write of its start is what ends a command whose trueup is gone
+     * (SIGPIPE) before it switches the host, with no one left to check its health.
      */
     public boolean quick() {
         return switch (this) {
-            case PREPARE, VERIFY, SWITCH, RECORD, UNLOCK -> true;
+            case PREPARE, VERIFY, RECORD, UNLOCK -> true;
             default -> false;
         };
     }

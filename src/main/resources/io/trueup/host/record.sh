@@ -18,4 +18,5 @@ if [ -s "$log" ]; then
   for value in "$@"; do n=$((n + ${#value})); done
   [ $((size + n + 1)) -le "$limit" ] || mv -f "$log" "$log.1"
 fi
-printf "$line\n" "$@" >> "$log"
+# The format after an empty %s: a line that began with "-" would be taken for an option.
+printf "%s$line\n" '' "$@" >> "$log"

@@ -40,7 +40,7 @@ fresh() { # $1 the directory to make the release in
   [ "${transport:-}" != archive ] || { unpack "$1"; return; } # (archive.sh)
   # git warns of "an empty repository" even with -q (repo.git's refs are no branches): what it says
   # is kept aside, and said only when the clone fails.
-  git clone -q --local --no-checkout repo.git "$1" 2>"$1.clone" || { cat "$1.clone" >&2; return 1; }
+  git clone -q --local --no-checkout repo.git "$1" 2>"$1.clone" || { code=$?; cat "$1.clone" >&2; return "$code"; }
   git -C "$1" -c advice.detachedHead=false checkout -q --detach "$sha"
   modules "$1"  # (modules.sh)
   printf '%s\n' /.venv __pycache__/ '*.py[co]' >> "$1/.git/info/exclude"

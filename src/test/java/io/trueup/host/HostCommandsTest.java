@@ -121,35 +121,30 @@ class HostCommandsTest {
         Path release = base.resolve("releases").resolve(sha('a').hex());
         Files.createDirectories(release.resolve(".venv"));
         Files.createFile(release.resolve(".venv/.trueup-complete"));
-        // switch reads current with readlink: this one waits for the test's word, once it has said it runs.
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path entered = home.resolve("entered");
-        Path go = home.resolve("go");
-        Files.writeString(bin.resolve("readlink"), "#!/bin/sh\n: > '" + entered + "'\nn=0\n"
-                + "while [ ! -f '" + go + "' ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done\n"
-                + "PATH=${PATH#*:} exec readlink \"$@\"\n");
-        bin.resolve("readlink").toFile().setExecutable(true);
-        HostCommands.Step toA = HostCommands.switchTo(Specs.release('a'), Instant.EPOCH);
+        HostCommands.Step verify = HostCommands.verify("releases/" + sha('a').hex(), "", env('1'), false,
+                Optional.empty(), false, RenderedConfig.NONE);
 
-        Process first = startIn(shell, List.of(toA, restart("true")), bin);
-        awaitFile(entered);
-        assertEquals(0, first.getInputStream().available(), "switch, quick and first, is not said while it runs");
-        Files.createFile(go);
-        assertTrue(first.waitFor(20, TimeUnit.SECONDS));
-        assertEquals("start switch\ndone switch\nstart restart\ndone restart\n",
-                new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        // verify, quick and first, reads the links with ls: nothing is said while it runs.
+        Process first = startIn(shell, List.of(verify, restart("true")), blocking("ls"));
+        String firstSaid = whileBlocked(first);
+        assertEquals("", firstSaid, "verify, quick and first, is not said while it runs");
+        assertEquals("start verify\ndone verify\nstart restart\ndone restart\n", rest(first, firstSaid));
 
-        Files.delete(entered);
-        Files.delete(go);
-        Process second = startIn(shell, List.of(restart("true"), toA), bin);
-        awaitFile(entered);
-        assertEquals("start restart\ndone restart\nstart switch\n",
-                new String(second.getInputStream().readNBytes(second.getInputStream().available()),
-                        StandardCharsets.UTF_8),
-                "after a step that changed the host, a quick step's start is said at once, with that step's end");
-        Files.createFile(go);
-        assertTrue(second.waitFor(20, TimeUnit.SECONDS));
-        assertEquals(0, second.exitValue());
+        // switch is not quick (the write of its start ends a command whose trueup is gone before it
+        // switches): said at once, with verify's lines, before it reads current.
+        Process second = startIn(shell, List.of(verify, HostCommands.switchTo(Specs.release('a'), Instant.EPOCH)),
+                blocking("readlink"));
+        String secondSaid = whileBlocked(second);
+        assertEquals("start verify\ndone verify\nstart switch\n", secondSaid);
+        assertEquals("start verify\ndone verify\nstart switch\ndone switch\n", rest(second, secondSaid));
+
+        // record is quick, but after restart, which changed the host: said at once, with restart's end.
+        Files.createDirectories(base.resolve(".trueup"));
+        Files.writeString(base.resolve(".trueup/history.log"), "{\"n\":0}\n");
+        Process third = startIn(shell, List.of(restart("true"), HostCommands.record("{\"n\":1}")), blocking("wc"));
+        String thirdSaid = whileBlocked(third);
+        assertEquals("start restart\ndone restart\nstart record\n", thirdSaid);
+        assertEquals("start restart\ndone restart\nstart record\ndone record\n", rest(third, thirdSaid));
     }
 
     @ParameterizedTest
@@ -454,15 +449,16 @@ class HostCommandsTest {
         ReleaseId release = ReleaseId.of(sha('b'));
         String line = "{\"sha\":\"" + sha('b').hex() + "\",\"release\":\"" + release.name()
                 + "\",\"error\":\"100% \\\"full\\\" \\\\ %s %%\",\"at\":\"" + sha('b').hex() + "x\"}";
+        String dashed = "-n -e %d \\c " + sha('b').hex();
         RemoteCommand command = HostCommands.command(spec, List.of(HostCommands.switchTo(release, Instant.EPOCH),
-                HostCommands.record(line)));
+                HostCommands.record(line), HostCommands.record(dashed)));
 
         assertEquals(1, command.args().stream().filter(a -> a.contains(sha('b').hex())).count(),
                 "the SHA travels once: " + command.args());
         CommandResult result = run(command);
 
         assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals(List.of(line), history());
+        assertEquals(List.of(line, dashed), history(), "a line that begins with - is no option of printf's");
     }
 
     @Test
@@ -576,11 +572,40 @@ class HostCommandsTest {
         return process;
     }
 
-    private static void awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+    /**
+     * A directory holding {@code tool}, which says it runs (the file {@code entered} in the home
+     * directory), waits for the test's word (the file {@code go}) and then runs the real one.
+     */
+    private Path blocking(String tool) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin-" + tool));
+        Files.deleteIfExists(home.resolve("entered"));
+        Files.deleteIfExists(home.resolve("go"));
+        Files.writeString(bin.resolve(tool), "#!/bin/sh\n: > '" + home.resolve("entered") + "'\nn=0\n"
+                + "while [ ! -f '" + home.resolve("go") + "' ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done\n"
+                + "PATH=${PATH#*:} exec " + tool + " \"$@\"\n");
+        assertTrue(bin.resolve(tool).toFile().setExecutable(true));
+        return bin;
+    }
+
+    /** What {@code process} said by the time its blocking tool ran; the tool is then let go. */
+    private String whileBlocked(Process process) throws IOException, InterruptedException {
+        Path entered = home.resolve("entered");
+        for (int i = 0; i < 200 && !Files.exists(entered); i++) {
             Thread.sleep(100);
         }
-        assertTrue(Files.exists(file), file + " within 20 s");
+        assertTrue(Files.exists(entered), "the blocking tool ran within 20 s");
+        String said = new String(process.getInputStream().readNBytes(process.getInputStream().available()),
+                StandardCharsets.UTF_8);
+        Files.createFile(home.resolve("go"));
+        return said;
+    }
+
+    /** All {@code process} said, {@code said} first, once it ended well. */
+    private static String rest(Process process, String said) throws IOException, InterruptedException {
+        String all = said + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), all);
+        return all;
     }
 
     /** Runs the command's line as sshd would: with the login shell's {@code -c}, in the home directory. */
