@@ -15,11 +15,12 @@ import java.util.Set;
  * Reads the report of the {@code inspect} host script into an {@link Observation}. Lines it
  * does not know, and names that are not SHAs or hashes (someone's own directories), are
  * ignored rather than trusted. A release's link to an env is its target ({@code ../../envs/<hash>})
- * or {@code @<n>}: the n-th env (complete or partial) named by a hash, in the report's order.
+ * or {@code @<n>}: the env whose line says that number ({@code env <hash> @<n>}).
  */
 public final class ObservationParser {
 
     private static final String ENV_LINK_PREFIX = "../../envs/";
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("@[1-9][0-9]{0,5}");
 
     private ObservationParser() {
     }
@@ -51,8 +52,8 @@ public final class ObservationParser {
         String previous = "";
         /** Each release's switch time and link to its env, as said; resolved once every env is read. */
         final Map<ReleaseId, Map.Entry<Long, String>> releases = new HashMap<>();
-        /** The envs named by a hash, in the order said: what {@code @<n>} counts. */
-        final List<RequirementsHash> numbered = new ArrayList<>();
+        /** The envs said with a number, by that number ({@code @<n>}). */
+        final Map<String, RequirementsHash> numbered = new HashMap<>();
         final Set<RequirementsHash> envs = new HashSet<>();
         final Set<RequirementsHash> partial = new HashSet<>();
         final Map<ReleaseId, String> heads = new HashMap<>();
@@ -71,14 +72,8 @@ public final class ObservationParser {
                 case "current" -> current = value;
                 case "previous" -> previous = value;
                 case "release" -> release(value.split(" ", 3));
-                case "env" -> envHash(value).ifPresent(env -> {
-                    envs.add(env);
-                    numbered.add(env);
-                });
-                case "partial" -> envHash(value).ifPresent(env -> {
-                    partial.add(env);
-                    numbered.add(env);
-                });
+                case "env" -> env(value).ifPresent(envs::add);
+                case "partial" -> env(value).ifPresent(partial::add);
                 case "leftover" -> leftovers.add(value);
                 case "drained" -> drained = value.equals("yes");
                 case "lock" -> lock = Optional.of(value);
@@ -100,16 +95,22 @@ public final class ObservationParser {
             releases.put(id.get(), Map.entry(switched, parts.length > 2 ? parts[2] : ""));
         }
 
+        /** The env of an {@code env} or {@code partial} line ({@code <hash> [@<n>]}), noting its number. */
+        Optional<RequirementsHash> env(String value) {
+            int space = value.indexOf(' ');
+            Optional<RequirementsHash> env = envHash(space < 0 ? value : value.substring(0, space));
+            if (env.isPresent() && space > 0 && NUMBER.matcher(value.substring(space + 1)).matches()) {
+                numbered.put(value.substring(space + 1), env.get());
+            }
+            return env;
+        }
+
         /** The env a release's link, as said, points at: by its target, or by its number ({@code @<n>}). */
-        Optional<RequirementsHash> env(String link) {
+        Optional<RequirementsHash> linked(String link) {
             if (link.startsWith(ENV_LINK_PREFIX)) {
                 return envHash(link.substring(ENV_LINK_PREFIX.length()));
             }
-            if (link.matches("@[1-9][0-9]{0,5}")) {
-                int n = Integer.parseInt(link.substring(1));
-                return n <= numbered.size() ? Optional.of(numbered.get(n - 1)) : Optional.empty();
-            }
-            return Optional.empty();
+            return Optional.ofNullable(numbered.get(link));
         }
 
         /** {@code <digest> <path>}: a file rendered into a release, as the host has it now. */
@@ -133,7 +134,7 @@ public final class ObservationParser {
                     rendered.getOrDefault(id, Map.of()), built.contains(id))));
             Map<ReleaseId, Observation.Release> linked = new HashMap<>();
             releases.forEach((id, said) -> linked.put(id, new Observation.Release(id, said.getKey(),
-                    env(said.getValue()))));
+                    linked(said.getValue()))));
             return new Observation(base, repo, commit, releaseAt(current), current, releaseAt(previous),
                     linked, envs, partial, checks, leftovers, drained, lock);
         }

@@ -52,18 +52,21 @@ unset IFS
 set +f
 say "current $cur"
 say "previous $prev"
-# Envs before releases: each env named by a SHA-256 gets a number, in the order said (its `env` or
-# `partial` line), by which a release's link to it is said: `@<n>` where the link's target,
-# ../../envs/<hash>, is 75 characters a release.
+# Envs before releases: each env named by a SHA-256 is said with a number (`env <hash> @<n>`), by
+# which a release's link to it is said: `@<n>` rather than the link's target, ../../envs/<hash>,
+# 75 characters a release. A name with a newline would say lines of its own: it is not said.
 n=0 numbered=' '
 for e in envs/*; do
   [ -d "$e" ] || continue
-  e=${e#envs/}
-  if [ -f "envs/$e/.trueup-complete" ]; then say "env $e"; else say "partial $e"; fi
-  case "$e" in *[!0-9a-f]*) continue ;; esac
-  [ ${#e} -eq 64 ] || continue
-  n=$((n + 1))
-  numbered="$numbered../../envs/$e=@$n "
+  e=${e#envs/} label=
+  case "$e" in *"$nl"*) continue ;; esac
+  case "$e" in *[!0123456789abcdef]*) ;; *)
+    if [ ${#e} -eq 64 ]; then
+      n=$((n + 1)) label=" @$n"
+      numbered="$numbered../../envs/$e=@$n "
+    fi ;;
+  esac
+  if [ -f "envs/$e/.trueup-complete" ]; then say "env $e$label"; else say "partial $e$label"; fi
 done
 for r in releases/*; do
   [ -d "$r" ] || continue
@@ -72,7 +75,10 @@ for r in releases/*; do
   [ -f "$marks/trueup-switched" ] && read -r t < "$marks/trueup-switched"
   r=${r#releases/}
   case "$venvs" in *" $r="*) v=${venvs#*" $r="}; v=${v%% *} ;; *) v= ;; esac
-  case "$numbered" in *" $v=@"*) v=${numbered#*" $v="}; v=${v%% *} ;; esac
+  case "$v" in
+    @*) v=./$v ;; # someone's own link: never taken for a number
+    *) case "$numbered" in *" $v=@"*) v=${numbered#*" $v="}; v=${v%% *} ;; esac ;;
+  esac
   say "release $r ${t:-0} $v"
 done
 for r in releases/.tmp-* releases/.old-*; do

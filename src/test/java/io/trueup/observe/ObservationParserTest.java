@@ -49,19 +49,22 @@ class ObservationParserTest {
         String b = sha('b').hex();
         String c = sha('c').hex();
         String d = sha('d').hex();
+        String e = sha('e').hex();
         String report = String.join("\n",
                 "base present", "repo yes",
-                "env " + env('1').hex(), "env someones-own", "partial " + env('2').hex(),
                 "release " + a + " 1700000000 @1", "release " + b + " 0 @2", "release " + c + " 0 @3",
-                "release " + d + " 0 ../../envs/" + env('1').hex(), "");
+                "release " + d + " 0 ../../envs/" + env('1').hex(), "release " + e + " 0 ./@1",
+                "env " + env('1').hex() + " @1", "env someones-own", "partial " + env('2').hex() + " @2", "");
 
         Observation seen = ObservationParser.parse(report);
 
-        assertEquals(Optional.of(env('1')), seen.releases().get(release('a')).env());
-        assertEquals(Optional.of(env('2')), seen.releases().get(release('b')).env(),
-                "an env not named by a hash is not counted");
-        assertEquals(Optional.empty(), seen.releases().get(release('c')).env(), "no third env");
+        assertEquals(Optional.of(env('1')), seen.releases().get(release('a')).env(), "said before its env's line");
+        assertEquals(Optional.of(env('2')), seen.releases().get(release('b')).env());
+        assertEquals(Optional.empty(), seen.releases().get(release('c')).env(), "no env says @3");
         assertEquals(Optional.of(env('1')), seen.releases().get(release('d')).env());
+        assertEquals(Optional.empty(), seen.releases().get(release('e')).env(), "someone's own link");
+        assertEquals(Set.of(env('1')), seen.envs());
+        assertEquals(Set.of(env('2')), seen.partialEnvs());
     }
 
     @Test
