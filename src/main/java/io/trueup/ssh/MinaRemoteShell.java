@@ -20,7 +20,8 @@ import org.apache.sshd.client.session.ClientSession;
  * {@link HostUnreachableException} and is not run again: only a command that never reached
  * the host is retried, once, on a fresh session. A command's stdin gets its
  * {@linkplain RemoteCommand#input input}, if it has one, as it starts, and is closed then, unless
- * the command runs with a {@link StdoutListener}: then it is closed after the listener's answer.
+ * the command runs with a {@link StdoutListener}: then it stays open, for the listener's answer,
+ * until the command ends.
  *
  * <p>Logs in with the one given identity and checks host keys strictly against the given
  * known_hosts file (see {@link SessionOpener}); ignores {@code ~/.ssh}. Safe to call from many

@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * Hears a running command's stdout, line by line, and may answer it on its stdin, as a person
- * answers a prompt: once, with one line, after which the command's stdin is closed. A command run
- * with a listener keeps its stdin open until the listener answers or the command ends; one that
- * reads its stdin before an answer waits for it (up to the command's timeout).
+ * answers a prompt: once, with one line. A command run with a listener keeps its stdin open until
+ * it ends, with no end of file after the answer: one that reads its stdin past a line waits (up to
+ * the command's timeout).
  */
 @FunctionalInterface
 public interface StdoutListener {
