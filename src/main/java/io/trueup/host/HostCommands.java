@@ -164,8 +164,13 @@ public final class HostCommands {
      * names app/environment {@code id} (see {@code ssh.KeepingShell}): never in another's directory.
      */
     private static RemoteCommand.Parts kept(String path, AppEnv id, List<Part> parts) {
+        return kept(path, id, parts, List.of());
+    }
+
+    /** {@link #kept(String, AppEnv, List)}, with {@code along} sent too whenever a part is. */
+    private static RemoteCommand.Parts kept(String path, AppEnv id, List<Part> parts, List<Part> along) {
         return new RemoteCommand.Parts(parts, Optional.of(new RemoteCommand.Keep(path + "/" + SCRIPTS,
-                path + "/.trueup/base", id.toString())));
+                path + "/.trueup/base", id.toString(), along)));
     }
 
     /**
@@ -240,7 +245,7 @@ public final class HostCommands {
         script.append('\n');
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
-                .withParts(kept(path, id, List.copyOf(parts)));
+                .withParts(kept(path, id, List.copyOf(parts), Scripts.along(transport)));
     }
 
     /** The shortest value a history line refers to rather than carries: a SHA, a hash. */

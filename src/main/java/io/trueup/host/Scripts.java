@@ -71,6 +71,17 @@ final class Scripts {
     private Scripts() {
     }
 
+    /**
+     * What a command of steps sends along whenever it sends a part (kept, not run): every part
+     * of this trueup's but the transport's that the app does not use ({@code transport}: the
+     * parts its commands begin with). A host thus gets, the first time it gets any, the scripts of
+     * every step its later commands run (verify's, prune's, gc's...), and no later command carries
+     * one for its first use. About 35 kB, once a host and trueup version, or after a restart.
+     */
+    static List<Part> along(List<Part> transport) {
+        return ALL.stream().filter(part -> part != ARCHIVE || transport.contains(ARCHIVE)).toList();
+    }
+
     /** The definition of the function {@code step} runs, {@code step_<function>}. */
     static Part function(HostStep step) {
         return FUNCTIONS.get(step.function());

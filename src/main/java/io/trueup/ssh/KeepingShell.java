@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A {@link RemoteShell} that sends a command's {@linkplain RemoteCommand.Parts parts} to a host
  * once: a part the host keeps is run from its file there ({@code . <keepIn>/<hash>}), and only the
- * others travel, in the same command, which keeps them where its {@link RemoteCommand.Keep} says
+ * others travel, in the same command, with the parts its {@link RemoteCommand.Keep} sends along
+ * that the host is not known to keep either, and keeps them where that {@code Keep} says
  * (on a trueup host, in the base directory's {@code .trueup/scripts}, when {@code .trueup/base}
  * names the command's app/environment). Which parts each host keeps is
  * learnt from what its commands say they kept, never asked for in a command of its own; it is
@@ -114,7 +115,9 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
             Set<String> hashes = Set.of(first.substring(KEPT.length()).strip().split(" "));
             Set<String> now = kept.computeIfAbsent(place, p -> ConcurrentHashMap.newKeySet());
             // The part's own string, shared by every host, rather than one read from each host's stdout.
-            command.parts().list().stream().filter(p -> hashes.contains(p.hash())).forEach(p -> now.add(p.hash()));
+            java.util.stream.Stream.concat(command.parts().list().stream(),
+                    command.parts().keep().orElseThrow().along().stream())
+                    .filter(p -> hashes.contains(p.hash())).forEach(p -> now.add(p.hash()));
             String rest = lines.size() > 1 ? lines.get(1) : "";
             result = new CommandResult(result.exitCode(), rest, result.stderr(), result.took());
         }
@@ -170,6 +173,15 @@ public final class KeepingShell implements RemoteShell, AutoCloseable {
                 text.append("trueup_part").append(n).append('=').append(Shell.quote(sending.get(n).text())).append('\n');
                 text.append("trueup_keep ").append(sending.get(n).hash()).append(" \"$trueup_part").append(n)
                         .append("\"\n");
+            }
+            // Sent along, kept and not run: the host's later commands find them there.
+            Set<String> inCommand = new java.util.HashSet<>();
+            parts.list().forEach(part -> inCommand.add(part.hash()));
+            for (RemoteCommand.Part part : keep.along()) {
+                if (!have.contains(part.hash()) && inCommand.add(part.hash())) {
+                    text.append("trueup_keep ").append(part.hash()).append(' ').append(Shell.quote(part.text()))
+                            .append('\n');
+                }
             }
             text.append("[ -z \"$trueup_kept\" ] || echo \"").append(KEPT).append("$trueup_kept\"\n");
         }

@@ -94,14 +94,23 @@ public record RemoteCommand(String name, String script, List<String> args, Map<S
      * Where parts are kept on a host: in directory {@code dir} (relative to the login's home unless
      * absolute), each as a file named by its hash, and only while the first line of file
      * {@code mark} is {@code owner}: in a directory of the command's own, never in another's.
+     *
+     * @param along parts that a command sending any part sends too, to be kept but not run: those
+     *     the host's later commands will run, so that none of them carries a part for its first use
      */
-    public record Keep(String dir, String mark, String owner) {
+    public record Keep(String dir, String mark, String owner, List<Part> along) {
         public Keep {
             for (String value : List.of(dir, mark, owner)) {
                 if (value.isEmpty() || value.indexOf('\n') >= 0) {
                     throw new IllegalArgumentException("not a path or an owner line: " + value);
                 }
             }
+            along = List.copyOf(along);
+        }
+
+        /** Where parts are kept, with none sent along. */
+        public Keep(String dir, String mark, String owner) {
+            this(dir, mark, owner, List.of());
         }
     }
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scripts of trueup's commands travel to a host once: deploys after the first send only the
- * lines that call the copies the hosts keep, and a restarted trueup sends them again once, finding
- * them kept.
+ * The scripts of trueup's commands travel to a host once, with its first deploy, those of the
+ * steps of later deploys too: deploys after the first send only the lines that call the copies the
+ * hosts keep, and a restarted trueup sends them again once, finding them kept.
  */
 @Timeout(240)
 class ScriptsSentOnceIntegrationTest {
@@ -64,6 +64,7 @@ class ScriptsSentOnceIntegrationTest {
         List<String> kept = kept(0);
         assertFalse(kept.isEmpty(), "the host keeps them");
         assertEquals(kept, kept(1));
+        int afterFirst = sent.size();
 
         for (int i = 2; i <= 3; i++) {
             String sha = fleet.commitApp("NOTES", i + "\n");
@@ -73,6 +74,9 @@ class ScriptsSentOnceIntegrationTest {
             assertEquals(sha, fleet.currentSha(0));
             assertEquals(sha, fleet.currentSha(1));
         }
+        List<String> carrying = sent.subList(afterFirst, sent.size()).stream().filter(c -> !c.carries().isEmpty())
+                .map(Sent::name).toList();
+        assertEquals(List.of(), carrying, "the first deploy sent along the scripts of later steps (verify's...)");
         // A new host's first command (prepare) carries what it cannot keep yet: it makes the base
         // directory. From its second on, each script travels to it once.
         Map<SshTarget, List<String>> carried = new java.util.HashMap<>();

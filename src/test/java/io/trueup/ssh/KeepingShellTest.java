@@ -76,6 +76,43 @@ class KeepingShellTest {
     }
 
     @Test
+    void partsSentAlongAreKeptWithTheFirstSentSoThatALaterCommandCarriesNone() throws IOException {
+        RemoteCommand.Keep along = new RemoteCommand.Keep("base/.trueup/scripts", "base/.trueup/base", "hello/test",
+                List.of(GREET, COUNT));
+        RemoteCommand greet = new RemoteCommand("greet", "greet world | tr -d '\\n'\necho \" $greeting\"\n",
+                List.of("base")).withParts(new RemoteCommand.Parts(List.of(GREET), Optional.of(along)));
+        RemoteCommand count = new RemoteCommand("count", "count \"$1\"\necho counted\n", List.of("base"))
+                .withParts(new RemoteCommand.Parts(List.of(COUNT), Optional.of(along)));
+
+        CommandResult first = shell.run(fixture.target(), greet, TIMEOUT);
+        CommandResult later = shell.run(fixture.target(), count, TIMEOUT);
+
+        assertEquals("it's, world set\n", first.stdout(), first.stderr());
+        assertFalse(first.stderr().contains("count"), "the part sent along is kept, not run: " + first.stderr());
+        assertTrue(sent.get(0).contains("count()"), "sent along with the first: " + sent.get(0));
+        assertEquals("counted\n", later.stdout(), later.stderr());
+        assertFalse(sent.get(1).contains("count()"), "the later command runs the host's copy: " + sent.get(1));
+        assertEquals(java.util.Set.of(COUNT.hash(), GREET.hash()),
+                java.util.Set.copyOf(list(home.resolve("base/.trueup/scripts"))), "both kept, nothing else");
+        assertEquals(2, sent.size(), "no command twice");
+    }
+
+    @Test
+    void aDeployCommandSentWholeWithEveryScriptAlongStaysFarBelowTheLimitOfOneArgument() {
+        // Linux takes at most 128 KiB in one argument (MAX_ARG_STRLEN): the command is one for the
+        // login shell's -c, and its script one for the sh -c inside it.
+        var spec = io.trueup.support.Specs.spec(io.trueup.support.Specs.sha('a'), io.trueup.support.Specs.env('1'),
+                "web1").withTransport(io.trueup.desired.Transport.ARCHIVE);
+        RemoteCommand command = io.trueup.host.HostCommands.command(spec,
+                List.of(io.trueup.host.HostCommands.prepare()));
+
+        String rendered = command.as(KeepingShell.script(command, java.util.Set.of())).render();
+
+        assertTrue(rendered.contains("step_gc()") && rendered.contains("step_verify()"), "every script along");
+        assertTrue(rendered.length() < 96 * 1024, rendered.length() + " characters");
+    }
+
+    @Test
     void aHostWithoutTheDirectoryAboveKeepsNothingAndIsSentThePartEachTime() {
         RemoteCommand greet = greeting("elsewhere");
 
