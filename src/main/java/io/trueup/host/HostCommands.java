@@ -245,7 +245,9 @@ public final class HostCommands {
         script.append('\n');
         List<String> names = steps.stream().map(Step::name).toList();
         return new RemoteCommand(String.join("+", names), script.toString(), args).withInput(input)
-                .withParts(kept(path, id, List.copyOf(parts), Scripts.along(transport)));
+                // Nothing along with prepare: it makes the mark without which nothing is kept.
+                .withParts(kept(path, id, List.copyOf(parts),
+                        steps.get(0).step() == HostStep.PREPARE ? List.of() : Scripts.along(transport)));
     }
 
     /** The shortest value a history line refers to rather than carries: a SHA, a hash. */

@@ -76,7 +76,7 @@ final class Scripts {
      * of this trueup's but the transport's that the app does not use ({@code transport}: the
      * parts its commands begin with). A host thus gets, the first time it gets any, the scripts of
      * every step its later commands run (verify's, prune's, gc's...), and no later command carries
-     * one for its first use. About 35 kB, once a host and trueup version, or after a restart.
+     * one for its first use. About 50 kB, once a host and trueup version, or after a restart.
      */
     static List<Part> along(List<Part> transport) {
         return ALL.stream().filter(part -> part != ARCHIVE || transport.contains(ARCHIVE)).toList();

@@ -104,7 +104,7 @@ class KeepingShellTest {
         var spec = io.trueup.support.Specs.spec(io.trueup.support.Specs.sha('a'), io.trueup.support.Specs.env('1'),
                 "web1").withTransport(io.trueup.desired.Transport.ARCHIVE);
         RemoteCommand command = io.trueup.host.HostCommands.command(spec,
-                List.of(io.trueup.host.HostCommands.prepare()));
+                List.of(io.trueup.host.HostCommands.cleanup()));
 
         String rendered = command.as(KeepingShell.script(command, java.util.Set.of())).render();
 
