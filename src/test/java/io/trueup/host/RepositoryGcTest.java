@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class RepositoryGcTest {
 
-    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_CONTROLLER", "ctl",
-            "TRUEUP_LOCK_OWNER", "ctl/run1", "TRUEUP_LOCK_TTL", "30", "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
+    private static final Map<String, String> LOCK = Map.of("TRUEUP_LOCK_OWNER", "ctl/run1",
+            "TRUEUP_LOCK_SINCE", "2026-11-22T03:00:00Z");
 
     @TempDir
     Path home;
