@@ -250,8 +250,7 @@ class HostCommandsTest {
 
     @Test
     void aBusyLockRunsNoStep() throws IOException {
-        Files.createDirectories(base.resolve(".trueup/lock"));
-        Files.writeString(base.resolve(".trueup/lock/owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");
+        lockHeldBy("other/x", 1);
 
         CommandResult result = run(List.of(HostCommands.record("{\"n\":1}")));
 
@@ -264,10 +263,8 @@ class HostCommandsTest {
 
     @Test
     void aLockKeptForThisDeployIsTakenAgainOnlyOnceTheCommandThatKeptItIsGone() throws IOException {
-        Files.createDirectories(base.resolve(".trueup/lock"));
         // Kept by this run's earlier command, which still runs here (a restart trueup gave up on, say).
-        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run1 since 2026-11-22T02:00:00Z pid "
-                + ProcessHandle.current().pid() + "\n");
+        lockHeldBy("ctl/run1", ProcessHandle.current().pid());
 
         CommandResult busy = run(List.of(HostCommands.record("{\"n\":1}")));
 
@@ -275,7 +272,7 @@ class HostCommandsTest {
         assertTrue(busy.stderr().contains("a command of this trueup that still runs here"), busy.stderr());
         assertEquals(List.of(), history());
 
-        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run1 since 2026-11-22T02:00:00Z pid 999999999\n");
+        lockHeldBy("ctl/run1", 999999999);
         CommandResult again = run(List.of(HostCommands.record("{\"n\":2}")));
 
         assertEquals(0, again.exitCode(), again.stderr());
@@ -285,24 +282,21 @@ class HostCommandsTest {
 
     @Test
     void aLockLeftByAnotherRunOfThisControllerIsTakenOverOnceItsCommandIsGone() throws IOException {
-        Files.createDirectories(base.resolve(".trueup/lock"));
-        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run0 since 2026-11-22T02:00:00Z pid "
-                + ProcessHandle.current().pid() + "\n");
+        lockHeldBy("ctl/run0", ProcessHandle.current().pid());
 
         CommandResult busy = run(List.of(HostCommands.record("{\"n\":1}")));
 
         assertEquals(75, busy.exitCode(), busy.stderr());
         assertTrue(busy.stderr().contains("locked by ctl/run0"), busy.stderr());
 
-        Files.writeString(base.resolve(".trueup/lock/owner"), "ctl/run0 since 2026-11-22T02:00:00Z pid 999999999\n");
+        lockHeldBy("ctl/run0", 999999999);
         CommandResult taken = run(List.of(HostCommands.record("{\"n\":2}")));
 
         assertEquals(0, taken.exitCode(), taken.stderr());
         assertTrue(taken.stderr().contains("took over the lock of ctl/run0"), taken.stderr());
         assertEquals(List.of("{\"n\":2}"), history());
 
-        Files.createDirectories(base.resolve(".trueup/lock"));
-        Files.writeString(base.resolve(".trueup/lock/owner"), "ctlx/run0 since 2026-11-22T02:00:00Z pid 999999999\n");
+        lockHeldBy("ctlx/run0", 999999999);
         CommandResult other = run(List.of(HostCommands.record("{\"n\":3}")));
 
         assertEquals(75, other.exitCode(), "another controller's lock waits for its TTL: " + other.stderr());
@@ -516,6 +510,12 @@ class HostCommandsTest {
         return HostCommands.restart(shellText, spec, spec.hosts().get(0), java.util.Optional.empty());
     }
 
+    /** The host's lock, as {@code owner}'s command with process {@code pid} holds it. */
+    private void lockHeldBy(String owner, long pid) throws IOException {
+        Files.createDirectories(base.resolve(".trueup/lock"));
+        Files.writeString(base.resolve(".trueup/lock/owner"), owner + " since 2026-11-22T02:00:00Z pid " + pid + "\n");
+    }
+
     private List<String> history() throws IOException {
         Path log = base.resolve(".trueup/history.log");
         return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
@@ -533,16 +533,10 @@ class HostCommandsTest {
 
     private CommandResult runIn(String shell, List<HostCommands.Step> steps, String stdin, boolean close,
             Map<String, String> lock) throws Exception {
-        RemoteCommand command = HostCommands.command(spec, steps).withEnv(lock);
-        List<String> line = new java.util.ArrayList<>(
-                List.of(shell, "-c", command.text(), "trueup-" + command.name()));
-        line.addAll(command.args());
         Path out = home.resolve("stdout");
         Path err = home.resolve("stderr");
-        ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        builder.environment().putAll(command.env());
-        Process process = builder.start();
+        Process process = in(shell, HostCommands.command(spec, steps).withEnv(lock)).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         try {
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().flush();
@@ -559,17 +553,22 @@ class HostCommandsTest {
 
     /** Starts the command's script with {@code shell} in the home directory, {@code bin} first on its PATH. */
     private Process startIn(String shell, List<HostCommands.Step> steps, Path bin) throws IOException {
-        RemoteCommand command = HostCommands.command(spec, steps).withEnv(LOCK);
-        List<String> line = new java.util.ArrayList<>(
-                List.of(shell, "-c", command.text(), "trueup-" + command.name()));
-        line.addAll(command.args());
-        ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile())
+        ProcessBuilder builder = in(shell, HostCommands.command(spec, steps).withEnv(LOCK))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().putAll(command.env());
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         Process process = builder.start();
         process.getOutputStream().close();
         return process;
+    }
+
+    /** {@code command}'s script run with {@code shell} (as {@code sh -c} would run it) in the home directory. */
+    private ProcessBuilder in(String shell, RemoteCommand command) {
+        List<String> line = new java.util.ArrayList<>(
+                List.of(shell, "-c", command.text(), "trueup-" + command.name()));
+        line.addAll(command.args());
+        ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile());
+        builder.environment().putAll(command.env());
+        return builder;
     }
 
     /**
