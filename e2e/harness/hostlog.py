@@ -9,7 +9,7 @@ import time
 
 class LockWatch:
     """Who holds the lock of each base directory on each host, read from the host's own
-    <path>/.trueup/lock/owner every 20 ms: a record of each change, [(time, holder or None)].
+    <path>/.trueup/lock every 20 ms: a record of each change, [(time, holder or None)].
 
     A holder is `<controller>/<run> since <time>`: one deploy (or one command that is not part
     of a deploy) of one run of a controller; its commands write their own pid after it, which is
@@ -41,7 +41,7 @@ class LockWatch:
         last = {}
         while not self._stop.is_set():
             for host, path in self.keys:
-                holder, pid = _holder_and_pid(host.path(path + "/.trueup/lock/owner"))
+                holder, pid = _holder_and_pid(host.path(path + "/.trueup/lock"))
                 key = (host.number, path)
                 if last.get(key, None) != holder or key not in last:
                     last[key] = holder

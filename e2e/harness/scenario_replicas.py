@@ -93,7 +93,7 @@ def _killed_mid_batch(w, cluster):
                timeout=90, interval=0.02)
     switched = time.time()
     # Batch 2 begins after the pause: the first command of the second host's deploy takes its lock.
-    lock = second.path(APP_PATH + "/.trueup/lock/owner")
+    lock = second.path(APP_PATH + "/.trueup/lock")
 
     def second_locked():
         holder = hostlog.holder_of(lock)

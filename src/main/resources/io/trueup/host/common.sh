@@ -3,7 +3,7 @@
 fail() { echo "$*" >&2; exit 1; }
 
 exit_hooks=
-lockdir=
+lockfile=
 at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
   exit_hooks="$1${exit_hooks:+; $exit_hooks}"
   trap "$exit_hooks" EXIT
@@ -18,13 +18,18 @@ at_exit() { # $1 shell code to run on exit, before the hooks registered earlier
 # this same controller (the same TRUEUP_LOCK_OWNER up to its "/", <controller>/<run>, another run)
 # whose command is gone, is taken over, and the takeover is said on stderr. Does nothing without
 # TRUEUP_LOCK_OWNER, or when this command holds the lock already (steps.sh takes it before its steps).
+# The lock is a file holding its owner's line, made by the shell itself (take_lock); a directory
+# .trueup/lock holding the line in owner is the lock of an earlier trueup, read and taken over alike.
 lock() {
-  [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockdir:-}" ] || return 0
+  [ -n "${TRUEUP_LOCK_OWNER:-}" ] && [ -z "${lockfile:-}" ] || return 0
   [ -d .trueup ] || mkdir -p .trueup
   since=${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} holder= made=yes
-  if ! mkdir .trueup/lock 2>/dev/null; then
+  if ! take_lock; then
     made=
-    holder=$(cat .trueup/lock/owner 2>/dev/null) && [ -n "$holder" ] || holder=unknown
+    if [ -d .trueup/lock ]; then held=.trueup/lock/owner; else held=.trueup/lock; fi
+    # A reader that finds no line yet (the lock just made) counts it as taken: holder unknown.
+    { read -r holder < "$held"; } 2>/dev/null || :
+    [ -n "$holder" ] || holder=unknown
   fi
   if [ -n "${holder:-}" ] && [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ]; then
     # Kept by an earlier command of this deploy: taken again, since the time it was first taken,
@@ -60,24 +65,29 @@ lock() {
     # Renaming is atomic: of several takers, one moves the stale lock away; the others wait.
     mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     rm -rf ".trueup/lock.stale.$$"
-    mkdir .trueup/lock 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
+    take_lock || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     made=yes
     echo "trueup: took over the lock of $holder" >&2
   fi
-  # The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
-  if [ -n "$made" ]; then
-    # A lock just made: its time is now, and a reader that finds no owner yet counts it as taken
-    # (holder unknown), as it does a partial one: the owner line is written once, in place.
-    printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner
-  else
-    # Taken again from an earlier command of this deploy: the owner line replaced whole, and the
-    # lock renewed (the TTL counts from the last command that held it).
-    printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock/owner.new &&
-      mv .trueup/lock/owner.new .trueup/lock/owner
-    touch .trueup/lock
+  if [ -z "$made" ]; then
+    # Taken again from an earlier command of this deploy: its line written again in place, which
+    # renews the lock too (the TTL counts from the file's time, that of the last command that held it).
+    [ -f .trueup/lock ] && { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock; } 2>/dev/null ||
+      { echo "cannot take the lock .trueup/lock again" >&2; exit "$EX_LOCKED"; }
   fi
-  lockdir=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
-  [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -rf "$lockdir"'
+  lockfile=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
+  [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -f "$lockfile"'
+}
+
+# take_lock: makes .trueup/lock holding this command's owner line, unless it is there. The shell's
+# noclobber opens it with O_EXCL: of several takers only one makes it, and no process is started.
+# The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
+take_lock() {
+  set -C
+  { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock; } 2>/dev/null
+  taken=$?
+  set +C
+  return "$taken"
 }
 
 # owned: goes on only in a base directory of this app/environment ($1, "app/env"), the current

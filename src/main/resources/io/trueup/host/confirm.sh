@@ -25,7 +25,7 @@ kill "$timer" 2>/dev/null
 # No word: this deploy goes no further, so a lock kept for the deploy's next command
 # (TRUEUP_LOCK_HOLD) goes now: there is none. Without TRUEUP_LOCK_HOLD the command's exit frees it
 # (once: a second removal could take away a lock another controller has made meanwhile).
-[ "$code" -eq 0 ] || [ "${TRUEUP_LOCK_HOLD:-}" != 1 ] || [ -z "${lockdir:-}" ] || rm -rf "$lockdir"
+[ "$code" -eq 0 ] || [ "${TRUEUP_LOCK_HOLD:-}" != 1 ] || [ -z "${lockfile:-}" ] || rm -f "$lockfile"
 case $code in
   0) ;;
   1) echo "no word from trueup to switch (its connection is gone, or it said no); stopped before the switch" >&2; exit "$EX_NO_WORD" ;;

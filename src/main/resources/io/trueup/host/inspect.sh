@@ -26,8 +26,12 @@ say "repo $repo"
 [ ! -f .trueup/drained ] || say "drained yes"
 # Who holds the lock: a deploy keeps it from its first command to its last. Not the lock of the
 # command this report ends (steps.sh's end), which goes with it: held by its owner, not kept.
-if [ -f .trueup/lock/owner ] && read -r owner < .trueup/lock/owner; then
-  if [ -z "${lockdir:-}" ] || [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || [ "${owner%% *}" != "${TRUEUP_LOCK_OWNER:-}" ]; then
+# (A directory .trueup/lock, with the line in owner, is an earlier trueup's lock.)
+owner=
+if [ -d .trueup/lock ]; then held=.trueup/lock/owner; else held=.trueup/lock; fi
+[ ! -f "$held" ] || { read -r owner < "$held"; } 2>/dev/null || :
+if [ -n "$owner" ]; then
+  if [ -z "${lockfile:-}" ] || [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || [ "${owner%% *}" != "${TRUEUP_LOCK_OWNER:-}" ]; then
     say "lock $owner"
   fi
 fi

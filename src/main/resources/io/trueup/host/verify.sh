@@ -13,12 +13,18 @@ stale() { echo "$*" >&2; exit "$EX_NOT_AS_SEEN"; }
 cd "$1" 2>/dev/null || stale "the base directory is gone"
 lock
 [ "${transport:-}" = archive ] || [ -d repo.git ] || stale "repo.git is gone"
-# One `ls` reads the links (common.sh's readlinks), not a readlink process each.
-readlinks current previous ${6:+"releases/$6/.venv"}
-linked current
-[ "$target" = "$2" ] || stale "current points at ${target:-nothing}, not ${2:-nothing} as inspected"
-linked previous
-[ "$target" = "$3" ] || stale "previous points at ${target:-nothing}, not ${3:-nothing} as inspected"
+# as_seen: whether link $1 points at $2 ("" for no link), as the inspection read it. A link is
+# taken as seen when it resolves to the same file as $3 (default $2: the target from here) by the
+# shell's test -ef, with no process; only one that does not is read (common.sh's readlinks, one
+# `ls`) and compared as text, which also sets $target for the message.
+as_seen() {
+  if [ -z "$2" ]; then [ ! -L "$1" ] && return 0; else [ -L "$1" ] && [ "$1" -ef "${3:-$2}" ] && return 0; fi
+  readlinks "$1"
+  linked "$1"
+  [ "$target" = "$2" ]
+}
+as_seen current "$2" || stale "current points at ${target:-nothing}, not ${2:-nothing} as inspected"
+as_seen previous "$3" || stale "previous points at ${target:-nothing}, not ${3:-nothing} as inspected"
 case ",$5," in *,complete,*) [ -f "envs/$4/.trueup-complete" ] || stale "env $4 is gone or incomplete" ;; esac
 [ $# -ge 6 ] || exit 0
 r=releases/$6
@@ -33,8 +39,7 @@ changes=$(GIT_OPTIONAL_LOCKS=0 git -C "$r" status --porcelain --untracked-files=
   stale "git status in release $6 failed: $changes"
 [ -z "$changes" ] || stale "release $6 was changed by hand"
 fi
-linked "$r/.venv"
-[ "$target" = "../../envs/$4" ] || stale "release $6 is not linked to env $4"
+as_seen "$r/.venv" "../../envs/$4" "envs/$4" || stale "release $6 is not linked to env $4"
 marks "$r" # (marks.sh)
 case ",$5," in *,built,*) [ -f "$marks/trueup-built" ] || stale "release $6 was not built to its end" ;; esac
 release=$6

@@ -59,7 +59,7 @@ class HostCommandsTest {
     @Test
     void runsTheStepsInOrderUnderOneHoldOfTheLockAndReportsEachOnStdout() throws IOException {
         CommandResult result = run(List.of(HostCommands.record("{\"n\":1}"),
-                restart("cat \"$TRUEUP_BASE/.trueup/lock/owner\"; echo restarted"),
+                restart("cat \"$TRUEUP_BASE/.trueup/lock\"; echo restarted"),
                 HostCommands.record("{\"n\":2}")));
 
         assertEquals(0, result.exitCode(), result.stderr());
@@ -121,10 +121,12 @@ class HostCommandsTest {
         Path release = base.resolve("releases").resolve(sha('a').hex());
         Files.createDirectories(release.resolve(".venv"));
         Files.createFile(release.resolve(".venv/.trueup-complete"));
-        HostCommands.Step verify = HostCommands.verify("releases/" + sha('a').hex(), "", env('1'), false,
-                Optional.empty(), false, RenderedConfig.NONE);
+        // A previous release since removed: its link resolves to nothing, so verify reads it with ls.
+        Files.createSymbolicLink(base.resolve("previous"), Path.of("releases", sha('b').hex()));
+        HostCommands.Step verify = HostCommands.verify("releases/" + sha('a').hex(), "releases/" + sha('b').hex(),
+                env('1'), false, Optional.empty(), false, RenderedConfig.NONE);
 
-        // verify, quick and first, reads the links with ls: nothing is said while it runs.
+        // verify, quick and first, reads previous with ls: nothing is said while it runs.
         Process first = startIn(shell, List.of(verify, restart("true")), blocking("ls"));
         String firstSaid = whileBlocked(first);
         assertEquals("", firstSaid, "verify, quick and first, is not said while it runs");
@@ -249,6 +251,20 @@ class HostCommandsTest {
     }
 
     @Test
+    void verifyTakesALinkAsSeenWhenItResolvesToWhatWasSeenOrReadsAsItWas() throws IOException {
+        String seen = "releases/" + sha('a').hex();
+        String gone = "releases/" + sha('b').hex();
+        Files.delete(base.resolve("current"));
+        Files.createSymbolicLink(base.resolve("current"), base.resolve(seen)); // the same release, by its full path
+        Files.createSymbolicLink(base.resolve("previous"), Path.of(gone)); // as inspected, its release since removed
+
+        CommandResult result = run(List.of(HostCommands.verify(seen, gone, env('1'), false, Optional.empty(), false,
+                RenderedConfig.NONE)));
+
+        assertEquals(0, result.exitCode(), result.stderr());
+    }
+
+    @Test
     void aBusyLockRunsNoStep() throws IOException {
         lockHeldBy("other/x", 1);
 
@@ -258,7 +274,30 @@ class HostCommandsTest {
         assertEquals("", result.stdout());
         assertTrue(result.stderr().contains("locked by other/x"), result.stderr());
         assertEquals(List.of(), history());
-        assertTrue(Files.exists(base.resolve(".trueup/lock/owner")), "the other controller's lock is left alone");
+        assertEquals("other/x since 2026-11-22T02:00:00Z pid 1\n", Files.readString(base.resolve(".trueup/lock")),
+                "the other controller's lock is left alone");
+    }
+
+    @Test
+    void anEarlierTrueupsLockDirectoryIsSaidWaitedForAndTakenOverAsALockFileIs() throws IOException {
+        Path held = Files.createDirectories(base.resolve(".trueup/lock"));
+        Files.writeString(held.resolve("owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");
+
+        CommandResult inspection = run(HostCommands.inspect(spec, spec.hosts().get(0)));
+        CommandResult busy = run(List.of(HostCommands.record("{\"n\":1}")));
+
+        assertEquals(Optional.of("other/x since 2026-11-22T02:00:00Z pid 1"),
+                io.trueup.observe.ObservationParser.parse(inspection.stdout()).lock(), inspection.stdout());
+        assertEquals(75, busy.exitCode(), busy.stderr());
+        assertTrue(busy.stderr().contains("locked by other/x"), busy.stderr());
+
+        Files.writeString(held.resolve("owner"), "ctl/run0 since 2026-11-22T02:00:00Z pid 999999999\n");
+        CommandResult taken = run(List.of(HostCommands.record("{\"n\":2}")));
+
+        assertEquals(0, taken.exitCode(), taken.stderr());
+        assertTrue(taken.stderr().contains("took over the lock of ctl/run0"), taken.stderr());
+        assertEquals(List.of("{\"n\":2}"), history());
+        assertFalse(Files.exists(base.resolve(".trueup/lock")), "freed as this command ends");
     }
 
     @Test
@@ -329,8 +368,11 @@ class HostCommandsTest {
                 Files.readAllLines(base.resolve(".trueup/history.log.1")), "the five before, never past the limit");
         try (var files = Files.list(base.resolve(".trueup"))) {
             assertEquals(List.of("history.log", "history.log.1"), files.map(f -> f.getFileName().toString())
-                    .filter(f -> f.startsWith("history")).sorted().toList(), "one older file, no more");
+                    .filter(f -> f.startsWith("history.log")).sorted().toList(), "one older file, no more");
         }
+        assertEquals(Files.size(base.resolve(".trueup/history.log")),
+                Long.parseLong(Files.readString(base.resolve(".trueup/history.size")).strip()),
+                "the log's size, as kept for the next record to read rather than count");
     }
 
     @Test
@@ -512,8 +554,8 @@ class HostCommandsTest {
 
     /** The host's lock, as {@code owner}'s command with process {@code pid} holds it. */
     private void lockHeldBy(String owner, long pid) throws IOException {
-        Files.createDirectories(base.resolve(".trueup/lock"));
-        Files.writeString(base.resolve(".trueup/lock/owner"), owner + " since 2026-11-22T02:00:00Z pid " + pid + "\n");
+        Files.createDirectories(base.resolve(".trueup"));
+        Files.writeString(base.resolve(".trueup/lock"), owner + " since 2026-11-22T02:00:00Z pid " + pid + "\n");
     }
 
     private List<String> history() throws IOException {

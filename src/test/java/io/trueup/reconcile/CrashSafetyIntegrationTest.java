@@ -126,8 +126,7 @@ class CrashSafetyIntegrationTest {
         Path base = fleet.base(0);
         Files.createDirectories(base.resolve("releases/.tmp-" + first + "-4242/.git"));
         Files.createDirectories(base.resolve("envs/" + "ab".repeat(32) + "/bin"));
-        Files.createDirectories(base.resolve(".trueup/lock"));
-        Files.writeString(base.resolve(".trueup/lock/owner"),
+        Files.writeString(base.resolve(".trueup/lock"),
                 Files.readString(dir.resolve("state/controller-id")).strip() + "/deadbeef since 2026-01-01T00:00:00Z\n");
 
         fleet.startController();

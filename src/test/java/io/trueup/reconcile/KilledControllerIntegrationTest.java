@@ -67,7 +67,7 @@ class KilledControllerIntegrationTest {
     /** The pid of the host command holding host 0's lock, if any. */
     private Optional<Long> lockHolder() {
         try {
-            String owner = Files.readString(fleet.base(0).resolve(".trueup/lock/owner")).strip();
+            String owner = Files.readString(fleet.base(0).resolve(".trueup/lock")).strip();
             return Optional.of(Long.parseLong(owner.substring(owner.lastIndexOf(" pid ") + 5)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
