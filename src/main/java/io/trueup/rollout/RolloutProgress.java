@@ -110,7 +110,8 @@ final class RolloutProgress {
             lock.lock();
             try {
                 if (result != null) {
-                    record = result;
+                    // An abort taken in meanwhile (mergeAbort) stays.
+                    record = record.abort() && !result.abort() ? result.aborting() : result;
                 }
                 for (Change change : group) {
                     change.done = true;

@@ -26,10 +26,9 @@ lock() {
   since=${TRUEUP_LOCK_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} holder= made=yes
   if ! take_lock; then
     made=
-    if [ -d .trueup/lock ]; then held=.trueup/lock/owner; else held=.trueup/lock; fi
     # A reader that finds no line yet (the lock just made) counts it as taken: holder unknown.
-    { read -r holder < "$held"; } 2>/dev/null || :
-    [ -n "$holder" ] || holder=unknown
+    read_lock .trueup/lock
+    holder=${lock_line:-unknown}
   fi
   if [ -n "${holder:-}" ] && [ "${holder%% *}" = "$TRUEUP_LOCK_OWNER" ]; then
     # Kept by an earlier command of this deploy: taken again, since the time it was first taken,
@@ -62,8 +61,20 @@ lock() {
       echo "locked by $holder" >&2
       exit "$EX_LOCKED"
     fi
-    # Renaming is atomic: of several takers, one moves the stale lock away; the others wait.
+    # Renaming is atomic: of several takers, one moves the stale lock away; the others wait. One
+    # that found the lock stale before another taker replaced it with its own would move that
+    # one: what it moved must be the line it found stale, or it puts it back (a hard link, made
+    # only where no lock is) and waits.
     mv .trueup/lock ".trueup/lock.stale.$$" 2>/dev/null || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
+    stale_line=$lock_line
+    read_lock ".trueup/lock.stale.$$"
+    if [ "$lock_line" != "$stale_line" ]; then
+      if [ -d ".trueup/lock.stale.$$" ]; then mv -T ".trueup/lock.stale.$$" .trueup/lock 2>/dev/null || :
+      else ln ".trueup/lock.stale.$$" .trueup/lock 2>/dev/null || :; fi
+      rm -rf ".trueup/lock.stale.$$"
+      echo "locked by another controller" >&2
+      exit "$EX_LOCKED"
+    fi
     rm -rf ".trueup/lock.stale.$$"
     take_lock || { echo "locked by another controller" >&2; exit "$EX_LOCKED"; }
     made=yes
@@ -71,9 +82,13 @@ lock() {
   fi
   if [ -z "$made" ]; then
     # Taken again from an earlier command of this deploy: its line written again in place, which
-    # renews the lock too (the TTL counts from the file's time, that of the last command that held it).
-    [ -f .trueup/lock ] && { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock; } 2>/dev/null ||
-      { echo "cannot take the lock .trueup/lock again" >&2; exit "$EX_LOCKED"; }
+    # renews the lock too (the TTL counts from the file's time, that of the last command that held
+    # it). A write that failed (a full disk) left it empty: this deploy's lock, it goes.
+    [ -f .trueup/lock ] && { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock; } 2>/dev/null || {
+      [ ! -f .trueup/lock ] || [ -s .trueup/lock ] || rm -f .trueup/lock
+      echo "cannot write the lock .trueup/lock again (is the disk full?)" >&2
+      exit "$EX_LOCKED"
+    }
   fi
   lockfile=$PWD/.trueup/lock # absolute: the exit hook removes it from wherever the shell is then
   [ "${TRUEUP_LOCK_HOLD:-}" = 1 ] || at_exit 'rm -f "$lockfile"'
@@ -81,13 +96,31 @@ lock() {
 
 # take_lock: makes .trueup/lock holding this command's owner line, unless it is there. The shell's
 # noclobber opens it with O_EXCL: of several takers only one makes it, and no process is started.
-# The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here.
+# The time comes from trueup (TRUEUP_LOCK_SINCE) rather than from one more process here. A lock
+# made whose line cannot be written (a full disk) is removed, and the command ends: an empty
+# lock would hold off every controller for the TTL.
 take_lock() {
   set -C
-  { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" > .trueup/lock; } 2>/dev/null
+  { command exec 9> .trueup/lock; } 2>/dev/null
   taken=$?
   set +C
-  return "$taken"
+  [ "$taken" -eq 0 ] || return 1
+  if { printf '%s since %s pid %s\n' "$TRUEUP_LOCK_OWNER" "$since" "$$" >&9; } 2>/dev/null; then
+    exec 9>&-
+    return 0
+  fi
+  exec 9>&-
+  rm -f .trueup/lock
+  echo "cannot write the lock .trueup/lock (is the disk full?)" >&2
+  exit 1
+}
+
+# read_lock: sets $lock_line to the first line of lock $1 ("" when it has none yet, or is gone): a
+# file, or an earlier trueup's directory holding it in owner.
+read_lock() {
+  lock_line=
+  if [ -d "$1" ]; then { read -r lock_line < "$1/owner"; } 2>/dev/null || :
+  else { read -r lock_line < "$1"; } 2>/dev/null || :; fi
 }
 
 # owned: goes on only in a base directory of this app/environment ($1, "app/env"), the current

@@ -2,8 +2,9 @@
 # the line would take past the limit is first renamed to history.log.1, replacing the one before:
 # the host keeps the newest lines, at most about twice the limit. The log's size is kept in
 # .trueup/history.size as counted at each append (read by the shell: no process counts it), and
-# counted with `wc` only when that is missing; lines added by hand are not in it, so the log may
-# rotate a little late, never lose a line.
+# counted with `wc` only when that is missing or not a number. The count is the estimate below,
+# a few bytes over for each %s (so the log rotates a little early), and lines added by hand are
+# not in it (so it rotates later): no line is ever lost.
 # $1 base directory  $2 the line as a printf format: each %s stands for the next of the values after
 # $3, and %% and \\ for % and \ (trueup refers so to the SHAs and hashes the command carries already)
 # $3 the limit in bytes  [$4... the values]
@@ -21,7 +22,7 @@ size=0
 if [ -s "$log" ]; then
   size=
   [ ! -f "$kept" ] || read -r size < "$kept" || :
-  case "$size" in ''|*[!0-9]*) size=$(wc -c < "$log") ;; esac
+  case "$size" in ''|0?*|*[!0-9]*) size=$(wc -c < "$log") ;; esac # (0123 would be octal)
   [ $((size + n)) -le "$limit" ] || { mv -f "$log" "$log.1"; size=0; }
 fi
 # The format after an empty %s: a line that began with "-" would be taken for an option.

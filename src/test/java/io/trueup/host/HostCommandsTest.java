@@ -279,6 +279,40 @@ class HostCommandsTest {
     }
 
     @Test
+    void aTakerThatFindsAnotherTakersLockWhereTheStaleOneWasPutsItBackAndWaits() throws Exception {
+        lockHeldBy("ctl/run0", 999999999); // stale: this controller's earlier run, its command gone
+
+        // Stopped just before it moves the stale lock away; meanwhile another taker replaces it.
+        Process taker = startIn("dash", List.of(HostCommands.record("{\"n\":1}")), blocking("mv"));
+        whileBlocked(taker, () -> lockHeldBy("other/y", 1));
+
+        assertTrue(taker.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(75, taker.exitValue());
+        assertEquals("other/y since 2026-11-22T02:00:00Z pid 1\n", Files.readString(base.resolve(".trueup/lock")),
+                "the other taker's lock, put back");
+        assertEquals(List.of(), history());
+        try (var files = Files.list(base.resolve(".trueup"))) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("lock."))
+                    .toList(), "nothing left aside");
+        }
+    }
+
+    @Test
+    void aLockWhoseLineCannotBeWrittenIsNotLeftEmpty() throws Exception {
+        Files.createDirectories(base.resolve(".trueup"));
+        // Where the lock's line cannot go (as on a full disk): the shell opens it, the write fails.
+        Files.createSymbolicLink(base.resolve(".trueup/lock"), Path.of("/dev/full"));
+
+        CommandResult result = run(List.of(HostCommands.record("{\"n\":1}")));
+
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("cannot write the lock .trueup/lock"), result.stderr());
+        assertFalse(Files.exists(base.resolve(".trueup/lock"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "no lock left to hold off every controller");
+        assertEquals(List.of(), history());
+    }
+
+    @Test
     void anEarlierTrueupsLockDirectoryIsSaidWaitedForAndTakenOverAsALockFileIs() throws IOException {
         Path held = Files.createDirectories(base.resolve(".trueup/lock"));
         Files.writeString(held.resolve("owner"), "other/x since 2026-11-22T02:00:00Z pid 1\n");
@@ -630,6 +664,11 @@ class HostCommandsTest {
 
     /** What {@code process} said by the time its blocking tool ran; the tool is then let go. */
     private String whileBlocked(Process process) throws IOException, InterruptedException {
+        return whileBlocked(process, () -> { });
+    }
+
+    /** {@link #whileBlocked(Process)}, doing {@code meanwhile} before the tool is let go. */
+    private String whileBlocked(Process process, Meanwhile meanwhile) throws IOException, InterruptedException {
         Path entered = home.resolve("entered");
         for (int i = 0; i < 200 && !Files.exists(entered); i++) {
             Thread.sleep(100);
@@ -637,8 +676,13 @@ class HostCommandsTest {
         assertTrue(Files.exists(entered), "the blocking tool ran within 20 s");
         String said = new String(process.getInputStream().readNBytes(process.getInputStream().available()),
                 StandardCharsets.UTF_8);
+        meanwhile.run();
         Files.createFile(home.resolve("go"));
         return said;
+    }
+
+    private interface Meanwhile {
+        void run() throws IOException;
     }
 
     /** All {@code process} said, {@code said} first, once it ended well. */

@@ -137,6 +137,62 @@ class RolloutProgressTest {
         assertEquals(read, progress.record());
     }
 
+    @Test
+    void inOneWriteAChangeThatCannotBeMadeFailsAloneAndAFailedWriteFailsEveryChangeItHeld() throws Exception {
+        Counting store = new Counting(dir);
+        RolloutProgress progress = new RolloutProgress(store, start(store));
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> first = workers.submit(() -> started(progress, HOSTS.get(0)));
+            assertTrue(store.writing.await(30, TimeUnit.SECONDS), "the first host's start was never written");
+            Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+            Future<?> second = workers.submit(() -> {
+                waiting.add(Thread.currentThread());
+                started(progress, HOSTS.get(1));
+            });
+            Future<?> broken = workers.submit(() -> {
+                waiting.add(Thread.currentThread());
+                progress.change(r -> {
+                    throw new IllegalArgumentException("a change that cannot be made");
+                });
+            });
+            awaitParked(waiting, 2);
+            store.first.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            second.get(30, TimeUnit.SECONDS);
+            java.util.concurrent.ExecutionException thrown = assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> broken.get(30, TimeUnit.SECONDS));
+            assertTrue(thrown.getCause() instanceof IllegalArgumentException, thrown.toString());
+        }
+        assertEquals(3, store.saves.get(), "the rollout's start, the first host's, the second's");
+        assertEquals(Phase.PREPARING, new FileRolloutStore(dir).get(ID).orElseThrow().host(HOSTS.get(1)).phase());
+
+        Counting failing = new Counting(dir.resolve("failing"));
+        RolloutRecord begun = start(failing);
+        RolloutProgress again = new RolloutProgress(failing, begun);
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> hosts = new ArrayList<>();
+            hosts.add(workers.submit(() -> started(again, HOSTS.get(0))));
+            assertTrue(failing.writing.await(30, TimeUnit.SECONDS), "the first host's start was never written");
+            Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+            for (HostAddress host : HOSTS.subList(1, 4)) {
+                hosts.add(workers.submit(() -> {
+                    waiting.add(Thread.currentThread());
+                    started(again, host);
+                }));
+            }
+            awaitParked(waiting, 3);
+            failing.failure = new IllegalStateException("disk full");
+            failing.first.countDown();
+            for (Future<?> host : hosts) {
+                java.util.concurrent.ExecutionException thrown = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> host.get(30, TimeUnit.SECONDS));
+                assertEquals("disk full", thrown.getCause().getMessage());
+            }
+        }
+        assertSame(begun, again.record(), "no start was kept");
+        assertEquals(0, new FileRolloutStore(dir.resolve("failing")).get(ID).orElseThrow().in(Phase.PREPARING).size());
+    }
+
     /** Waits until {@code count} threads have come and none of them runs: they wait for the write. */
     private static void awaitParked(Set<Thread> threads, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
