@@ -88,19 +88,19 @@ final class RolloutProgress {
     /** Saves {@code from} changed by each change of {@code group} (one that fails is left out). */
     private void save(List<Change> group, RolloutRecord from) {
         RolloutRecord next = from;
-        List<Change> applied = new ArrayList<>(group.size());
+        boolean changed = false;
         RuntimeException failure = null;
         RolloutRecord result = null;
         try {
             for (Change change : group) {
                 try {
                     next = change.how.apply(next);
-                    applied.add(change);
+                    changed = true;
                 } catch (RuntimeException e) {
                     change.failure = e;
                 }
             }
-            result = applied.isEmpty() ? from : store.save(next);
+            result = changed ? store.save(next) : from;
         } catch (RuntimeException e) {
             failure = e;
         } finally {
