@@ -1,9 +1,10 @@
 # Reports the state of one app's base directory, read-only (no index refresh, no locks): the body
 # of trueup_inspect, which the inspection calls, and the last command of a deploy after its steps
 # (steps.sh's end), so that what the host holds then travels with that command's answer.
-# It runs on every host at every poll, so it starts few processes: one `ls` reads every link,
-# the shell's `read` reads files, one `git status` checks the desired release, and whether
-# repo.git holds the desired commit is asked only when that release is not there unchanged.
+# It runs on every host at every poll, so it starts few processes: the shell's `test -ef` tells
+# where each link leads (one `ls` reads those that lead to no release or env), its `read` reads
+# files, one `git status` checks the desired release, and whether repo.git holds the desired
+# commit is asked only when that release is not there unchanged.
 # $1 base directory   $2 desired release name (<sha>, or <sha>-<config hash>); "" for none: then the
 # links, releases and envs alone, as a deploy's last command says them (no `git status`: a deploy
 # planned from that report verifies what it switches to itself)
@@ -35,25 +36,52 @@ if [ -n "$owner" ]; then
     say "lock $owner"
   fi
 fi
-# Each link as `... <name> -> <target>`; our names (current, previous, releases/<sha>/.venv)
-# hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them. Lines
-# are split with IFS, not read from a here-document, which some shells write to a temporary file.
-cur= prev= venvs=' '
-links=$(QUOTING_STYLE=literal LC_ALL=C ls -ld current previous releases/*/.venv 2>/dev/null)
-set -f
-IFS=$nl
-for line in $links; do
-  case "$line" in *" -> "*) ;; *) continue ;; esac
-  target=${line#* -> } name=${line%% -> *}
-  name=${name##* }
-  case "$name" in
-    current) cur=$target ;;
-    previous) prev=$target ;;
-    releases/*/.venv) name=${name#releases/}; venvs="$venvs${name%/.venv}=$target " ;;
-  esac
+# The links: current and previous, each said as the release it leads to (releases/<name>), and
+# each release's .venv as the env it leads to (../../envs/<name>, from the release). The shell's
+# test -ef finds which, with no process; only a link that leads to none of them (dangling, or
+# pointing elsewhere) is read, by one `ls` for all such: each as `... <name> -> <target>`; our
+# names hold no spaces. QUOTING_STYLE from a login environment would make GNU ls quote them.
+# Lines are split with IFS, not read from a here-document, which some shells write to a temporary file.
+cur= prev= venvs=' ' unread= near=
+for link in current previous; do
+  [ -L "$link" ] || continue
+  target=
+  for r in releases/*; do
+    if [ "$link" -ef "$r" ]; then target=$r; break; fi
+  done
+  case "$link" in current) cur=$target ;; *) prev=$target ;; esac
+  [ -n "$target" ] || unread="$unread $link"
 done
-unset IFS
-set +f
+for v in releases/*/.venv; do
+  [ -L "$v" ] || continue
+  target=
+  # The env of the release before is tried first: most releases share theirs.
+  if [ -n "$near" ] && [ "$v" -ef "$near" ]; then target=$near
+  else
+    for e in envs/*; do
+      if [ "$v" -ef "$e" ]; then target=$e near=$e; break; fi
+    done
+  fi
+  if [ -n "$target" ]; then v=${v#releases/}; venvs="$venvs${v%/.venv}=../../$target "
+  else unread="$unread $v"; fi
+done
+if [ -n "$unread" ]; then
+  set -f
+  links=$(QUOTING_STYLE=literal LC_ALL=C ls -ld $unread 2>/dev/null)
+  IFS=$nl
+  for line in $links; do
+    case "$line" in *" -> "*) ;; *) continue ;; esac
+    target=${line#* -> } name=${line%% -> *}
+    name=${name##* }
+    case "$name" in
+      current) cur=$target ;;
+      previous) prev=$target ;;
+      releases/*/.venv) name=${name#releases/}; venvs="$venvs${name%/.venv}=$target " ;;
+    esac
+  done
+  unset IFS
+  set +f
+fi
 say "current $cur"
 say "previous $prev"
 # Envs before releases: each env named by a SHA-256 is said with a number (`env <hash> @<n>`), by

@@ -14,7 +14,15 @@ if [ $# -ge 4 ]; then
   relink "releases/$sha" current
   if [ -n "$4" ] && [ -d "releases/$4" ]; then relink "releases/$4" previous; else rm -f previous; fi
 else
-  cur=$(readlink current 2>/dev/null) || cur=
+  # Where current leads, as the release it resolves to (the shell's test -ef, no process); read
+  # as text only when it leads to none.
+  cur=
+  if [ -L current ]; then
+    for r in "releases/$sha" releases/*; do
+      if [ current -ef "$r" ]; then cur=$r; break; fi
+    done
+    [ -n "$cur" ] || cur=$(readlink current 2>/dev/null) || cur=
+  fi
   if [ "$cur" != "releases/$sha" ]; then
     [ -z "$cur" ] || relink "$cur" previous
     relink "releases/$sha" current

@@ -133,9 +133,13 @@ class HostCommandsTest {
         assertEquals("start verify\ndone verify\nstart restart\ndone restart\n", rest(first, firstSaid));
 
         // switch is not quick (the write of its start ends a command whose trueup is gone before it
-        // switches): said at once, with verify's lines, before it reads current.
-        Process second = startIn(shell, List.of(verify, HostCommands.switchTo(Specs.release('a'), Instant.EPOCH)),
-                blocking("readlink"));
+        // switches): said at once, with verify's lines, before it links anything.
+        Path other = base.resolve("releases").resolve(sha('c').hex());
+        Files.createDirectories(other.resolve(".git"));
+        Files.createDirectories(other.resolve(".venv"));
+        Files.createFile(other.resolve(".venv/.trueup-complete"));
+        Process second = startIn(shell, List.of(verify, HostCommands.switchTo(Specs.release('c'), Instant.EPOCH)),
+                blocking("ln"));
         String secondSaid = whileBlocked(second);
         assertEquals("start verify\ndone verify\nstart switch\n", secondSaid);
         assertEquals("start verify\ndone verify\nstart switch\ndone switch\n", rest(second, secondSaid));
@@ -490,6 +494,90 @@ class HostCommandsTest {
         assertFalse(Files.exists(base.resolve(".trueup/lock")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void theInspectionSaysWhereEachLinkLeadsAndReadsWithLsOnlyThoseThatLeadToNoReleaseOrEnv(String shell)
+            throws IOException, InterruptedException {
+        String a = sha('a').hex();
+        String b = sha('b').hex();
+        String c = sha('c').hex();
+        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".git"));
+        Files.createDirectories(base.resolve("releases").resolve(c).resolve(".git"));
+        for (char e : new char[] {'1', '2'}) {
+            Files.createDirectories(base.resolve("envs").resolve(env(e).hex()));
+            Files.createFile(base.resolve("envs").resolve(env(e).hex()).resolve(".trueup-complete"));
+        }
+        Files.createSymbolicLink(base.resolve("releases").resolve(a).resolve(".venv"),
+                Path.of("../../envs", env('2').hex()));
+        // Absolute, as a person may have made it: it leads to env 1 all the same.
+        Files.createSymbolicLink(base.resolve("releases").resolve(b).resolve(".venv"),
+                base.resolve("envs").resolve(env('1').hex()));
+        Files.createSymbolicLink(base.resolve("previous"), Path.of("releases", b));
+        Path bin = recording("ls");
+
+        io.trueup.observe.Observation seen = inspectWith(shell, bin);
+
+        assertEquals(Optional.of(ReleaseId.of(sha('a'))), seen.current());
+        assertEquals(Optional.of(ReleaseId.of(sha('b'))), seen.previous());
+        assertEquals(Optional.of(env('2')), seen.releases().get(ReleaseId.of(sha('a'))).env());
+        assertEquals(Optional.of(env('1')), seen.releases().get(ReleaseId.of(sha('b'))).env());
+        assertEquals(Optional.empty(), seen.releases().get(ReleaseId.of(sha('c'))).env(), "c has no .venv");
+        assertFalse(Files.exists(home.resolve("ls.ran")), "every link led to a release or an env: no ls");
+
+        // A previous whose release is gone, a .venv that leads outside the base directory: read as text.
+        Files.delete(base.resolve("previous"));
+        Files.createSymbolicLink(base.resolve("previous"), Path.of("releases", sha('d').hex()));
+        Files.createSymbolicLink(base.resolve("releases").resolve(c).resolve(".venv"), Path.of("/usr"));
+
+        io.trueup.observe.Observation again = inspectWith(shell, bin);
+
+        assertEquals(Optional.of(ReleaseId.of(sha('a'))), again.current());
+        assertEquals(Optional.of(ReleaseId.of(sha('d'))), again.previous(), "a dangling link, said as it reads");
+        assertEquals(Optional.empty(), again.releases().get(ReleaseId.of(sha('c'))).env(), "not an env of ours");
+        assertEquals(Optional.of(env('1')), again.releases().get(ReleaseId.of(sha('b'))).env());
+        assertEquals(List.of("-ld previous releases/" + c + "/.venv"), Files.readAllLines(home.resolve("ls.ran")),
+                "one ls, of those two links alone");
+    }
+
+    @Test
+    void aSwitchReadsCurrentWithNoProcessWhenItLeadsToARelease() throws IOException, InterruptedException {
+        String b = sha('b').hex();
+        Path other = base.resolve("releases").resolve(b);
+        Files.createDirectories(other.resolve(".git"));
+        Files.createDirectories(other.resolve(".venv"));
+        Files.createFile(other.resolve(".venv/.trueup-complete"));
+        Path bin = recording("readlink");
+
+        ProcessBuilder builder = in("dash", HostCommands.command(spec,
+                List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH))).withEnv(LOCK));
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        assertEquals("start switch\ndone switch\n", rest(process, ""));
+
+        assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("current")));
+        assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("previous")));
+        assertFalse(Files.exists(home.resolve("readlink.ran")), "current led to release a: no readlink");
+
+        // current now dangling (its release removed by hand): read as text, and kept as previous.
+        Files.delete(base.resolve("current"));
+        Files.createSymbolicLink(base.resolve("current"), Path.of("releases", sha('d').hex()));
+        CommandResult switched = run(List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)));
+        assertEquals(0, switched.exitCode(), switched.stderr());
+        assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("current")));
+        assertEquals(Path.of("releases", sha('d').hex()), Files.readSymbolicLink(base.resolve("previous")));
+    }
+
+    /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
+    private io.trueup.observe.Observation inspectWith(String shell, Path bin) throws IOException, InterruptedException {
+        ProcessBuilder builder = in(shell, HostCommands.inspect(spec, spec.hosts().get(0)))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return io.trueup.observe.ObservationParser.parse(rest(process, ""));
+    }
+
     @Test
     void aLastCommandWhoseStepFailedSaysNothingOfTheHost() {
         CommandResult result = run(HostCommands.reporting(spec, List.of(restart("exit 3"),
@@ -657,6 +745,15 @@ class HostCommandsTest {
         Files.deleteIfExists(home.resolve("go"));
         Files.writeString(bin.resolve(tool), "#!/bin/sh\n: > '" + home.resolve("entered") + "'\nn=0\n"
                 + "while [ ! -f '" + home.resolve("go") + "' ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done\n"
+                + "PATH=${PATH#*:} exec " + tool + " \"$@\"\n");
+        assertTrue(bin.resolve(tool).toFile().setExecutable(true));
+        return bin;
+    }
+
+    /** A directory holding {@code tool}, which writes its arguments to {@code <tool>.ran} in the home directory, then runs the real one. */
+    private Path recording(String tool) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin-" + tool));
+        Files.writeString(bin.resolve(tool), "#!/bin/sh\necho \"$*\" >> '" + home.resolve(tool + ".ran") + "'\n"
                 + "PATH=${PATH#*:} exec " + tool + " \"$@\"\n");
         assertTrue(bin.resolve(tool).toFile().setExecutable(true));
         return bin;
