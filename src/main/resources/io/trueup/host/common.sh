@@ -179,9 +179,25 @@ linked() {
   set +f
 }
 
-relink() { # $1 target, $2 link: points $2 at $1 by renaming a new link over it
-  ln -s "$1" "$2.new.$$" || return 1
-  mv -T "$2.new.$$" "$2" 2>/dev/null ||
-    python3 -c 'import os, sys; os.replace(sys.argv[1], sys.argv[2])' "$2.new.$$" "$2" ||
-    { rm -f "$2.new.$$"; return 1; }
+# relink: points links in the base directory (current, previous) at their targets, each by renaming
+# a new link over it, so that none is ever missing or half made; given pairs ($1 target, $2 link
+# [, $3 target, $4 link]), renamed in that order. The new links are made in .trueup/links/ under
+# the names they take, so that one `mv` renames them all (each rename a rename(2), atomic); where
+# mv will not (a mv that follows the old link into its directory), python3 renames them.
+relink() {
+  [ -d .trueup/links ] || mkdir -p .trueup/links || return 1
+  pairs=$(($# / 2))
+  while [ "$pairs" -gt 0 ]; do
+    # One left by a command cut off here goes first (rm only then): ln would make the new link
+    # inside a directory that one leads to.
+    if [ -e ".trueup/links/$2" ] || [ -L ".trueup/links/$2" ]; then rm -rf ".trueup/links/$2" || return 1; fi
+    ln -s "$1" ".trueup/links/$2" || return 1
+    set -- "$@" ".trueup/links/$2"
+    shift 2
+    pairs=$((pairs - 1))
+  done
+  mv -f "$@" . 2>/dev/null ||
+    python3 -c 'import os, sys
+for new in sys.argv[1:]:
+    if os.path.lexists(new): os.replace(new, os.path.basename(new))' "$@"
 }

@@ -11,8 +11,8 @@ marks "releases/$sha"
 [ -d "$marks" ] || fail "release $sha is missing"
 [ -f "releases/$sha/.venv/.trueup-complete" ] || fail "the env of release $sha is missing or incomplete"
 if [ $# -ge 4 ]; then
-  relink "releases/$sha" current
-  if [ -n "$4" ] && [ -d "releases/$4" ]; then relink "releases/$4" previous; else rm -f previous; fi
+  if [ -n "$4" ] && [ -d "releases/$4" ]; then relink "releases/$sha" current "releases/$4" previous
+  else relink "releases/$sha" current; rm -f previous; fi
 else
   # Where current leads, as the release it resolves to (the shell's test -ef, no process); read
   # as text only when it leads to none.
@@ -24,8 +24,7 @@ else
     [ -n "$cur" ] || cur=$(readlink current 2>/dev/null) || cur=
   fi
   if [ "$cur" != "releases/$sha" ]; then
-    [ -z "$cur" ] || relink "$cur" previous
-    relink "releases/$sha" current
+    if [ -n "$cur" ]; then relink "$cur" previous "releases/$sha" current; else relink "releases/$sha" current; fi
   fi
 fi
 printf '%s\n' "$now" > "$marks/trueup-switched"

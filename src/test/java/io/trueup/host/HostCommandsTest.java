@@ -540,13 +540,17 @@ class HostCommandsTest {
     }
 
     @Test
-    void aSwitchReadsCurrentWithNoProcessWhenItLeadsToARelease() throws IOException, InterruptedException {
+    void aSwitchReadsCurrentWithNoProcessAndRenamesBothLinksWithOneMv() throws IOException, InterruptedException {
         String b = sha('b').hex();
         Path other = base.resolve("releases").resolve(b);
         Files.createDirectories(other.resolve(".git"));
         Files.createDirectories(other.resolve(".venv"));
         Files.createFile(other.resolve(".venv/.trueup-complete"));
-        Path bin = recording("readlink");
+        // Left by a switch cut off between its ln and its mv: a new link leading to a directory
+        // (absolute), which ln would otherwise make the new link in.
+        Files.createDirectories(base.resolve(".trueup/links"));
+        Files.createSymbolicLink(base.resolve(".trueup/links/previous"), other);
+        Path bin = recording("readlink", "mv");
 
         ProcessBuilder builder = in("dash", HostCommands.command(spec,
                 List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH))).withEnv(LOCK));
@@ -558,6 +562,10 @@ class HostCommandsTest {
         assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("current")));
         assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("previous")));
         assertFalse(Files.exists(home.resolve("readlink.ran")), "current led to release a: no readlink");
+        assertEquals(List.of("-f .trueup/links/previous .trueup/links/current ."),
+                Files.readAllLines(home.resolve("mv.ran")), "previous, then current, by one mv");
+        assertFalse(Files.exists(other.resolve(sha('a').hex())), "nothing made in the release the leftover led to");
+        assertEquals(List.of(), List.of(base.resolve(".trueup/links").toFile().list()), "no new link left behind");
 
         // current now dangling (its release removed by hand): read as text, and kept as previous.
         Files.delete(base.resolve("current"));
@@ -566,6 +574,21 @@ class HostCommandsTest {
         assertEquals(0, switched.exitCode(), switched.stderr());
         assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("current")));
         assertEquals(Path.of("releases", sha('d').hex()), Files.readSymbolicLink(base.resolve("previous")));
+
+        // A mv that will not rename them (one that follows the old link into its directory): python3 does.
+        Path refusing = Files.createDirectories(home.resolve("bin-refusing"));
+        Files.writeString(refusing.resolve("mv"), "#!/bin/sh\necho 'mv: cannot overwrite' >&2\nexit 1\n");
+        assertTrue(refusing.resolve("mv").toFile().setExecutable(true));
+        Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
+        Files.createFile(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv/.trueup-complete"));
+        ProcessBuilder back = in("dash", HostCommands.command(spec,
+                List.of(HostCommands.switchTo(Specs.release('a'), Instant.EPOCH))).withEnv(LOCK));
+        back.environment().put("PATH", refusing + ":" + System.getenv("PATH"));
+        Process backProcess = back.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        backProcess.getOutputStream().close();
+        assertEquals("start switch\ndone switch\n", rest(backProcess, ""));
+        assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("current")));
+        assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("previous")));
     }
 
     /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
@@ -750,12 +773,17 @@ class HostCommandsTest {
         return bin;
     }
 
-    /** A directory holding {@code tool}, which writes its arguments to {@code <tool>.ran} in the home directory, then runs the real one. */
-    private Path recording(String tool) throws IOException {
-        Path bin = Files.createDirectories(home.resolve("bin-" + tool));
-        Files.writeString(bin.resolve(tool), "#!/bin/sh\necho \"$*\" >> '" + home.resolve(tool + ".ran") + "'\n"
-                + "PATH=${PATH#*:} exec " + tool + " \"$@\"\n");
-        assertTrue(bin.resolve(tool).toFile().setExecutable(true));
+    /**
+     * A directory holding {@code tools}, each of which writes its arguments to {@code <tool>.ran} in
+     * the home directory, then runs the real one.
+     */
+    private Path recording(String... tools) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin-" + String.join("-", tools)));
+        for (String tool : tools) {
+            Files.writeString(bin.resolve(tool), "#!/bin/sh\necho \"$*\" >> '" + home.resolve(tool + ".ran") + "'\n"
+                    + "PATH=${PATH#*:} exec " + tool + " \"$@\"\n");
+            assertTrue(bin.resolve(tool).toFile().setExecutable(true));
+        }
         return bin;
     }
 
