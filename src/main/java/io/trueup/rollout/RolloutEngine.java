@@ -200,7 +200,7 @@ public final class RolloutEngine {
                         recording)
                 : batches.runBatch(spec, progress.record().revision(), plans, reachable, recording);
         done.addAll(ran);
-        done.forEach(progress::settle);
+        progress.settle(done);
         if (ran.size() < reachable.size()) {
             progress.change(r -> r.stopping(migrating.map(h -> h + " did not run hooks.migrate; the rest of its"
                     + " batch waits for the next rollout").orElse("a batch stopped short")));

@@ -151,7 +151,25 @@ final class RolloutProgress {
 
     /** Records how a host's part of the rollout ended. */
     void settle(HostOutcome outcome) {
-        host(outcome.host(), p -> switch (outcome) {
+        settle(List.of(outcome));
+    }
+
+    /** Records how the hosts of a batch ended, in one save. */
+    void settle(List<HostOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        change(r -> {
+            RolloutRecord settled = r;
+            for (HostOutcome outcome : outcomes) {
+                settled = settled.with(outcome.host(), p -> settled(p, outcome));
+            }
+            return settled;
+        });
+    }
+
+    private static RolloutRecord.HostProgress settled(RolloutRecord.HostProgress p, HostOutcome outcome) {
+        return switch (outcome) {
             case HostOutcome.Deployed d -> d.steps().contains(HostStep.SWITCH.word())
                     ? p.at(Phase.HEALTHY, Optional.empty())
                     : p.unswitched();
@@ -160,7 +178,7 @@ final class RolloutProgress {
             case HostOutcome.Reverted r -> r.rollback().succeeded() ? p.at(Phase.ROLLED_BACK,
                     Optional.of("rollback")) : p.failed(Phase.FAILED, "rollback", "switching back failed: "
                             + r.rollback().detail(), "", false, Optional.of(r.rollback()));
-        });
+        };
     }
 
     /** {@code listener}, with each host's start, release made and switch recorded as they happen. */

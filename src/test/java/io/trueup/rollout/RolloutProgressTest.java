@@ -193,6 +193,26 @@ class RolloutProgressTest {
         assertEquals(0, new FileRolloutStore(dir.resolve("failing")).get(ID).orElseThrow().in(Phase.PREPARING).size());
     }
 
+    @Test
+    void howTheHostsOfABatchEndedIsOneWrite() {
+        Counting store = new Counting(dir);
+        store.first.countDown();
+        RolloutProgress progress = new RolloutProgress(store, start(store));
+        HOSTS.subList(0, 3).forEach(host -> started(progress, host));
+        int before = store.saves.get();
+
+        progress.settle(List.of(
+                new HostOutcome.Deployed(HOSTS.get(0), NEW, List.of("switch", "restart"), Duration.ZERO, List.of()),
+                new HostOutcome.Deployed(HOSTS.get(1), NEW, List.of("switch", "restart"), Duration.ZERO, List.of()),
+                new HostOutcome.Failed(HOSTS.get(2), "restart", "exit 1", "", false, Optional.empty())));
+
+        assertEquals(before + 1, store.saves.get(), "three hosts' ends, one write");
+        RolloutRecord read = new FileRolloutStore(dir).get(ID).orElseThrow();
+        assertEquals(List.of(Phase.HEALTHY, Phase.HEALTHY, Phase.FAILED),
+                HOSTS.subList(0, 3).stream().map(h -> read.host(h).phase()).toList());
+        assertEquals(read, progress.record());
+    }
+
     /** Waits until {@code count} threads have come and none of them runs: they wait for the write. */
     private static void awaitParked(Set<Thread> threads, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
