@@ -61,8 +61,10 @@ class Layout:
                 self.envs[name] = None
                 self.leftovers.append("envs/%s (partial env)" % name)
         for name in listdir(self.base):
-            if ".new." in name:
+            if ".new." in name:  # an earlier trueup's new link, never renamed
                 self.leftovers.append(name)
+        for name in listdir(os.path.join(self.base, ".trueup", "links")):  # switch's, never renamed
+            self.leftovers.append(".trueup/links/" + name)
 
     def release_dir(self, sha):
         return os.path.join(self.base, "releases", sha)

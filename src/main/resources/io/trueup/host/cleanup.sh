@@ -1,7 +1,8 @@
-# Removes what an interrupted step left: temporary releases (releases/.tmp-*, releases/.old-*) and
-# envs never completed (envs/<requirements hash> without .trueup-complete), nothing else. Under
-# the lock, so no step of any controller is building them now. If an interrupted replacement
-# of the current release left current on a temporary copy, that copy is put in place first.
+# Removes what an interrupted step left: temporary releases (releases/.tmp-*, releases/.old-*), new
+# links never renamed (.trueup/links/*, common.sh's relink) and envs never completed
+# (envs/<requirements hash> without .trueup-complete), nothing else. Under the lock, so no step of
+# any controller is building them now. If an interrupted replacement of the current release left
+# current on a temporary copy, that copy is put in place first.
 # $1 base directory
 set -eu
 cd "$1"
@@ -15,7 +16,7 @@ case "$cur" in
     relink "releases/$name" current
     ;;
 esac
-rm -rf releases/.tmp-* releases/.old-*
+rm -rf releases/.tmp-* releases/.old-* .trueup/links/*
 # Only the names trueup gives envs (envs/<64 hex digits>, the requirements hash): anything else in
 # envs/ is not trueup's, complete or not.
 for e in envs/*; do

@@ -116,6 +116,11 @@ done
 for r in releases/.tmp-* releases/.old-*; do
   [ -e "$r" ] && say "leftover $r"
 done
+# A new link that switch made but did not rename over its old one (common.sh's relink: a command
+# cut off between its ln and its mv). Dangling there: its target is relative to the base directory.
+for r in .trueup/links/*; do
+  { [ -L "$r" ] || [ -e "$r" ]; } && say "leftover $r"
+done
 pristine=no
 check() { # $1 release name; sets pristine=yes when it is at its commit with no change
   [ -d "releases/$1" ] || return 0

@@ -1,7 +1,8 @@
 # Checks, under the lock, that the base directory is still as the inspection that a deploy was
 # planned from saw it (an inspection of an earlier poll, reused when desired state changed so
-# that the deploy's first command need not wait for another). Changes nothing. Exits $EX_NOT_AS_SEEN when the
-# host is not as seen: trueup inspects it again and plans anew.
+# that the deploy's first command need not wait for another). Changes nothing but git's index of
+# the release to be switched to (below). Exits $EX_NOT_AS_SEEN when the host is not as seen: trueup
+# inspects it again and plans anew.
 # $1 base directory  $2 what current pointed at ("" when missing)  $3 what previous pointed at
 # $4 the desired env  $5 what must hold besides, comma-separated: "complete" when the plan does
 # not build that env; "built" when the release below must have run its build hook to its end
@@ -35,7 +36,11 @@ else
 head=
 [ -f "$r/.git/HEAD" ] && read -r head < "$r/.git/HEAD"
 [ "$head" = "${6%%-*}" ] || stale "release $6 is checked out at ${head:-nothing}"
-changes=$(GIT_OPTIONAL_LOCKS=0 git -C "$r" status --porcelain --untracked-files=all 2>&1) ||
+# Unlike inspection's, this git status may write the release's index (git's record of its files'
+# sizes and times; never their content), under the lock: a release checked out within the second
+# its index was written has every file racily clean, which each status would read and hash again,
+# and which git's refreshed index spares every later one (this release's next verify and the polls).
+changes=$(git -C "$r" status --porcelain --untracked-files=all 2>&1) ||
   stale "git status in release $6 failed: $changes"
 [ -z "$changes" ] || stale "release $6 was changed by hand"
 fi

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueup.desired.AppSpec;
+import io.trueup.desired.ReleaseId;
+import io.trueup.desired.RenderedConfig;
 import io.trueup.desired.Sha;
 import io.trueup.ssh.CommandResult;
 import io.trueup.ssh.RemoteCommand;
@@ -15,9 +17,11 @@ import io.trueup.support.Specs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +87,31 @@ class ClonedReleaseTest {
         try (Stream<Path> releases = Files.list(base.resolve("releases"))) {
             assertEquals(List.of(), releases.toList(), "nothing is left of the refused release");
         }
+    }
+
+    @Test
+    void verifyRefreshesTheIndexOfARacilyCleanReleaseAndStillFindsAChangeByHand() throws IOException {
+        Files.writeString(app.resolve("lib.py"), "x = 1\n");
+        Sha sha = commit();
+        push(sha);
+        assertOk(run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0)))));
+        Path release = base.resolve("releases").resolve(sha.hex());
+        Path index = release.resolve(".git/index");
+        // Checked out within the second its index was written: every file racily clean, which a
+        // read-only git status hashes again each time.
+        FileTime checkedOut = Files.getLastModifiedTime(release.resolve("app.py"));
+        Files.setLastModifiedTime(index, checkedOut);
+        Files.createDirectories(base.resolve("envs").resolve(env('1').hex()));
+        HostCommands.Step verify = HostCommands.verify("", "", env('1'), false, Optional.of(ReleaseId.of(sha)), false,
+                RenderedConfig.NONE);
+
+        assertOk(run(spec(sha), List.of(verify)));
+
+        assertNotEquals(checkedOut, Files.getLastModifiedTime(index), "git wrote the release's index, refreshed");
+        Files.writeString(release.resolve("app.py"), "print('changed')\n");
+        CommandResult changed = run(spec(sha), List.of(verify));
+        assertEquals(HostCommands.NOT_AS_SEEN, changed.exitCode(), changed.stderr());
+        assertTrue(changed.stderr().contains("was changed by hand"), changed.stderr());
     }
 
     private AppSpec spec(Sha sha) {

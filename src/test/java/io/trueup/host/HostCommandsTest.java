@@ -591,6 +591,21 @@ class HostCommandsTest {
         assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("previous")));
     }
 
+    @Test
+    void aNewLinkLeftByASwitchCutOffBeforeItsMvIsSaidAsALeftoverAndCleanedUp() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/links"));
+        Files.createSymbolicLink(base.resolve(".trueup/links/current"), Path.of("releases", sha('b').hex()));
+
+        CommandResult inspection = run(HostCommands.inspect(spec, spec.hosts().get(0)));
+        assertEquals(List.of(".trueup/links/current"),
+                io.trueup.observe.ObservationParser.parse(inspection.stdout()).leftovers(), inspection.stdout());
+
+        CommandResult cleaned = run(List.of(HostCommands.cleanup()));
+        assertEquals(0, cleaned.exitCode(), cleaned.stderr());
+        assertEquals(List.of(), List.of(base.resolve(".trueup/links").toFile().list()));
+        assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("current")), "untouched");
+    }
+
     /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
     private io.trueup.observe.Observation inspectWith(String shell, Path bin) throws IOException, InterruptedException {
         ProcessBuilder builder = in(shell, HostCommands.inspect(spec, spec.hosts().get(0)))
