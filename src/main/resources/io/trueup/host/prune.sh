@@ -1,22 +1,21 @@
-# Removes the named releases and envs. Never removes what current or previous points at,
-# nor an env that a remaining release links to.
+# Removes the named releases and envs. Never removes what current or previous leads to, nor an
+# env that a remaining release's .venv leads to (the shell's test -ef: no process, and a link
+# made absolute by hand protects its release or env all the same).
 # $1 base directory, then release SHAs, then "--", then env names
 set -eu
 cd "$1"
 lock
 shift
-cur=$(readlink current 2>/dev/null) || cur=
-prev=$(readlink previous 2>/dev/null) || prev=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
   r=releases/$1
   shift
-  [ "$r" = "$cur" ] || [ "$r" = "$prev" ] || rm -rf "$r"
+  [ current -ef "$r" ] || [ previous -ef "$r" ] || rm -rf "$r"
 done
 [ $# -gt 0 ] && shift
 for env in "$@"; do
   used=no
   for r in releases/*; do
-    [ "$(readlink "$r/.venv" 2>/dev/null)" = "../../envs/$env" ] && used=yes
+    if [ "$r/.venv" -ef "envs/$env" ]; then used=yes; break; fi
   done
   [ "$used" = yes ] || rm -rf "envs/$env"
 done

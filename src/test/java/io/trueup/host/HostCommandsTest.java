@@ -606,6 +606,38 @@ class HostCommandsTest {
         assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("current")), "untouched");
     }
 
+    @Test
+    void pruneKeepsWhatCurrentPreviousAndTheReleasesLeftLeadToReadWithNoProcess()
+            throws IOException, InterruptedException {
+        Path releases = base.resolve("releases");
+        for (char c : new char[] {'b', 'c'}) {
+            Files.createDirectories(releases.resolve(sha(c).hex()).resolve(".git"));
+        }
+        for (char e : new char[] {'1', '2'}) {
+            Files.createDirectories(base.resolve("envs").resolve(env(e).hex()));
+        }
+        // previous and a's .venv made absolute by hand: they lead to what they lead to all the same.
+        Files.createSymbolicLink(base.resolve("previous"), releases.resolve(sha('b').hex()));
+        Files.createSymbolicLink(releases.resolve(sha('a').hex()).resolve(".venv"),
+                base.resolve("envs").resolve(env('1').hex()));
+        Path bin = recording("readlink");
+
+        ProcessBuilder builder = in("dash", HostCommands.command(spec, List.of(HostCommands.prune(
+                List.of(Specs.release('a'), Specs.release('b'), Specs.release('c')), List.of(env('1'), env('2')))))
+                .withEnv(LOCK));
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process.getOutputStream().close();
+        assertEquals("start prune\ndone prune\n", rest(process, ""));
+
+        assertTrue(Files.isDirectory(releases.resolve(sha('a').hex())), "current's");
+        assertTrue(Files.isDirectory(releases.resolve(sha('b').hex())), "previous's");
+        assertFalse(Files.exists(releases.resolve(sha('c').hex())));
+        assertTrue(Files.isDirectory(base.resolve("envs").resolve(env('1').hex())), "a's env");
+        assertFalse(Files.exists(base.resolve("envs").resolve(env('2').hex())));
+        assertFalse(Files.exists(home.resolve("readlink.ran")), "no readlink");
+    }
+
     /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
     private io.trueup.observe.Observation inspectWith(String shell, Path bin) throws IOException, InterruptedException {
         ProcessBuilder builder = in(shell, HostCommands.inspect(spec, spec.hosts().get(0)))
