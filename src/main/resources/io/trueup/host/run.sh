@@ -18,6 +18,7 @@ VIRTUAL_ENV=$TRUEUP_VENV
 PATH=$TRUEUP_VENV/bin:$PATH
 export TRUEUP_BASE TRUEUP_RELEASE TRUEUP_SHA TRUEUP_VENV TRUEUP_APP TRUEUP_ENV TRUEUP_HOST TRUEUP_PREVIOUS_SHA \
   VIRTUAL_ENV PATH
-# Unbounded (a restart): the step's subshell (steps.sh) becomes the command's shell, one fork less.
+# Unbounded (a restart, a health command): the shell running this (a step's subshell in steps.sh,
+# or the health command's own, where nothing follows) becomes the command's, one fork less.
 if [ -z "${4:-}" ]; then exec sh -c "$2"; fi
 bounded "$2" "$4" "${9:-}"
