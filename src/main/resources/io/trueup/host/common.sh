@@ -188,6 +188,8 @@ relink() {
   [ -d .trueup/links ] || mkdir -p .trueup/links || return 1
   pairs=$(($# / 2))
   while [ "$pairs" -gt 0 ]; do
+    # A directory there is refused before any link is renamed (mv would rename the others).
+    if [ -d "$2" ] && [ ! -L "$2" ]; then echo "$PWD/$2 is a directory, not a link: not replaced" >&2; return 1; fi
     # One left by a command cut off here goes first (rm only then): ln would make the new link
     # inside a directory that one leads to.
     if [ -e ".trueup/links/$2" ] || [ -L ".trueup/links/$2" ]; then rm -rf ".trueup/links/$2" || return 1; fi

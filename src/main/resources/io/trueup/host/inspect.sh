@@ -47,6 +47,8 @@ for link in current previous; do
   [ -L "$link" ] || continue
   target=
   for r in releases/*; do
+    # A link of a person's there (an alias of a release) is no release of its own.
+    [ -L "$r" ] && continue
     if [ "$link" -ef "$r" ]; then target=$r; break; fi
   done
   case "$link" in current) cur=$target ;; *) prev=$target ;; esac
@@ -59,6 +61,7 @@ for v in releases/*/.venv; do
   if [ -n "$near" ] && [ "$v" -ef "$near" ]; then target=$near
   else
     for e in envs/*; do
+      [ -L "$e" ] && continue
       if [ "$v" -ef "$e" ]; then target=$e near=$e; break; fi
     done
   fi
@@ -118,9 +121,12 @@ for r in releases/.tmp-* releases/.old-*; do
 done
 # A new link that switch made but did not rename over its old one (common.sh's relink: a command
 # cut off between its ln and its mv). Dangling there: its target is relative to the base directory.
-for r in .trueup/links/*; do
-  { [ -L "$r" ] || [ -e "$r" ]; } && say "leftover $r"
-done
+# Not while another command holds the lock: it may be that switch, between its ln and its mv.
+if [ -z "$owner" ] || [ -n "${lockfile:-}" ]; then
+  for r in .trueup/links/*; do
+    { [ -L "$r" ] || [ -e "$r" ]; } && say "leftover $r"
+  done
+fi
 pristine=no
 check() { # $1 release name; sets pristine=yes when it is at its commit with no change
   [ -d "releases/$1" ] || return 0

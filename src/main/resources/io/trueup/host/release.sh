@@ -50,7 +50,7 @@ fresh() { # $1 the directory to make the release in
 fresh "$tmp"
 if [ ! -e "releases/$name" ] && [ ! -L "releases/$name" ]; then
   mv "$tmp" "releases/$name"
-elif [ "$(readlink current 2>/dev/null)" = "releases/$name" ]; then
+elif [ current -ef "releases/$name" ]; then # (an absolute link too: the swap below keeps current whole)
   relink "$tmp" current
   mv "releases/$name" "$old"
   fresh "$tmp.2"

@@ -19,6 +19,7 @@ else
   cur=
   if [ -L current ]; then
     for r in "releases/$sha" releases/*; do
+      [ -L "$r" ] && continue # a person's alias of a release
       if [ current -ef "$r" ]; then cur=$r; break; fi
     done
     [ -n "$cur" ] || cur=$(readlink current 2>/dev/null) || cur=

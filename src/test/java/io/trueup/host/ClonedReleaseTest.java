@@ -97,17 +97,21 @@ class ClonedReleaseTest {
         assertOk(run(spec(sha), List.of(HostCommands.release(spec(sha), spec(sha).hosts().get(0)))));
         Path release = base.resolve("releases").resolve(sha.hex());
         Path index = release.resolve(".git/index");
-        // Checked out within the second its index was written: every file racily clean, which a
-        // read-only git status hashes again each time.
-        FileTime checkedOut = Files.getLastModifiedTime(release.resolve("app.py"));
-        Files.setLastModifiedTime(index, checkedOut);
+        // Checked out within the second its index was written (here ten seconds ago): every file
+        // racily clean, which a read-only git status hashes again each time.
+        FileTime checkedOut = FileTime.fromMillis(System.currentTimeMillis() / 1000 * 1000 - 10_000);
+        for (String file : List.of("app.py", "lib.py", ".git/index")) {
+            Files.setLastModifiedTime(release.resolve(file), checkedOut);
+        }
         Files.createDirectories(base.resolve("envs").resolve(env('1').hex()));
         HostCommands.Step verify = HostCommands.verify("", "", env('1'), false, Optional.of(ReleaseId.of(sha)), false,
                 RenderedConfig.NONE);
 
         assertOk(run(spec(sha), List.of(verify)));
 
-        assertNotEquals(checkedOut, Files.getLastModifiedTime(index), "git wrote the release's index, refreshed");
+        // Written in a later second than its files': no longer racy, so later statuses stat them only.
+        assertTrue(Files.getLastModifiedTime(index).toInstant().getEpochSecond() > checkedOut.toInstant().getEpochSecond(),
+                "git wrote the release's index, refreshed");
         Files.writeString(release.resolve("app.py"), "print('changed')\n");
         CommandResult changed = run(spec(sha), List.of(verify));
         assertEquals(HostCommands.NOT_AS_SEEN, changed.exitCode(), changed.stderr());

@@ -638,6 +638,60 @@ class HostCommandsTest {
         assertFalse(Files.exists(home.resolve("readlink.ran")), "no readlink");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void aPersonsAliasesInReleasesAndEnvsAreNotTakenForTheReleaseOrEnvTheyLeadTo(String shell)
+            throws IOException, InterruptedException {
+        String a = sha('a').hex();
+        Files.createDirectories(base.resolve("envs").resolve(env('9').hex()));
+        Files.createSymbolicLink(base.resolve("releases").resolve(a).resolve(".venv"),
+                Path.of("../../envs", env('9').hex()));
+        // Sorted before the release and the env they alias, in any shell's order.
+        Files.createSymbolicLink(base.resolve("releases/0active"), Path.of(a));
+        Files.createSymbolicLink(base.resolve("envs/0default"), Path.of(env('9').hex()));
+
+        io.trueup.observe.Observation seen = inspectWith(shell, recording("ls"));
+
+        assertEquals(Optional.of(ReleaseId.of(sha('a'))), seen.current());
+        assertEquals(Optional.of(env('9')), seen.releases().get(ReleaseId.of(sha('a'))).env());
+
+        String b = sha('b').hex();
+        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".git"));
+        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".venv"));
+        Files.createFile(base.resolve("releases").resolve(b).resolve(".venv/.trueup-complete"));
+        CommandResult switched = run(List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)));
+        assertEquals(0, switched.exitCode(), switched.stderr());
+        assertEquals(Path.of("releases", a), Files.readSymbolicLink(base.resolve("previous")), "the release, not its alias");
+    }
+
+    @Test
+    void aDirectoryWherePreviousShouldBeIsRefusedBeforeCurrentIsSwitched() throws IOException {
+        String b = sha('b').hex();
+        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".git"));
+        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".venv"));
+        Files.createFile(base.resolve("releases").resolve(b).resolve(".venv/.trueup-complete"));
+        Files.createDirectories(base.resolve("previous"));
+
+        CommandResult switched = run(List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)));
+
+        assertEquals("start switch\nfailed switch 1\n", switched.stdout());
+        assertTrue(switched.stderr().contains("previous is a directory, not a link: not replaced"), switched.stderr());
+        assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("current")),
+                "current left as it was");
+    }
+
+    @Test
+    void aNewLinkIsNotSaidAsALeftoverWhileAnotherCommandHoldsTheLock() throws IOException {
+        Files.createDirectories(base.resolve(".trueup/links"));
+        Files.createSymbolicLink(base.resolve(".trueup/links/current"), Path.of("releases", sha('b').hex()));
+        lockHeldBy("other/x", ProcessHandle.current().pid());
+
+        CommandResult inspection = run(HostCommands.inspect(spec, spec.hosts().get(0)));
+
+        assertEquals(List.of(), io.trueup.observe.ObservationParser.parse(inspection.stdout()).leftovers(),
+                "it may be a switch between its ln and its mv");
+    }
+
     /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
     private io.trueup.observe.Observation inspectWith(String shell, Path bin) throws IOException, InterruptedException {
         ProcessBuilder builder = in(shell, HostCommands.inspect(spec, spec.hosts().get(0)))
