@@ -134,10 +134,7 @@ class HostCommandsTest {
 
         // switch is not quick (the write of its start ends a command whose trueup is gone before it
         // switches): said at once, with verify's lines, before it links anything.
-        Path other = base.resolve("releases").resolve(sha('c').hex());
-        Files.createDirectories(other.resolve(".git"));
-        Files.createDirectories(other.resolve(".venv"));
-        Files.createFile(other.resolve(".venv/.trueup-complete"));
+        switchable('c');
         Process second = startIn(shell, List.of(verify, HostCommands.switchTo(Specs.release('c'), Instant.EPOCH)),
                 blocking("ln"));
         String secondSaid = whileBlocked(second);
@@ -542,21 +539,14 @@ class HostCommandsTest {
     @Test
     void aSwitchReadsCurrentWithNoProcessAndRenamesBothLinksWithOneMv() throws IOException, InterruptedException {
         String b = sha('b').hex();
-        Path other = base.resolve("releases").resolve(b);
-        Files.createDirectories(other.resolve(".git"));
-        Files.createDirectories(other.resolve(".venv"));
-        Files.createFile(other.resolve(".venv/.trueup-complete"));
+        Path other = switchable('b');
         // Left by a switch cut off between its ln and its mv: a new link leading to a directory
         // (absolute), which ln would otherwise make the new link in.
         Files.createDirectories(base.resolve(".trueup/links"));
         Files.createSymbolicLink(base.resolve(".trueup/links/previous"), other);
         Path bin = recording("readlink", "mv");
 
-        ProcessBuilder builder = in("dash", HostCommands.command(spec,
-                List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH))).withEnv(LOCK));
-        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        process.getOutputStream().close();
+        Process process = startIn("dash", List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)), bin);
         assertEquals("start switch\ndone switch\n", rest(process, ""));
 
         assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("current")));
@@ -579,14 +569,9 @@ class HostCommandsTest {
         Path refusing = Files.createDirectories(home.resolve("bin-refusing"));
         Files.writeString(refusing.resolve("mv"), "#!/bin/sh\necho 'mv: cannot overwrite' >&2\nexit 1\n");
         assertTrue(refusing.resolve("mv").toFile().setExecutable(true));
-        Files.createDirectories(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv"));
-        Files.createFile(base.resolve("releases").resolve(sha('a').hex()).resolve(".venv/.trueup-complete"));
-        ProcessBuilder back = in("dash", HostCommands.command(spec,
-                List.of(HostCommands.switchTo(Specs.release('a'), Instant.EPOCH))).withEnv(LOCK));
-        back.environment().put("PATH", refusing + ":" + System.getenv("PATH"));
-        Process backProcess = back.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        backProcess.getOutputStream().close();
-        assertEquals("start switch\ndone switch\n", rest(backProcess, ""));
+        switchable('a');
+        Process back = startIn("dash", List.of(HostCommands.switchTo(Specs.release('a'), Instant.EPOCH)), refusing);
+        assertEquals("start switch\ndone switch\n", rest(back, ""));
         assertEquals(Path.of("releases", sha('a').hex()), Files.readSymbolicLink(base.resolve("current")));
         assertEquals(Path.of("releases", b), Files.readSymbolicLink(base.resolve("previous")));
     }
@@ -622,12 +607,8 @@ class HostCommandsTest {
                 base.resolve("envs").resolve(env('1').hex()));
         Path bin = recording("readlink");
 
-        ProcessBuilder builder = in("dash", HostCommands.command(spec, List.of(HostCommands.prune(
-                List.of(Specs.release('a'), Specs.release('b'), Specs.release('c')), List.of(env('1'), env('2')))))
-                .withEnv(LOCK));
-        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        process.getOutputStream().close();
+        Process process = startIn("dash", List.of(HostCommands.prune(
+                List.of(Specs.release('a'), Specs.release('b'), Specs.release('c')), List.of(env('1'), env('2')))), bin);
         assertEquals("start prune\ndone prune\n", rest(process, ""));
 
         assertTrue(Files.isDirectory(releases.resolve(sha('a').hex())), "current's");
@@ -656,9 +637,7 @@ class HostCommandsTest {
         assertEquals(Optional.of(env('9')), seen.releases().get(ReleaseId.of(sha('a'))).env());
 
         String b = sha('b').hex();
-        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".git"));
-        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".venv"));
-        Files.createFile(base.resolve("releases").resolve(b).resolve(".venv/.trueup-complete"));
+        switchable('b');
         CommandResult switched = run(List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)));
         assertEquals(0, switched.exitCode(), switched.stderr());
         assertEquals(Path.of("releases", a), Files.readSymbolicLink(base.resolve("previous")), "the release, not its alias");
@@ -667,9 +646,7 @@ class HostCommandsTest {
     @Test
     void aDirectoryWherePreviousShouldBeIsRefusedBeforeCurrentIsSwitched() throws IOException {
         String b = sha('b').hex();
-        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".git"));
-        Files.createDirectories(base.resolve("releases").resolve(b).resolve(".venv"));
-        Files.createFile(base.resolve("releases").resolve(b).resolve(".venv/.trueup-complete"));
+        switchable('b');
         Files.createDirectories(base.resolve("previous"));
 
         CommandResult switched = run(List.of(HostCommands.switchTo(Specs.release('b'), Instant.EPOCH)));
@@ -690,6 +667,15 @@ class HostCommandsTest {
 
         assertEquals(List.of(), io.trueup.observe.ObservationParser.parse(inspection.stdout()).leftovers(),
                 "it may be a switch between its ln and its mv");
+    }
+
+    /** Makes release {@code c} (its marks' directory) with a complete env of its own: one switch takes. */
+    private Path switchable(char c) throws IOException {
+        Path release = base.resolve("releases").resolve(sha(c).hex());
+        Files.createDirectories(release.resolve(".git"));
+        Files.createDirectories(release.resolve(".venv"));
+        Files.createFile(release.resolve(".venv/.trueup-complete"));
+        return release;
     }
 
     /** What an inspection of the base directory says, run with {@code shell} and {@code bin} first on PATH. */
@@ -725,9 +711,7 @@ class HostCommandsTest {
 
     @Test
     void aHistoryLineRefersToTheShasAndHashesTheCommandCarriesAlready() throws IOException {
-        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".git"));
-        Files.createDirectories(base.resolve("releases").resolve(sha('b').hex()).resolve(".venv"));
-        Files.createFile(base.resolve("releases").resolve(sha('b').hex()).resolve(".venv/.trueup-complete"));
+        switchable('b');
         ReleaseId release = ReleaseId.of(sha('b'));
         String line = "{\"sha\":\"" + sha('b').hex() + "\",\"release\":\"" + release.name()
                 + "\",\"error\":\"100% \\\"full\\\" \\\\ %s %%\",\"at\":\"" + sha('b').hex() + "x\"}";
